@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Partitioned task executor on piscina worker threads: stages, shuffle, retries.
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Versioned key-value state store (delta + snapshot files) for weir's stateful operators, over the Engine.
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * weir's composition root: WeirSession, MicroBatchExecution, offset/commit logs, triggers, sinks and progress.
+ */
+export {};
