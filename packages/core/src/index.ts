@@ -54,6 +54,7 @@ export type { Codec } from './engine/codec.js';
 export type { Clock } from './engine/clock.js';
 export type { Task, TaskContext, TaskHandler, TaskExecutor, RunTaskOptions } from './engine/task-executor.js';
 export type { Engine } from './engine/engine.js';
+export type { StateStoreView } from './state/state-store-view.js';
 
 export { parseDuration, formatDuration } from './options/duration.js';
 export { parseByteSize } from './options/byte-size.js';
@@ -63,7 +64,7 @@ export type { OptionSpec, OptionKind, OptionValueTypes, ParsedOptions } from './
 export { READ_ALL_AVAILABLE, isReadAllAvailable, offsetEquals, canonicalJSON } from './plugin/offset.js';
 export type { Offset, ReadLimit } from './plugin/offset.js';
 export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader } from './plugin/source.js';
-export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode } from './plugin/sink.js';
+export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode, WriterFactory, WriterTaskInput } from './plugin/sink.js';
 export { createRegistry } from './plugin/registry.js';
 export type { PluginRegistry } from './plugin/registry.js';
 export { MemoryStream, memorySourcePlugin, readMemoryPartition } from './plugin/memory-source.js';

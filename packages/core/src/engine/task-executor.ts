@@ -22,6 +22,11 @@ export type TaskHandler<I = unknown, O = unknown> = (input: I, ctx: TaskContext)
 
 export interface RunTaskOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Run on the worker `affinity % parallelism`, so a stateful partition's store stays hot in
+   * the one thread that owns it (Spark's preferred executor location). Defaults to any worker.
+   */
+  readonly affinity?: number;
 }
 
 /**

@@ -31,7 +31,39 @@ export interface BatchInfo {
  */
 export interface Sink {
   addBatch(batchId: number, batch: RowBatch, info: BatchInfo): Promise<void>;
+  /**
+   * Optional: write in the workers (Spark's `BatchWrite.createBatchWriterFactory`). When it
+   * returns a factory, the engine calls the factory's task handler inside each task with that
+   * task's output rows, collects the returned commit messages (plain data, e.g. Delta `add`
+   * actions) and calls `commitBatch` instead of `addBatch`. `null` means "use `addBatch`".
+   */
+  createWriterFactory?(batchId: number, info: BatchInfo): WriterFactory | null;
+  /**
+   * Spark's `BatchWrite.commit(messages)`: makes the workers' output visible. MUST be
+   * idempotent per `batchId` (a replayed batch is skipped, its files left as orphans).
+   */
+  commitBatch?(batchId: number, messages: readonly unknown[], info: BatchInfo): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Plain data naming a worker-side writer: the worker imports `module` and calls
+ * `taskHandlers[handler]({ options, batchId, taskId, batch }, ctx)`, which MUST return a
+ * plain-data commit message and MUST NOT make its output visible by itself.
+ */
+export interface WriterFactory {
+  readonly module: string;
+  readonly handler: string;
+  readonly options: unknown;
+}
+
+/** What a worker-side writer handler receives (see `WriterFactory`). */
+export interface WriterTaskInput {
+  readonly options: unknown;
+  readonly batchId: number;
+  /** Unique within the batch: used in file names so retries overwrite, never duplicate. */
+  readonly taskId: number;
+  readonly batch: RowBatch;
 }
 
 export interface SinkPlugin {
