@@ -30,6 +30,7 @@ export {
   MAX_DECIMAL_PRECISION,
   isPrimitiveType,
   isDecimalType,
+  isOpaqueType,
   isStructType,
   isArrayType,
   isMapType,
@@ -40,7 +41,7 @@ export {
   simpleString,
   quoteIdentifierIfNeeded,
 } from './schema/data-type.js';
-export type { DataType, PrimitiveTypeName, DecimalTypeName, StructField, ArrayType, MapType } from './schema/data-type.js';
+export type { DataType, PrimitiveTypeName, DecimalTypeName, OpaqueTypeName, StructField, ArrayType, MapType } from './schema/data-type.js';
 export { StructType, field, struct, arrayOf, mapOf } from './schema/struct-type.js';
 export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 

@@ -45,7 +45,14 @@ export interface MapType {
   readonly valueContainsNull: boolean;
 }
 
-export type DataType = PrimitiveTypeName | DecimalTypeName | StructType | ArrayType | MapType;
+/**
+ * Types weir can carry in a schema (so any Delta `schemaString` round-trips) but does not
+ * process: Spark's `void` (NullType) and `variant`, and Delta's geospatial types. Readers refuse
+ * tables that need them by their table feature name.
+ */
+export type OpaqueTypeName = 'void' | 'variant' | `geometry(${string})` | `geography(${string})`;
+
+export type DataType = PrimitiveTypeName | DecimalTypeName | OpaqueTypeName | StructType | ArrayType | MapType;
 
 export const PRIMITIVE_TYPE_NAMES: readonly PrimitiveTypeName[] = Object.freeze([
   'string',
@@ -68,6 +75,12 @@ export const MAX_DECIMAL_PRECISION = 38;
 
 export function isPrimitiveType(t: DataType | string): t is PrimitiveTypeName {
   return typeof t === 'string' && (PRIMITIVE_TYPE_NAMES as readonly string[]).includes(t);
+}
+
+const OPAQUE = /^(void|variant|geometry\(.*\)|geography\(.*\))$/;
+
+export function isOpaqueType(t: DataType | string): t is OpaqueTypeName {
+  return typeof t === 'string' && OPAQUE.test(t);
 }
 
 export function isDecimalType(t: DataType | string): t is DecimalTypeName {

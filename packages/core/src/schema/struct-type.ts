@@ -2,6 +2,7 @@ import { CoreErrors } from '../errors/core-errors.js';
 import {
   isPrimitiveType,
   isDecimalType,
+  isOpaqueType,
   quoteIdentifierIfNeeded,
   simpleString,
   type ArrayType,
@@ -50,6 +51,7 @@ function normalizeType(u: unknown, where: string): DataType {
     if (isPrimitiveType(u)) return u;
     const compact = u.replace(/\s+/g, '');
     if (isDecimalType(compact)) return compact;
+    if (isOpaqueType(u)) return u;
     // Spark writes `decimal` for the system default decimal(10,0) in some old logs.
     if (u === 'decimal') return 'decimal(10,0)';
     return fail(`unsupported type "${u}" at ${where}`);
