@@ -120,10 +120,13 @@ export const StructType = Object.freeze({
   fromDDL(ddl: string): StructTypeData {
     return parseDDL(ddl);
   },
-  /** The DDL column list for a schema, readable by `fromDDL`. */
+  /**
+   * The DDL column list for a schema, readable by `fromDDL`. Types use Spark's `simpleString`
+   * spelling; NOTE: never upper-case the whole type, nested field names are case-sensitive.
+   */
   toDDL(schema: StructTypeData): string {
     return schema.fields
-      .map((f) => `${quoteIdentifierIfNeeded(f.name)} ${simpleString(f.type).toUpperCase()}${f.nullable ? '' : ' NOT NULL'}`)
+      .map((f) => `${quoteIdentifierIfNeeded(f.name)} ${simpleString(f.type)}${f.nullable ? '' : ' NOT NULL'}`)
       .join(', ');
   },
   fieldNames(schema: StructTypeData): string[] {
