@@ -53,6 +53,12 @@ export const DeltaStreamingErrors = defineErrors('@weir/streaming/delta', {
     retryable: false,
     message: 'Options txnAppId and txnVersion must be set together (got txnAppId=<txnAppId>, txnVersion=<txnVersion>)',
   },
+  DELTA_STREAMING_SCHEMA_MISMATCH: {
+    domain: 'user',
+    retryable: false,
+    message:
+      'A schema mismatch was detected when writing to the Delta table <path>: table schema <tableSchema>, data schema <dataSchema>. To add columns set option mergeSchema to true; to replace the schema in complete mode set overwriteSchema to true',
+  },
   FILE_SINK_LOG_CORRUPT: {
     domain: 'user',
     retryable: false,
