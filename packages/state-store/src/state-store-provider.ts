@@ -1,0 +1,343 @@
+import { CoreErrors, WeirError, type Codec, type Engine } from '@weir/core';
+import { StateStoreErrors } from './errors.js';
+import { compareKeys } from './key-order.js';
+import { decodeStateFile, encodeStateFile, type DeltaFileContent } from './state-file.js';
+import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
+import { LoadedState, REMOVED, StateStore, entryBytes, type StateStoreHost, type StateStoreMetrics } from './state-store.js';
+
+/** The parts of the Engine a state store uses: bytes through `storage`, encoding through `codec`, time through `clock`. */
+export type StateStoreEngine = Pick<Engine, 'storage' | 'codec' | 'clock'>;
+
+export interface StateStoreProviderOptions {
+  /** The query's checkpoint location; files go under `<checkpointLocation>/state/<operatorId>/<partition>/`. */
+  readonly checkpointLocation: string;
+  /** The stateful operator's id within the query plan. */
+  readonly operatorId: number;
+  /** The state partition (`weir.sql.shuffle.partitions` buckets of the key hash). */
+  readonly partition: number;
+  /**
+   * Write `<version>.snapshot` when a commit reaches a multiple of this (Spark's
+   * `spark.sql.streaming.stateStore.minDeltasForSnapshot`). Defaults to `10`.
+   */
+  readonly minDeltasForSnapshot?: number;
+  /**
+   * Versions `doMaintenance()` keeps loadable (Spark's `spark.sql.streaming.minBatchesToRetain`).
+   * Defaults to `100`.
+   */
+  readonly minBatchesToRetain?: number;
+}
+
+export const DEFAULT_STATE_STORE_PROVIDER_OPTIONS: Required<Omit<StateStoreProviderOptions, 'checkpointLocation' | 'operatorId' | 'partition'>> =
+  Object.freeze({ minDeltasForSnapshot: 10, minBatchesToRetain: 100 });
+
+interface ResolvedOptions extends Required<StateStoreProviderOptions> {}
+
+/** One file of a store directory, as the listing saw it. */
+export interface StateFileInfo {
+  readonly version: number;
+  readonly kind: StateFileKind;
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * The versioned key-value store of one (checkpoint, operator, partition): Spark's
+ * `HDFSBackedStateStoreProvider` over weir's Engine.
+ *
+ * ```
+ * state/<operatorId>/<partition>/
+ *   1.delta  2.delta … 10.delta  10.snapshot  11.delta …
+ * ```
+ * - `load(v)` returns a {@link StateStore} at version `v`: from the version held hot in memory
+ *   when it is `v` (the common case: the previous batch committed `v`), otherwise rebuilt from
+ *   the newest readable snapshot ≤ v plus the deltas after it. Version 0 is the empty store.
+ * - `commit()` writes `<v+1>.delta` with `put(ifAbsent)`. A re-run of a batch after a crash or
+ *   a task retry commits the same version again: identical bytes are accepted as already
+ *   committed; different bytes (only possible when the operator is nondeterministic) replace
+ *   the file, as Spark does, after first deleting a snapshot of that version so no reader can
+ *   combine the two runs. The state then matches the run whose output the sink keeps when the
+ *   sink had not committed; with the Delta sink's txn check the first run's output is kept
+ *   otherwise, which deterministic operators make identical.
+ * - Every `minDeltasForSnapshot` versions the commit also writes `<v+1>.snapshot` (best effort:
+ *   the delta alone already makes the version durable).
+ * - `doMaintenance()` deletes files no retained version needs.
+ *
+ * Not safe for concurrent `load`+`commit` of the same version from two threads; the executor's
+ * task affinity keeps one partition on one worker.
+ */
+export class StateStoreProvider implements StateStoreHost {
+  readonly #engine: StateStoreEngine;
+  readonly #options: ResolvedOptions;
+  readonly storeDirectory: string;
+  #hot: LoadedState | null = null;
+
+  constructor(engine: StateStoreEngine, options: StateStoreProviderOptions) {
+    for (const name of ['operatorId', 'partition'] as const) {
+      if (!Number.isSafeInteger(options[name]) || options[name] < 0) {
+        throw CoreErrors.INVALID_ARGUMENT({ option: `options.${name}`, reason: 'must be a non-negative integer' });
+      }
+    }
+    const merged = Object.freeze({ ...DEFAULT_STATE_STORE_PROVIDER_OPTIONS, ...dropUndefined(options) }) as ResolvedOptions;
+    for (const name of ['minDeltasForSnapshot', 'minBatchesToRetain'] as const) {
+      if (!Number.isSafeInteger(merged[name]) || merged[name] < 1) {
+        throw CoreErrors.INVALID_ARGUMENT({ option: `options.${name}`, reason: 'must be a positive integer' });
+      }
+    }
+    this.#engine = engine;
+    this.#options = merged;
+    this.storeDirectory = storeDirectory(merged.checkpointLocation, merged.operatorId, merged.partition);
+  }
+
+  get codec(): Codec {
+    return this.#engine.codec;
+  }
+
+  get options(): Readonly<Required<StateStoreProviderOptions>> {
+    return this.#options;
+  }
+
+  /** The version held in memory, or null. */
+  get hotVersion(): number | null {
+    return this.#hot?.version ?? null;
+  }
+
+  /**
+   * A store at `version`, to read and update during one batch.
+   * @throws CANNOT_READ_DELTA_FILE_NOT_EXISTS when a file the version needs is missing;
+   *   STATE_STORE_CORRUPT when one is torn, truncated or fails its checksum.
+   */
+  async load(version: number): Promise<StateStore> {
+    if (!Number.isSafeInteger(version) || version < 0) {
+      throw CoreErrors.INVALID_ARGUMENT({ option: 'version', reason: 'must be a non-negative integer' });
+    }
+    const hot = this.#hot;
+    let base: LoadedState;
+    if (hot !== null && hot.version === version) {
+      // Another store is still open on the hot copy (e.g. a retried task): give this one its own.
+      base = hot.leased ? hot.clone() : hot;
+    } else {
+      base = await this.#loadFromFiles(version);
+      this.#hot = base;
+    }
+    base.leased = true;
+    return new StateStore(this, base);
+  }
+
+  /** The newest version with a delta or snapshot file (0 when the store has none). */
+  async latestVersion(): Promise<number> {
+    let latest = 0;
+    for (const f of await this.listFiles()) latest = Math.max(latest, f.version);
+    return latest;
+  }
+
+  /** The state files of this store, ordered by version then kind (delta before snapshot). */
+  async listFiles(): Promise<StateFileInfo[]> {
+    const out: StateFileInfo[] = [];
+    for await (const f of this.#engine.storage.list(this.storeDirectory)) {
+      const parsed = parseStateFileName(baseName(f.path));
+      if (parsed !== null) out.push({ ...parsed, path: f.path, size: f.size });
+    }
+    return out.sort((a, b) => a.version - b.version || (a.kind === b.kind ? 0 : a.kind === 'delta' ? -1 : 1));
+  }
+
+  /**
+   * Deletes the files no version in the newest `minBatchesToRetain` needs: everything older
+   * than the newest snapshot at or below the oldest retained version (Spark's
+   * `cleanup` in `doMaintenance`). Returns the paths deleted.
+   */
+  async doMaintenance(minBatchesToRetain: number = this.#options.minBatchesToRetain): Promise<string[]> {
+    if (!Number.isSafeInteger(minBatchesToRetain) || minBatchesToRetain < 1) {
+      throw CoreErrors.INVALID_ARGUMENT({ option: 'minBatchesToRetain', reason: 'must be a positive integer' });
+    }
+    const files = await this.listFiles();
+    if (files.length === 0) return [];
+    const latest = files[files.length - 1]!.version;
+    const earliestRetained = latest - minBatchesToRetain + 1;
+    if (earliestRetained <= 0) return [];
+    let base = -1;
+    for (const f of files) if (f.kind === 'snapshot' && f.version <= earliestRetained) base = Math.max(base, f.version);
+    if (base < 0) return [];
+    const doomed = files.filter((f) => f.version < base || (f.version === base && f.kind === 'delta'));
+    for (const f of doomed) await this.#engine.storage.delete(f.path);
+    return doomed.map((f) => f.path);
+  }
+
+  /** Drops the hot version (the files stay). */
+  close(): void {
+    this.#hot = null;
+  }
+
+  /** @internal StateStoreHost */
+  release(base: LoadedState): void {
+    base.leased = false;
+  }
+
+  /** @internal StateStoreHost: writes the delta (+ snapshot), then advances `base` in place. */
+  async commitVersion(store: StateStore, base: LoadedState, changes: ReadonlyMap<string, unknown>): Promise<StateStoreMetrics> {
+    const { storage, codec, clock } = this.#engine;
+    const started = clock.now();
+    const newVersion = store.version + 1;
+    const changedKeys = [...changes.keys()].sort(compareKeys);
+    const puts: Array<readonly [string, Uint8Array]> = [];
+    const removes: string[] = [];
+    for (const k of changedKeys) {
+      const v = changes.get(k);
+      if (v === REMOVED) removes.push(k);
+      else puts.push([k, codec.encode(v)]);
+    }
+    const delta: DeltaFileContent = { kind: 'delta', version: newVersion, puts, removes };
+    const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
+    const snapshotPath = stateFilePath(this.storeDirectory, newVersion, 'snapshot');
+    await this.#putOnce(deltaPath, encodeStateFile(codec, delta), snapshotPath);
+
+    // Durable: now advance the in-memory copy in place (O(changes), plus O(n) only if key order was built).
+    let numRowsRemoved = 0;
+    const newKeys: string[] = [];
+    for (const [k, bytes] of puts) {
+      const old = base.map.get(k);
+      if (old === undefined) newKeys.push(k);
+      else base.bytes -= entryBytes(k, old);
+      base.map.set(k, bytes);
+      base.bytes += entryBytes(k, bytes);
+    }
+    const removedSet = new Set<string>();
+    for (const k of removes) {
+      const old = base.map.get(k);
+      if (old === undefined) continue;
+      numRowsRemoved++;
+      removedSet.add(k);
+      base.bytes -= entryBytes(k, old);
+      base.map.delete(k);
+    }
+    if (base.sortedKeys !== null && (newKeys.length > 0 || removedSet.size > 0)) {
+      base.sortedKeys = mergeSorted(
+        removedSet.size > 0 ? base.sortedKeys.filter((k) => !removedSet.has(k)) : base.sortedKeys,
+        newKeys, // already in key order: puts are sorted
+      );
+    }
+    base.version = newVersion;
+    base.leased = false;
+    this.#hot = base;
+
+    if (newVersion % this.#options.minDeltasForSnapshot === 0) {
+      const entries = base.keysInOrder().map((k) => [k, base.map.get(k) as Uint8Array] as const);
+      try {
+        await this.#putOnce(snapshotPath, encodeStateFile(codec, { kind: 'snapshot', version: newVersion, entries }), null);
+      } catch {
+        // Best effort: the delta already made this version durable; a later load replays deltas.
+      }
+    }
+    return Object.freeze({
+      numRowsTotal: base.map.size,
+      numRowsUpdated: puts.length,
+      numRowsRemoved,
+      memoryUsedBytes: base.bytes,
+      commitTimeMs: Math.max(0, clock.now() - started),
+    });
+  }
+
+  /**
+   * `put(ifAbsent)`; when the file exists (a re-run of the same version), identical bytes are
+   * success and different bytes replace it after deleting `staleSnapshot` (see the class doc).
+   */
+  async #putOnce(path: string, bytes: Uint8Array, staleSnapshot: string | null): Promise<void> {
+    const storage = this.#engine.storage;
+    try {
+      await storage.put(path, bytes, { ifAbsent: true });
+      return;
+    } catch (err) {
+      if (!WeirError.hasCode(err, 'FILE_ALREADY_EXISTS')) throw err;
+    }
+    const existing = await storage.read(path);
+    if (bytesEqual(existing, bytes)) return;
+    if (staleSnapshot !== null) await storage.delete(staleSnapshot);
+    await storage.put(path, bytes);
+  }
+
+  async #loadFromFiles(version: number): Promise<LoadedState> {
+    const files = await this.listFiles();
+    const deltas = new Map<number, string>();
+    const snapshots: Array<{ version: number; path: string }> = [];
+    for (const f of files) {
+      if (f.version > version) continue;
+      if (f.kind === 'delta') deltas.set(f.version, f.path);
+      else snapshots.push({ version: f.version, path: f.path });
+    }
+    snapshots.sort((a, b) => b.version - a.version);
+    const candidates: Array<{ version: number; path: string | null }> = [...snapshots, { version: 0, path: null }];
+    let lastCorrupt: unknown = null;
+    for (const candidate of candidates) {
+      // Every delta after the base must exist; a lower base needs them too, so a gap is final.
+      for (let v = candidate.version + 1; v <= version; v++) {
+        if (!deltas.has(v)) {
+          if (lastCorrupt !== null) throw lastCorrupt;
+          throw StateStoreErrors.CANNOT_READ_DELTA_FILE_NOT_EXISTS({
+            version,
+            storeDir: this.storeDirectory,
+            path: stateFilePath(this.storeDirectory, v, 'delta'),
+          });
+        }
+      }
+      let map: Map<string, Uint8Array>;
+      let sortedKeys: string[] | null = null;
+      if (candidate.path === null) {
+        map = new Map();
+      } else {
+        try {
+          const snap = decodeStateFile(this.codec, candidate.path, await this.#engine.storage.read(candidate.path), {
+            kind: 'snapshot',
+            version: candidate.version,
+          });
+          if (snap.kind !== 'snapshot') throw new Error('unreachable');
+          map = new Map(snap.entries as Array<[string, Uint8Array]>);
+          sortedKeys = snap.entries.map((e) => e[0]);
+        } catch (err) {
+          // A damaged snapshot is only an optimisation lost if an older base plus deltas can rebuild the version.
+          if (!WeirError.hasCode(err, 'STATE_STORE_CORRUPT')) throw err;
+          lastCorrupt = err;
+          continue;
+        }
+      }
+      const paths: string[] = [];
+      for (let v = candidate.version + 1; v <= version; v++) paths.push(deltas.get(v) as string);
+      const contents = await Promise.all(paths.map((p) => this.#engine.storage.read(p)));
+      for (let i = 0; i < paths.length; i++) {
+        const v = candidate.version + 1 + i;
+        const d = decodeStateFile(this.codec, paths[i] as string, contents[i] as Uint8Array, { kind: 'delta', version: v });
+        if (d.kind !== 'delta') throw new Error('unreachable');
+        if (d.removes.length > 0 || d.puts.some(([k]) => !map.has(k))) sortedKeys = null;
+        for (const [k, bytes] of d.puts) map.set(k, bytes);
+        for (const k of d.removes) map.delete(k);
+      }
+      return new LoadedState(version, map, sortedKeys);
+    }
+    throw lastCorrupt;
+  }
+}
+
+/** Creates the provider for one (checkpoint, operator, partition). */
+export function createStateStoreProvider(engine: StateStoreEngine, options: StateStoreProviderOptions): StateStoreProvider {
+  return new StateStoreProvider(engine, options);
+}
+
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  if (b.length === 0) return a.slice();
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  while (i < a.length && j < b.length) out[o++] = compareKeys(a[i] as string, b[j] as string) <= 0 ? (a[i++] as string) : (b[j++] as string);
+  while (i < a.length) out[o++] = a[i++] as string;
+  while (j < b.length) out[o++] = b[j++] as string;
+  return out;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
