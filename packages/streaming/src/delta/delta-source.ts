@@ -1,4 +1,5 @@
 import {
+  CoreErrors,
   defineOptions,
   parseOptions,
   type InputPartition,
@@ -59,7 +60,7 @@ export interface DeltaFilePartition {
 
 interface DeltaSourceConfig {
   readonly path: string;
-  readonly startingVersion: number | 'latest' | undefined;
+  readonly startingVersion: number | undefined;
   readonly startingTimestampMs: number | undefined;
   readonly maxFilesPerTrigger: number;
   readonly maxBytesPerTrigger: number | undefined;
@@ -112,10 +113,6 @@ export class DeltaSource implements Source {
   /** Where a query with no committed offset starts: a deterministic function of the options (and the log). */
   async #initialPosition(): Promise<DeltaSourceOffset | null> {
     const { startingVersion, startingTimestampMs, path } = this.#config;
-    if (startingVersion === 'latest') {
-      const latest = (await loadTableState(this.#engine, path))?.version ?? -1;
-      return { v: 1, reservoirVersion: latest + 1, index: -1, isStartingVersion: false };
-    }
     if (startingVersion !== undefined) return { v: 1, reservoirVersion: startingVersion, index: -1, isStartingVersion: false };
     if (startingTimestampMs !== undefined) {
       const version = await versionAtTimestamp(this.#engine, path, startingTimestampMs, 'atOrAfter');
@@ -220,7 +217,9 @@ export class DeltaSource implements Source {
 
 function parseTimestampMs(raw: string): number {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-  if (!Number.isFinite(ms)) throw DeltaStreamingErrors.DELTA_TIMESTAMP_GREATER_THAN_COMMIT({ timestamp: raw, path: '', version: '', commitTimestamp: '' });
+  if (!Number.isFinite(ms)) {
+    throw CoreErrors.INVALID_OPTION({ option: 'startingTimestamp', owner: 'delta source', reason: `"${raw}" is not a timestamp`, validOptions: DELTA_SOURCE_OPTIONS.map((o) => o.name).join(', ') });
+  }
   return ms;
 }
 
@@ -244,6 +243,8 @@ export const deltaSourcePlugin: SourcePlugin = Object.freeze({
     }
     const state = await loadTableState(ctx.engine, path);
     if (!state) throw DeltaStreamingErrors.DELTA_STREAMING_SOURCE_TABLE_NOT_FOUND({ path });
+    // Delta resolves "latest" when the source is created: only commits after this moment are read.
+    if (startingVersion === 'latest') startingVersion = state.version + 1;
     const config: DeltaSourceConfig = {
       path,
       startingVersion,
