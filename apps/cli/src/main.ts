@@ -3,6 +3,9 @@
  * calls a package. Every command lives in `commands/<name>.ts` and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerRunCommand } from './commands/run.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerCheckpointInspectCommand } from './commands/checkpoint-inspect.js';
 
 export function buildProgram(): Command {
   const program = new Command('weir')
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Commands register here, one line each: registerXCommand(program);
+  registerRunCommand(program);
+  registerDemoCommand(program);
+  registerCheckpointInspectCommand(program);
   return program;
 }
 
