@@ -1,0 +1,51 @@
+// Test harness: builds sources over MemoryFs and runs "batches" the way the micro-batch loop does
+// (latestOffset → offset WAL → planInputPartitions → read partitions → commit).
+import { StructType, type Engine, type Offset, type Row, type Source, type SourceContext } from '@weir/core';
+import { createNodeEngine } from '@weir/node';
+import { cloudFilesSource, partitionReaders } from '@weir/file-source';
+import { MemoryFs } from './memory-fs.js';
+
+export { MemoryFs };
+
+export function engineOver(storage: MemoryFs): Engine {
+  return createNodeEngine({ storage });
+}
+
+export async function cloudFiles(
+  fs: MemoryFs,
+  options: Record<string, string>,
+  extra: Partial<SourceContext> = {},
+): Promise<Source> {
+  const ctx: SourceContext = {
+    engine: engineOver(fs),
+    metadataPath: '/ckpt/sources/0',
+    path: '/in',
+    conf: {},
+    log: () => {},
+    ...extra,
+  };
+  return cloudFilesSource.createSource(options, ctx);
+}
+
+/** Reads every partition of (start, end] in-thread, as a worker would. */
+export async function readBatch(source: Source, fs: MemoryFs, start: Offset | null, end: Offset): Promise<Row[]> {
+  const parts = await source.planInputPartitions(start, end);
+  const rows: Row[] = [];
+  const engine = engineOver(fs);
+  for (const p of parts) {
+    const reader = partitionReaders[p.reader as keyof typeof partitionReaders];
+    const batch = await reader(p.data, { engine });
+    rows.push(...batch.rows);
+  }
+  return rows;
+}
+
+/** Files (paths) of the batch (start, end]. */
+export async function batchFiles(source: Source, start: Offset | null, end: Offset): Promise<string[]> {
+  const parts = await source.planInputPartitions(start, end);
+  return parts.flatMap((p) => (p.data as { files: Array<{ path: string }> }).files.map((f) => f.path));
+}
+
+export function schemaDDL(source: Source): string {
+  return StructType.toDDL(source.schema());
+}
