@@ -1,0 +1,109 @@
+/**
+ * Per-file statistics for `add.stats`, as Delta Spark collects them: `numRecords`, and for the first
+ * `delta.dataSkippingNumIndexedCols` (32) leaf columns `minValues`, `maxValues` (numbers, decimals,
+ * dates, timestamps, strings — not booleans or binary) and `nullCount`. Strings are truncated to
+ * 32 characters (min: the prefix; max: the prefix + U+FFFF, so it still bounds every value).
+ * Timestamps are written as Spark formats them in JSON (`yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`, UTC,
+ * truncated to milliseconds), dates as `yyyy-MM-dd`.
+ */
+import { isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
+import { compareDecimal } from '../internal/decimal.js';
+import { formatDate, formatTimestampStats } from '../internal/temporal.js';
+
+export const DEFAULT_NUM_INDEXED_COLS = 32;
+const STRING_PREFIX = 32;
+
+export interface FileStats {
+  readonly numRecords: number;
+  readonly minValues: Row;
+  readonly maxValues: Row;
+  readonly nullCount: Row;
+}
+
+function hasMinMax(t: DataType): boolean {
+  return (
+    isDecimalType(t) ||
+    t === 'long' || t === 'integer' || t === 'short' || t === 'byte' || t === 'double' || t === 'float' ||
+    t === 'date' || t === 'timestamp' || t === 'timestamp_ntz' || t === 'string'
+  );
+}
+
+function compare(a: unknown, b: unknown, t: DataType): number {
+  if (isDecimalType(t)) return compareDecimal(String(a), String(b));
+  if (t === 'string') return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  return (a as number) - (b as number);
+}
+
+function statValue(v: unknown, t: DataType, kind: 'min' | 'max'): unknown {
+  if (t === 'date') return formatDate(v as number);
+  if (t === 'timestamp') return formatTimestampStats(v as number);
+  if (t === 'timestamp_ntz') return formatTimestampStats(v as number).replace(/Z$/, '');
+  if (isDecimalType(t)) return Number(v);
+  if (t === 'string') {
+    const s = v as string;
+    const chars = [...s];
+    if (chars.length <= STRING_PREFIX) return s;
+    const prefix = chars.slice(0, STRING_PREFIX).join('');
+    return kind === 'min' ? prefix : prefix + '\uffff';
+  }
+  return v;
+}
+
+interface Leaf {
+  readonly path: readonly string[];
+  readonly type: DataType;
+}
+
+function leaves(schema: StructType, prefix: readonly string[] = [], out: Leaf[] = []): Leaf[] {
+  for (const f of schema.fields) {
+    if (isStructType(f.type)) leaves(f.type, [...prefix, f.name], out);
+    else out.push({ path: [...prefix, f.name], type: f.type });
+  }
+  return out;
+}
+
+function setPath(target: Row, path: readonly string[], v: unknown): void {
+  let o = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i] as string;
+    o = (o[k] ??= {}) as Row;
+  }
+  o[path[path.length - 1] as string] = v;
+}
+
+function getPath(row: Row, path: readonly string[]): unknown {
+  let v: unknown = row;
+  for (const k of path) {
+    if (v === null || v === undefined || typeof v !== 'object') return null;
+    v = (v as Row)[k];
+  }
+  return v ?? null;
+}
+
+/** Statistics of `rows` over `schema` (the data columns of the file, partition columns excluded). */
+export function computeFileStats(schema: StructType, rows: readonly Row[], numIndexedCols = DEFAULT_NUM_INDEXED_COLS): FileStats {
+  const minValues: Row = {};
+  const maxValues: Row = {};
+  const nullCount: Row = {};
+  const indexed = numIndexedCols < 0 ? leaves(schema) : leaves(schema).slice(0, numIndexedCols);
+  for (const leaf of indexed) {
+    let nulls = 0;
+    let min: unknown;
+    let max: unknown;
+    const mm = hasMinMax(leaf.type);
+    for (const r of rows) {
+      const v = leaf.path.length === 1 ? r[leaf.path[0] as string] ?? null : getPath(r, leaf.path);
+      if (v === null) {
+        nulls++;
+        continue;
+      }
+      if (!mm || (typeof v === 'number' && Number.isNaN(v))) continue;
+      if (min === undefined || compare(v, min, leaf.type) < 0) min = v;
+      if (max === undefined || compare(v, max, leaf.type) > 0) max = v;
+    }
+    setPath(nullCount, leaf.path, nulls);
+    if (min !== undefined) setPath(minValues, leaf.path, statValue(min, leaf.type, 'min'));
+    if (max !== undefined) setPath(maxValues, leaf.path, statValue(max, leaf.type, 'max'));
+  }
+  return { numRecords: rows.length, minValues, maxValues, nullCount };
+}
