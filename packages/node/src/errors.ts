@@ -16,6 +16,11 @@ export const NodeErrors = defineErrors('@weir/node', {
     retryable: false,
     message: 'Parquet type not yet supported: <parquetType> (column <column>)',
   },
+  PARQUET_CODEC_NOT_SUPPORTED: {
+    domain: 'user',
+    retryable: false,
+    message: 'Parquet compression codec <codec> is not supported (column <column>); weir reads UNCOMPRESSED, SNAPPY, GZIP and BROTLI',
+  },
   PARQUET_VALUE_INVALID: {
     domain: 'user',
     retryable: false,

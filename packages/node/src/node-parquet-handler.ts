@@ -1,18 +1,75 @@
-import { CoreErrors, type ParquetFileMetadata, type ParquetHandler, type RowBatch } from '@weir/core';
+import type { ParquetFileMetadata, ParquetHandler, ParquetReadOptions, ParquetWriteOptions, RowBatch } from '@weir/core';
+import { CoreErrors } from '@weir/core';
+import { readParquet, readParquetMetadata } from './parquet/parquet-reader.js';
+import { writeParquet } from './parquet/parquet-writer.js';
 
-// TEMPORARY (lands in the next commit): the @dsnp/parquetjs implementation.
+export interface NodeParquetHandlerOptions {
+  /** Default compression for `write`. Defaults to `snappy` (Spark's `spark.sql.parquet.compression.codec`). */
+  readonly compression?: 'snappy' | 'gzip' | 'uncompressed';
+  /** Default rows per row group for `write`. Defaults to `1048576`. */
+  readonly rowGroupSize?: number;
+  /** Level entries (≈ rows for flat columns) per data page. Defaults to `65536`. */
+  readonly pageSize?: number;
+}
+
+const DEFAULT_OPTIONS: Required<NodeParquetHandlerOptions> = Object.freeze({ compression: 'snappy', rowGroupSize: 1_048_576, pageSize: 65_536 });
+
+/**
+ * {@link ParquetHandler} for Node.js. Writing is weir's own encoder (Parquet format v1 data
+ * pages, PLAIN values, RLE levels, dictionary pages for low-cardinality strings, Thrift compact
+ * footer with both converted and logical type annotations), because @dsnp/parquetjs cannot write
+ * logical TIMESTAMP annotations, negative timestamps/dates or exact decimals. Reading uses
+ * @dsnp/parquetjs to decode pages (PLAIN, dictionary, RLE/bit-packed; data page v1 and v2;
+ * snappy/gzip/brotli) with its type conversions bypassed, and converts values itself.
+ *
+ * Spark's physical types on write: long→INT64, integer→INT32, short→INT32(INT_16),
+ * byte→INT32(INT_8), double, float, string→BYTE_ARRAY(UTF8/STRING), binary→BYTE_ARRAY,
+ * date→INT32(DATE), timestamp→INT64 TIMESTAMP(MICROS, isAdjustedToUTC=true),
+ * timestamp_ntz→INT64 TIMESTAMP(MICROS, isAdjustedToUTC=false), decimal(p≤9)→INT32,
+ * decimal(p≤18)→INT64, larger→FIXED_LEN_BYTE_ARRAY (all DECIMAL), struct→group,
+ * array→3-level LIST, map→MAP/key_value; nullable→OPTIONAL else REQUIRED. Spark's schema JSON
+ * goes in the footer under `org.apache.spark.sql.parquet.row.metadata`, as Spark writes it.
+ *
+ * On read: INT96 and TIMESTAMP(MILLIS|NANOS) become µs; dates stay day numbers; decimals become
+ * exact strings; INT64 becomes a number (exact to 2^53). Unreadable bytes → `PARQUET_CORRUPT`,
+ * unsupported codecs (ZSTD, LZ4) → `PARQUET_CODEC_NOT_SUPPORTED`, unmappable types →
+ * `PARQUET_TYPE_NOT_SUPPORTED`, values that do not fit the schema on write → `PARQUET_VALUE_INVALID`.
+ *
+ * ```ts
+ * const parquet = new NodeParquetHandler();
+ * const bytes = await parquet.write(rowBatch(StructType.fromDDL('id BIGINT, ts TIMESTAMP'), [{ id: 1, ts: 1_700_000_000_000_000 }]));
+ * const { rows } = await parquet.read(bytes, { columns: ['ts'] }); // [{ ts: 1700000000000000 }]
+ * ```
+ */
 export class NodeParquetHandler implements ParquetHandler {
-  async write(_batch: RowBatch): Promise<Uint8Array> {
-    throw notYet();
+  readonly #options: Required<NodeParquetHandlerOptions>;
+
+  constructor(options: NodeParquetHandlerOptions = {}) {
+    const merged = { ...DEFAULT_OPTIONS };
+    if (options.compression !== undefined) merged.compression = options.compression;
+    if (options.rowGroupSize !== undefined) merged.rowGroupSize = positive(options.rowGroupSize, 'options.rowGroupSize');
+    if (options.pageSize !== undefined) merged.pageSize = positive(options.pageSize, 'options.pageSize');
+    this.#options = Object.freeze(merged);
   }
-  async read(_data: Uint8Array): Promise<RowBatch> {
-    throw notYet();
+
+  write(batch: RowBatch, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
+    return writeParquet(batch, {
+      compression: options.compression ?? this.#options.compression,
+      rowGroupSize: options.rowGroupSize === undefined ? this.#options.rowGroupSize : positive(options.rowGroupSize, 'options.rowGroupSize'),
+      pageSize: this.#options.pageSize,
+    });
   }
-  async readMetadata(_data: Uint8Array): Promise<ParquetFileMetadata> {
-    throw notYet();
+
+  read(data: Uint8Array, options: ParquetReadOptions = {}): Promise<RowBatch> {
+    return readParquet(data, options.columns);
+  }
+
+  readMetadata(data: Uint8Array): Promise<ParquetFileMetadata> {
+    return readParquetMetadata(data);
   }
 }
 
-function notYet(): Error {
-  return CoreErrors.INTERNAL_ERROR({ reason: 'NodeParquetHandler is not implemented yet', package: '@weir/node' });
+function positive(n: number, option: string): number {
+  if (!Number.isInteger(n) || n < 1) throw CoreErrors.INVALID_ARGUMENT({ option, reason: 'must be a positive integer' });
+  return n;
 }
