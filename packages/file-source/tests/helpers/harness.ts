@@ -1,6 +1,6 @@
 // Test harness: builds sources over MemoryFs and runs "batches" the way the micro-batch loop does
 // (latestOffset → offset WAL → planInputPartitions → read partitions → commit).
-import { StructType, type Engine, type Offset, type Row, type Source, type SourceContext } from '@weir/core';
+import { simpleString, type Engine, type Offset, type Row, type Source, type SourceContext } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
 import { cloudFilesSource, partitionReaders } from '@weir/file-source';
 import { MemoryFs } from './memory-fs.js';
@@ -46,6 +46,7 @@ export async function batchFiles(source: Source, start: Offset | null, end: Offs
   return parts.flatMap((p) => (p.data as { files: Array<{ path: string }> }).files.map((f) => f.path));
 }
 
+/** The schema as `name type, …` in Spark's simpleString spelling (`bigint`, `struct<x:string>`). */
 export function schemaDDL(source: Source): string {
-  return StructType.toDDL(source.schema());
+  return source.schema().fields.map((f) => `${f.name} ${simpleString(f.type)}`).join(', ');
 }
