@@ -10,13 +10,13 @@ export const DeltaStreamingErrors = defineErrors('@weir/streaming/delta', {
     domain: 'user',
     retryable: false,
     message:
-      'Detected deleted data (for example <removedFile>) from streaming source <path> at version <version>. This is currently not supported. If you would like to ignore deletes, set the option ignoreDeletes to true',
+      'Detected deleted data from streaming source <path> at version <version>. This is currently not supported. If you would like to ignore deletes, set the option ignoreDeletes to true',
   },
   DELTA_SOURCE_TABLE_IGNORE_CHANGES: {
     domain: 'user',
     retryable: false,
     message:
-      'Detected a data update (for example <removedFile>) in the source table <path> at version <version>. This is currently not supported. If you would like to ignore updates, set the option skipChangeCommits to true',
+      'Detected a data update in the source table <path> at version <version>. This is currently not supported. If you would like to ignore updates, set the option skipChangeCommits to true',
   },
   DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET: {
     domain: 'user',
@@ -33,11 +33,6 @@ export const DeltaStreamingErrors = defineErrors('@weir/streaming/delta', {
     retryable: false,
     message: '<path> is not a Delta table (no _delta_log); a Delta streaming source needs an existing table to read its schema',
   },
-  DELTA_STREAMING_VERSION_NOT_FOUND: {
-    domain: 'user',
-    retryable: false,
-    message: 'Cannot stream from version <version> of <path>: the earliest available version is <earliest> and the latest <latest>',
-  },
   DELTA_SINK_COMMIT_FAILED: {
     domain: 'external',
     retryable: true,
@@ -52,12 +47,6 @@ export const DeltaStreamingErrors = defineErrors('@weir/streaming/delta', {
     domain: 'user',
     retryable: false,
     message: 'Options txnAppId and txnVersion must be set together (got txnAppId=<txnAppId>, txnVersion=<txnVersion>)',
-  },
-  DELTA_STREAMING_SCHEMA_MISMATCH: {
-    domain: 'user',
-    retryable: false,
-    message:
-      'A schema mismatch was detected when writing to the Delta table <path>: table schema <tableSchema>, data schema <dataSchema>. To add columns set option mergeSchema to true; to replace the schema in complete mode set overwriteSchema to true',
   },
   FILE_SINK_LOG_CORRUPT: {
     domain: 'user',

@@ -71,23 +71,21 @@ export async function commitDeltaBatch(
   const o = { ...DEFAULTS, ...options };
   let lastReason = 'conflict';
   for (let attempt = 1; attempt <= o.maxCommitAttempts; attempt++) {
-    const state = await loadTableState(engine, o.path);
-    const done = state?.txnVersion(o.appId);
-    if (done !== undefined && done >= version) return 'skipped';
+    // Each attempt re-reads the table: a conflict may be our own txn landing from another run.
     const result = await commitToTable(engine, o.path, {
-      state,
       adds,
       removeAll: o.outputMode === 'complete',
       txn: { appId: o.appId, version },
       schema,
-      partitionColumns: state?.partitionColumns ?? o.partitionColumns,
+      partitionColumns: o.partitionColumns,
       mergeSchema: o.mergeSchema,
       overwriteSchema: o.overwriteSchema && o.outputMode === 'complete',
-      operation: o.outputMode === 'complete' ? 'STREAMING UPDATE' : 'STREAMING UPDATE',
+      operation: 'STREAMING UPDATE',
       outputMode: o.outputMode,
     });
     if (result.kind === 'committed') return 'committed';
-    lastReason = result.reason;
+    if (result.kind === 'skipped') return 'skipped';
+    lastReason = `${result.code}: ${result.reason}`;
   }
   throw DeltaStreamingErrors.DELTA_SINK_COMMIT_FAILED({ batchId: version, path: o.path, attempts: o.maxCommitAttempts, reason: lastReason });
 }
@@ -199,7 +197,6 @@ export async function writeDeltaBatch(
   const outputMode: OutputMode = options.mode === 'overwrite' ? 'complete' : 'append';
   if (options.txnAppId === undefined || options.txnVersion === undefined) {
     const result = await commitToTable(engine, path, {
-      state,
       adds,
       removeAll: outputMode === 'complete',
       txn: null,
@@ -207,11 +204,11 @@ export async function writeDeltaBatch(
       partitionColumns,
       mergeSchema: options.mergeSchema ?? false,
       overwriteSchema: options.overwriteSchema ?? false,
-      operation: outputMode === 'complete' ? 'WRITE' : 'WRITE',
+      operation: 'WRITE',
       outputMode,
     });
-    if (result.kind !== 'committed') {
-      throw DeltaStreamingErrors.DELTA_SINK_COMMIT_FAILED({ batchId: -1, path, attempts: 1, reason: result.reason });
+    if (result.kind === 'conflict') {
+      throw DeltaStreamingErrors.DELTA_SINK_COMMIT_FAILED({ batchId: -1, path, attempts: 1, reason: `${result.code}: ${result.reason}` });
     }
     return 'committed';
   }

@@ -15,7 +15,7 @@ import { DeltaStreamingErrors } from './delta-errors.js';
 import {
   loadTableState,
   tableCommits,
-  versionAtTimestamp,
+  firstVersionAtOrAfter,
   type DeltaAddFile,
   type DeltaCommitChanges,
 } from './delta-table-access.js';
@@ -115,7 +115,7 @@ export class DeltaSource implements Source {
     const { startingVersion, startingTimestampMs, path } = this.#config;
     if (startingVersion !== undefined) return { v: 1, reservoirVersion: startingVersion, index: -1, isStartingVersion: false };
     if (startingTimestampMs !== undefined) {
-      const version = await versionAtTimestamp(this.#engine, path, startingTimestampMs, 'atOrAfter');
+      const version = await firstVersionAtOrAfter(this.#engine, path, startingTimestampMs);
       return { v: 1, reservoirVersion: version, index: -1, isStartingVersion: false };
     }
     return null; // the current snapshot, pinned by the first end offset
@@ -132,16 +132,14 @@ export class DeltaSource implements Source {
   }
 
   #changeFiles(commit: DeltaCommitChanges): readonly DeltaAddFile[] {
-    const adds = commit.adds.filter((a) => a.dataChange);
-    const removes = commit.removes.filter((r) => r.dataChange);
-    if (removes.length === 0) return adds;
-    const removedFile = removes[0]?.path ?? '';
+    const adds = commit.adds;
+    if (!commit.removesData) return adds;
     if (adds.length === 0) {
       if (this.#config.ignoreDeletes || this.#config.skipChangeCommits) return [];
-      throw DeltaStreamingErrors.DELTA_SOURCE_IGNORE_DELETE({ path: this.#config.path, version: commit.version, removedFile });
+      throw DeltaStreamingErrors.DELTA_SOURCE_IGNORE_DELETE({ path: this.#config.path, version: commit.version });
     }
     if (this.#config.skipChangeCommits) return [];
-    throw DeltaStreamingErrors.DELTA_SOURCE_TABLE_IGNORE_CHANGES({ path: this.#config.path, version: commit.version, removedFile });
+    throw DeltaStreamingErrors.DELTA_SOURCE_TABLE_IGNORE_CHANGES({ path: this.#config.path, version: commit.version });
   }
 
   /** Files after `from` (exclusive) in stream order; `snapshotOnly` stops at the snapshot's end. */
@@ -255,7 +253,7 @@ export const deltaSourcePlugin: SourcePlugin = Object.freeze({
       skipChangeCommits: opts.skipChangeCommits,
     };
     if (config.startingTimestampMs !== undefined) {
-      await versionAtTimestamp(ctx.engine, path, config.startingTimestampMs, 'atOrAfter'); // fail at start(), not mid-stream
+      await firstVersionAtOrAfter(ctx.engine, path, config.startingTimestampMs); // fail at start(), not mid-stream
     }
     return new DeltaSource(ctx.engine, config, state.schema, state.partitionColumns);
   },

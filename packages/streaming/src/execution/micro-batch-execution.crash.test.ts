@@ -1,0 +1,116 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MemoryStream, StructType, WeirError, listAll, utf8Decode, utf8Encode, type Row } from '@weir/core';
+import { createNodeEngine } from '@weir/node';
+import { createSession, defaultRegistry } from '../session/weir-session.js';
+import { writeStream } from '../session/data-stream-writer.js';
+import type { Trigger } from './trigger.js';
+import { CrashingStorage, type CrashPlan } from '../testing/crashing-storage.js';
+import { SimpleManualClock } from '../testing/manual-clock.js';
+import { limitedMemorySource } from '../testing/limited-memory-source.js';
+import type { StreamingQuery } from '../streaming-query.js';
+
+const schema = StructType.fromDDL('id LONG, station STRING, temp DOUBLE');
+const runs = process.env['WEIR_SOAK'] ? 1000 : process.env['CI'] ? 200 : 40;
+const seed = Number(process.env['FC_SEED'] ?? 42);
+
+function isCrash(e: unknown): boolean {
+  for (let c: unknown = e; c; c = (c as { cause?: unknown }).cause) if (WeirError.hasCode(c, 'SIMULATED_CRASH')) return true;
+  return false;
+}
+
+type TriggerKind = 'default' | 'processingTime' | 'once' | 'availableNow';
+const TRIGGERS: Record<TriggerKind, Trigger | null> = {
+  default: null,
+  processingTime: { processingTime: '1 second' },
+  once: { once: true },
+  availableNow: { availableNow: true },
+};
+
+async function settle(p: Promise<unknown>, clock: SimpleManualClock, advance: boolean): Promise<void> {
+  let done = false;
+  const guarded = p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; !done && i < 10_000; i++) {
+    if (advance) clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+  }
+  await guarded;
+}
+
+/** One run of the pipeline on `storage`; returns the number of batches it ran, or 'crashed'. */
+async function runOnce(storage: CrashingStorage, clock: SimpleManualClock, stream: MemoryStream, kind: TriggerKind): Promise<number | 'crashed'> {
+  const engine = createNodeEngine({ storage, clock });
+  const session = createSession({
+    engine,
+    conf: { 'weir.executor.threads': 0, 'weir.sql.streaming.minBatchesToRetain': 3 },
+    registry: defaultRegistry({ sources: [limitedMemorySource(stream)] }),
+  });
+  const df = session.readStream.format('mem').option('maxFilesPerTrigger', 2).load();
+  const writer = writeStream(df)
+    .option('checkpointLocation', '/chk')
+    .foreachBatch(async (batch, batchId) => {
+      // A durable, idempotent sink: one file per batch id, overwritten on replay.
+      await engine.storage.put(`/out/batch-${String(batchId).padStart(6, '0')}.json`, utf8Encode(JSON.stringify(batch.rows)));
+    });
+  const trigger = TRIGGERS[kind];
+  if (trigger) writer.trigger(trigger);
+  let q: StreamingQuery;
+  try {
+    q = await writer.start();
+  } catch (e) {
+    if (isCrash(e)) return 'crashed';
+    throw e;
+  }
+  if (kind === 'default') await settle(q.processAllAvailable(), clock, false);
+  else if (kind === 'processingTime') await settle(q.processAllAvailable(), clock, true);
+  else await settle(q.awaitTermination(), clock, false);
+  await q.stop();
+  if (q.exception) {
+    if (isCrash(q.exception)) return 'crashed';
+    throw q.exception;
+  }
+  return q.recentProgress.length;
+}
+
+async function runToCompletion(kind: TriggerKind, chunks: Row[][], plans: CrashPlan[]): Promise<Row[]> {
+  const clock = new SimpleManualClock(1_700_000_000_000);
+  const stream = new MemoryStream(schema);
+  for (const c of chunks) stream.addData(c);
+  let storage = new CrashingStorage(undefined, plans[0] ?? null);
+  for (let attempt = 1; attempt < 200; attempt++) {
+    const r = await runOnce(storage, clock, stream, kind);
+    // Done when a clean run finds nothing left to do.
+    if (r === 0) break;
+    storage = storage.restart(plans[attempt] ?? null);
+  }
+  const rows: Row[] = [];
+  for (const f of await listAll(storage.durable, '/out')) rows.push(...(JSON.parse(utf8Decode(await storage.durable.read(f.path))) as Row[]));
+  return rows;
+}
+
+const key = (r: Row): string => JSON.stringify([r['id'], r['station'], r['temp']]);
+const multiset = (rows: Row[]): string[] => rows.map(key).sort();
+
+const rowArb = fc.record({ id: fc.nat(), station: fc.constantFrom('KSEA', 'KPDX', 'KSFO'), temp: fc.integer({ min: -300, max: 400 }).map((t) => t / 10) }, { noNullPrototype: true });
+const chunksArb = fc.array(fc.array(rowArb, { minLength: 0, maxLength: 4 }), { minLength: 1, maxLength: 6 });
+const plansArb = fc.array(fc.record({ at: fc.integer({ min: 1, max: 40 }), when: fc.constantFrom<'before' | 'after'>('before', 'after') }, { noNullPrototype: true }), { minLength: 1, maxLength: 3 });
+
+describe('exactly-once under crashes (MemoryStream → foreachBatch file sink)', () => {
+  for (const kind of Object.keys(TRIGGERS) as TriggerKind[]) {
+    it(`trigger ${kind}: output after crashes at random storage ops equals the crash-free run's`, async () => {
+      await fc.assert(
+        fc.asyncProperty(chunksArb, plansArb, async (chunks, plans) => {
+          const clean = await runToCompletion(kind, chunks, []);
+          assert.deepEqual(multiset(clean), multiset(chunks.flat()));
+          const crashed = await runToCompletion(kind, chunks, plans);
+          assert.deepEqual(multiset(crashed), multiset(clean));
+        }),
+        { seed, numRuns: Math.max(10, Math.floor(runs / 4)) },
+      );
+    });
+  }
+});
