@@ -87,7 +87,7 @@ describe('delta sink', () => {
     const sink = await plugin('delta').createSink({}, ctx(engine, table));
     await sink.addBatch(0, rowBatch(schema, rows(0, 1)), info);
     await assert.rejects(sink.addBatch(1, rowBatch(wider, [{ ...rows(1, 1)[0], uv_index: 3 }]), { schema: wider, outputMode: 'append' }), {
-      code: 'DELTA_STREAMING_SCHEMA_MISMATCH',
+      code: 'DELTA_SCHEMA_MISMATCH',
     });
     const merging = await plugin('delta').createSink({ mergeSchema: 'true' }, ctx(engine, table));
     await merging.addBatch(1, rowBatch(wider, [{ ...rows(1, 1)[0], uv_index: 3 }]), { schema: wider, outputMode: 'append' });

@@ -95,7 +95,7 @@ async function countRows(engine: any, table: string): Promise<number> {
   try {
     return (await readDeltaTable(engine, table)).rows.length;
   } catch (err) {
-    if ((err as { code?: string }).code === 'DELTA_STREAMING_SOURCE_TABLE_NOT_FOUND') return 0;
+    if ((err as { code?: string }).code === 'DELTA_TABLE_NOT_FOUND') return 0;
     throw err;
   }
 }
