@@ -1,0 +1,452 @@
+import type { OutputMode, Row, StateStoreView } from '@weir/core';
+import { compareValues, partitionOf } from './builtins.js';
+import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
+import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
+import { PlannerErrors } from './errors.js';
+import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
+
+/**
+ * The pure runtime: runs a {@link QueryPlan}'s stages over rows. No I/O, no clock, no
+ * randomness; everything it needs arrives in its arguments, so it runs unchanged in a worker.
+ */
+
+/** Per-call context the generated stage functions read and write. */
+interface StageRuntime {
+  nowUs: number;
+  joins: ReadonlyMap<string, readonly (readonly unknown[])[]>[];
+  evMin: number;
+  evMax: number;
+  evSum: number;
+  evCount: number;
+}
+
+type StageFunction = (rows: readonly Row[], rt: StageRuntime, sink: unknown) => Row[];
+
+const compiled = new Map<string, StageFunction>();
+const MAX_COMPILED = 512;
+
+/**
+ * Compiles generated stage source with `new Function`, cached by the source text (a worker
+ * plans nothing; it receives the text in the plan and compiles each distinct stage once).
+ * @internal
+ */
+export function compileStage(code: string): StageFunction {
+  let f = compiled.get(code);
+  if (f === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
+    const factory = new Function('h', code) as (h: typeof GENERATED_CODE_HELPERS) => StageFunction;
+    f = factory(GENERATED_CODE_HELPERS);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(code, f);
+  }
+  return f;
+}
+
+const joinMaps = new WeakMap<JoinTable, Map<string, readonly (readonly unknown[])[]>>();
+function joinMap(t: JoinTable): Map<string, readonly (readonly unknown[])[]> {
+  let m = joinMaps.get(t);
+  if (!m) {
+    m = new Map(t.entries);
+    joinMaps.set(t, m);
+  }
+  return m;
+}
+
+export interface MapStageContext {
+  /** The batch timestamp (`current_timestamp()`), from the offset log: deterministic on replay. */
+  readonly batchTimestampMs: number;
+  /** The watermark this batch uses (computed at the end of the previous batch). */
+  readonly watermarkMs: number;
+  /** Return the rows dropped as late in `lateRows` (for a late-data sink). Defaults to `false`. */
+  readonly collectLateRows?: boolean;
+}
+
+export interface MapStageResult {
+  /** Stateless plans: the final output rows. */
+  rows?: Row[];
+  /** Stateful plans: per state partition, `[key, partial state]` combined within this task. */
+  partials?: Array<Array<[string, unknown]>>;
+  /** Statistics of the watermark column (µs) over the rows that reached `withWatermark`; null when none did. */
+  eventTime: { min: number; max: number; sum: number; count: number } | null;
+  numRowsDroppedByWatermark: number;
+  /** The input rows dropped as late (only with `collectLateRows`). */
+  lateRows?: Row[];
+}
+
+type Session = [number, number, unknown[]];
+
+/** Collects partial aggregates within one map task. */
+class AggregateSink {
+  readonly partials = new Map<string, unknown>();
+  dropped = 0;
+  readonly late: Row[] | null;
+  readonly #op: AggregateOperator;
+  readonly #specs: AggSpec[];
+  readonly #wmUs: number;
+  readonly #checkLate: boolean;
+
+  constructor(op: AggregateOperator, wmUs: number, checkLate: boolean, collectLate: boolean) {
+    this.#op = op;
+    this.#specs = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
+    this.#wmUs = wmUs;
+    this.#checkLate = checkLate && op.eventTimeKeyIndex !== null;
+    this.late = collectLate ? [] : null;
+  }
+
+  #drop(r: Row): void {
+    this.dropped++;
+    this.late?.push(r);
+  }
+
+  #fold(key: string, inputs: readonly unknown[]): void {
+    let s = this.partials.get(key) as unknown[] | undefined;
+    if (s === undefined) {
+      s = initStates(this.#specs);
+      this.partials.set(key, s);
+    }
+    const specs = this.#specs;
+    for (let i = 0; i < specs.length; i++) s[i] = updateState(specs[i] as AggSpec, s[i], inputs[i] ?? null);
+  }
+
+  add(r: Row, keys: unknown[], inputs: unknown[]): void {
+    const w = this.#op.window;
+    if (w === null) {
+      if (this.#checkLate) {
+        const t = keys[this.#op.eventTimeKeyIndex as number];
+        if (t !== null && (t as number) <= this.#wmUs) return this.#drop(r);
+      }
+      this.#fold(JSON.stringify(keys), inputs);
+      return;
+    }
+    const t = keys[w.keyIndex] as number | null;
+    // Spark filters rows whose window time column is null.
+    if (t === null) return;
+    if (w.kind === 'session') {
+      const end = t + w.gapUs;
+      if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
+      keys[w.keyIndex] = null;
+      const key = JSON.stringify(keys);
+      let sessions = this.partials.get(key) as Session[] | undefined;
+      if (sessions === undefined) {
+        sessions = [];
+        this.partials.set(key, sessions);
+      }
+      const states = initStates(this.#specs).map((s, i) => updateState(this.#specs[i] as AggSpec, s, inputs[i] ?? null));
+      insertSession(sessions, [t, end, states], this.#specs);
+      return;
+    }
+    if (w.kind === 'tumbling') {
+      const start = t - ((((t - w.startUs) % w.windowUs) + w.windowUs) % w.windowUs);
+      const end = start + w.windowUs;
+      if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
+      keys[w.keyIndex] = [start, end];
+      this.#fold(JSON.stringify(keys), inputs);
+      return;
+    }
+    const lastStart = t - ((((t - w.startUs) % w.slideUs) + w.slideUs) % w.slideUs);
+    let any = false;
+    const n = Math.ceil(w.windowUs / w.slideUs);
+    // Late only when every window of the row is closed, so a row is either aggregated or counted.
+    if (this.#checkLate && lastStart + w.windowUs <= this.#wmUs) return this.#drop(r);
+    for (let i = n - 1; i >= 0; i--) {
+      const s = lastStart - i * w.slideUs;
+      if (s > t || t >= s + w.windowUs) continue;
+      if (this.#checkLate && s + w.windowUs <= this.#wmUs) continue;
+      keys[w.keyIndex] = [s, s + w.windowUs];
+      this.#fold(JSON.stringify(keys), inputs);
+      any = true;
+    }
+    void any;
+  }
+}
+
+/** Inserts a session into a start-sorted list, merging sessions that overlap or touch (`start <= other end`). */
+function insertSession(list: Session[], s: Session, specs: readonly AggSpec[]): void {
+  let cur: Session = s;
+  const keep: Session[] = [];
+  for (const x of list) {
+    if (x[0] <= cur[1] && cur[0] <= x[1]) {
+      const [a, b] = x[0] <= cur[0] ? [x, cur] : [cur, x];
+      cur = [Math.min(a[0], b[0]), Math.max(a[1], b[1]), mergeAll(specs, a[2], b[2])];
+    } else keep.push(x);
+  }
+  keep.push(cur);
+  keep.sort((a, b) => a[0] - b[0]);
+  list.length = 0;
+  list.push(...keep);
+}
+
+/** Keeps the first row per key within one map task. */
+class DedupSink {
+  readonly partials = new Map<string, unknown>();
+  dropped = 0;
+  readonly late: Row[] | null;
+  readonly #op: DeduplicateOperator;
+  readonly #wmUs: number;
+  readonly #checkLate: boolean;
+  constructor(op: DeduplicateOperator, wmUs: number, checkLate: boolean, collectLate: boolean) {
+    this.#op = op;
+    this.#wmUs = wmUs;
+    this.#checkLate = checkLate && op.eventTimeColumn !== null;
+    this.late = collectLate ? [] : null;
+  }
+  add(r: Row, keys: unknown[], row: Row): void {
+    if (this.#checkLate) {
+      const t = row[this.#op.eventTimeColumn as string] as number | null;
+      if (t !== null && t <= this.#wmUs) {
+        this.dropped++;
+        this.late?.push(r);
+        return;
+      }
+    }
+    const key = JSON.stringify(keys);
+    if (!this.partials.has(key)) this.partials.set(key, row);
+  }
+}
+
+function newRuntime(plan: QueryPlan, batchTimestampMs: number): StageRuntime {
+  return {
+    nowUs: batchTimestampMs * 1000,
+    joins: plan.joinTables.map(joinMap),
+    evMin: Infinity,
+    evMax: -Infinity,
+    evSum: 0,
+    evCount: 0,
+  };
+}
+
+/**
+ * Runs the map stage of `sourceIndex` over one input partition's rows: the compiled projections,
+ * filters and stream-static joins; for stateless plans the result is the output rows, for stateful
+ * plans partial aggregates (or first rows per dedup key) combined within the task and
+ * hash-partitioned by key into `plan.shufflePartitions`. Rows older than the watermark are
+ * dropped before the stateful operator (Spark: event time, or window end, `<=` watermark) and
+ * counted. Pure and deterministic.
+ */
+export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly Row[], ctx: MapStageContext): MapStageResult {
+  const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
+  const rt = newRuntime(plan, ctx.batchTimestampMs);
+  const stats = () => (rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount });
+  if (!stage) {
+    // A source the query does not read from (possible after planning a union away): nothing to do.
+    return plan.stateful ? { partials: Array.from({ length: plan.shufflePartitions }, () => []), eventTime: null, numRowsDroppedByWatermark: 0 } : { rows: [], eventTime: null, numRowsDroppedByWatermark: 0 };
+  }
+  const fn = compileStage(stage.code);
+  const op = plan.stateful;
+  if (op === null) {
+    const out = fn(rows, rt, null);
+    return { rows: out, eventTime: stats(), numRowsDroppedByWatermark: 0 };
+  }
+  const wmUs = ctx.watermarkMs * 1000;
+  const checkLate = plan.watermark !== null;
+  const collectLate = ctx.collectLateRows === true;
+  const sink = op.kind === 'aggregate' ? new AggregateSink(op, wmUs, checkLate, collectLate) : new DedupSink(op, wmUs, checkLate, collectLate);
+  fn(rows, rt, sink);
+  const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
+  for (const [k, v] of sink.partials) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
+  const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
+  if (sink.late) result.lateRows = sink.late;
+  return result;
+}
+
+export interface StatefulPartitionContext {
+  readonly batchTimestampMs: number;
+  readonly watermarkMs: number;
+  readonly outputMode: OutputMode;
+}
+
+export interface StatefulPartitionResult {
+  rows: Row[];
+  /** Keys written to the state store in this batch. */
+  numRowsUpdated: number;
+  /** Keys evicted (removed) from the state store in this batch. */
+  numRowsRemoved: number;
+}
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function defineRow(o: Row, name: string, v: unknown): void {
+  Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Runs the stateful operator for one state partition: merges this batch's partials (from every
+ * map task, in task order) into `store`, then emits by output mode and evicts by watermark:
+ *
+ * | mode | aggregation emits | evicts |
+ * |---|---|---|
+ * | append | windows/keys whose event time (window end) `<=` watermark, once | the same |
+ * | update | keys changed in this batch | keys `<=` watermark |
+ * | complete | every key | nothing |
+ *
+ * Deduplication emits the first row of each new key and evicts keys whose event time
+ * (`withinWatermark`: event time + delay) is `<=` the watermark. Emitted rows are sorted by
+ * encoded key (deterministic across runs, partition counts and thread counts).
+ */
+export function runStatefulPartition(
+  plan: QueryPlan,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  ctx: StatefulPartitionContext,
+): StatefulPartitionResult {
+  const op = plan.stateful;
+  if (op === null) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'runStatefulPartition called for a stateless plan' });
+  const wmUs = ctx.watermarkMs * 1000;
+  const finalFn = compileStage(op.finalCode);
+  const rt = newRuntime(plan, ctx.batchTimestampMs);
+  if (op.kind === 'dedup') {
+    const r = runDedup(op, partials, store, wmUs, plan.watermark !== null);
+    return { ...r, rows: finalFn(r.rows, rt, null) };
+  }
+  const r = op.window?.kind === 'session' ? runSessions(op, partials, store, wmUs, ctx.outputMode) : runAggregate(op, partials, store, wmUs, ctx.outputMode);
+  let rows = finalFn(r.rows, rt, null);
+  if (op.sortBy) {
+    const keys = op.sortBy;
+    rows = rows
+      .map((row, i) => ({ row, i }))
+      .sort((a, b) => {
+        for (const k of keys) {
+          const x = a.row[k] ?? null;
+          const y = b.row[k] ?? null;
+          if (x === y) continue;
+          if (x === null) return -1;
+          if (y === null) return 1;
+          const c = compareValues(x, y);
+          if (c !== 0) return c;
+        }
+        return a.i - b.i;
+      })
+      .map((x) => x.row);
+  }
+  return { ...r, rows };
+}
+
+function intermediateRow(op: AggregateOperator, key: string, states: readonly unknown[], specs: readonly AggSpec[], session?: Session): Row {
+  const keys = JSON.parse(key) as unknown[];
+  const o: Row = {};
+  op.keyNames.forEach((n, i) => {
+    let v = keys[i] ?? null;
+    if (op.window && i === op.window.keyIndex) {
+      v = session ? { start: session[0], end: session[1] } : { start: (v as number[])[0], end: (v as number[])[1] };
+    }
+    defineRow(o, n, v);
+  });
+  op.aggs.forEach((a, i) => defineRow(o, a.name, stateResult(specs[i] as AggSpec, states[i])));
+  return o;
+}
+
+/** Event time (µs) of an encoded key, for lateness: the window end, or the watermarked key column. */
+function keyEventTime(op: AggregateOperator, key: string): number | null {
+  if (op.eventTimeKeyIndex === null) return null;
+  const v = (JSON.parse(key) as unknown[])[op.eventTimeKeyIndex];
+  if (v === null || v === undefined) return null;
+  return Array.isArray(v) ? (v[1] as number) : (v as number);
+}
+
+function runAggregate(
+  op: AggregateOperator,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  wmUs: number,
+  mode: OutputMode,
+): StatefulPartitionResult {
+  const specs: AggSpec[] = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
+  const changed = new Set<string>();
+  for (const [key, partial] of partials) {
+    const prev = store.get(key) as unknown[] | undefined;
+    store.put(key, prev === undefined ? partial : mergeAll(specs, prev, partial as unknown[]));
+    changed.add(key);
+  }
+  const rows: Row[] = [];
+  let removed = 0;
+  const closed = (key: string): boolean => {
+    const t = keyEventTime(op, key);
+    return t !== null && t <= wmUs;
+  };
+  if (mode === 'complete') {
+    for (const [k, v] of store.entries()) rows.push(intermediateRow(op, k, v as unknown[], specs));
+  } else if (mode === 'update') {
+    for (const k of [...changed].sort(byKey)) rows.push(intermediateRow(op, k, store.get(k) as unknown[], specs));
+    if (op.eventTimeKeyIndex !== null) {
+      const evict = [...store.entries()].filter(([k]) => closed(k)).map(([k]) => k);
+      for (const k of evict) store.remove(k);
+      removed = evict.length;
+    }
+  } else {
+    const evict: string[] = [];
+    for (const [k, v] of store.entries()) {
+      if (closed(k)) {
+        rows.push(intermediateRow(op, k, v as unknown[], specs));
+        evict.push(k);
+      }
+    }
+    for (const k of evict) store.remove(k);
+    removed = evict.length;
+  }
+  return { rows, numRowsUpdated: changed.size, numRowsRemoved: removed };
+}
+
+function runSessions(
+  op: AggregateOperator,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  wmUs: number,
+  mode: OutputMode,
+): StatefulPartitionResult {
+  const specs: AggSpec[] = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
+  let updated = 0;
+  for (const [key, partial] of partials) {
+    const list: Session[] = ((store.get(key) as Session[] | undefined) ?? []).map((s) => [s[0], s[1], s[2]]);
+    for (const s of partial as Session[]) insertSession(list, [s[0], s[1], s[2]], specs);
+    store.put(key, list);
+    updated++;
+  }
+  const rows: Row[] = [];
+  let removed = 0;
+  const entries = [...store.entries()];
+  for (const [k, v] of entries) {
+    const list = v as Session[];
+    if (mode === 'complete') {
+      for (const s of list) rows.push(intermediateRow(op, k, s[2], specs, s));
+      continue;
+    }
+    const closed = list.filter((s) => s[1] <= wmUs);
+    if (closed.length === 0) continue;
+    for (const s of closed) rows.push(intermediateRow(op, k, s[2], specs, s));
+    const open = list.filter((s) => s[1] > wmUs);
+    if (open.length === 0) store.remove(k);
+    else store.put(k, open);
+    removed += closed.length;
+  }
+  return { rows, numRowsUpdated: updated, numRowsRemoved: removed };
+}
+
+function runDedup(
+  op: DeduplicateOperator,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  wmUs: number,
+  hasWatermark: boolean,
+): StatefulPartitionResult {
+  const fresh: [string, Row][] = [];
+  let updated = 0;
+  for (const [key, row] of partials) {
+    if (store.get(key) !== undefined) continue;
+    const t = op.eventTimeColumn === null ? null : ((row as Row)[op.eventTimeColumn] as number | null);
+    // Value: the event time the entry expires at (withinWatermark: first event time + delay).
+    const value = t === null ? 0 : op.withinWatermark ? t + op.delayUs : t;
+    store.put(key, value);
+    fresh.push([key, row as Row]);
+    updated++;
+  }
+  let removed = 0;
+  if (hasWatermark && op.eventTimeColumn !== null) {
+    const evict = [...store.entries()].filter(([, v]) => typeof v === 'number' && v <= wmUs).map(([k]) => k);
+    for (const k of evict) store.remove(k);
+    removed = evict.length;
+  }
+  fresh.sort((a, b) => byKey(a[0], b[0]));
+  return { rows: fresh.map(([, r]) => r), numRowsUpdated: updated, numRowsRemoved: removed };
+}
