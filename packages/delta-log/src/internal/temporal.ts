@@ -77,3 +77,35 @@ export function parseTimestamp(s: string): number {
   }
   return (days * 86_400 + secs - offsetMin * 60) * 1_000_000 + frac;
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset (ms) of `timeZone` from UTC at the instant `utcMs`. */
+function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, f);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const wall = Date.UTC(parts['year'] as number, (parts['month'] as number) - 1, parts['day'], parts['hour'], parts['minute'], parts['second']);
+  return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+}
+
+/**
+ * Re-reads a zone-less timestamp (µs, parsed as if UTC) as wall time in `timeZone` — Spark's
+ * reading of timestamp partition values in its session time zone.
+ */
+export function wallTimeInZoneToUtc(microsAsUtc: number, timeZone: string): number {
+  if (timeZone === 'UTC') return microsAsUtc;
+  const ms = Math.floor(microsAsUtc / 1000);
+  let guess = ms - zoneOffsetMs(timeZone, ms);
+  guess = ms - zoneOffsetMs(timeZone, guess);
+  return guess * 1000 + (microsAsUtc - ms * 1000);
+}
+
+/** True when a timestamp string carries its own zone (`Z` or `±HH:MM`). */
+export function hasZone(s: string): boolean {
+  return /(Z|[+-]\d{2}:?\d{2})\s*$/.test(s) && /[T ]\d/.test(s);
+}

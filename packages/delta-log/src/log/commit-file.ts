@@ -43,7 +43,6 @@ const REQUIRED: Partial<Record<string, readonly string[]>> = {
   remove: ['path'],
   cdc: ['path'],
   txn: ['appId', 'version'],
-  metaData: ['schemaString'],
   protocol: ['minReaderVersion', 'minWriterVersion'],
   domainMetadata: ['domain'],
 };

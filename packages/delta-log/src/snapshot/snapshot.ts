@@ -21,6 +21,11 @@ export interface ScanFile {
 }
 
 export interface ScanOptions {
+  /**
+   * Time zone for zone-less timestamp partition values (Spark writes them in its session time
+   * zone). Defaults to `UTC`, the spec's reading.
+   */
+  readonly sessionTimeZone?: string;
   /** Columns to return, in this order. Defaults to all columns of the schema. */
   readonly columns?: readonly string[];
   /** Keeps only files whose (typed) partition values pass. Defaults to all files. */
@@ -55,7 +60,9 @@ export class Snapshot {
     }
     this.protocol = state.protocol;
     this.metadata = state.metadata;
-    this.schema = StructType.fromJSON(state.metadata.schemaString);
+    // Spark writes tables whose first metaData has no (or an empty) schemaString: an empty schema.
+    const schemaString = state.metadata.schemaString;
+    this.schema = typeof schemaString === 'string' && schemaString.length > 0 ? StructType.fromJSON(schemaString) : StructType.fromJSON({ type: 'struct', fields: [] });
     const last = segment.commits[segment.commits.length - 1];
     const ict = state.lastCommitInfo?.['inCommitTimestamp'];
     this.timestamp = typeof ict === 'number' ? ict : last?.version === state.version ? last.modificationTime : undefined;
@@ -130,14 +137,14 @@ export class Snapshot {
    * The active files with their storage paths and typed partition values.
    * @throws DELTA_FILE_PATH_ESCAPES_TABLE for a path outside the table root.
    */
-  scanFiles(options: Pick<ScanOptions, 'partitionFilter'> = {}): ScanFile[] {
+  scanFiles(options: Pick<ScanOptions, 'partitionFilter' | 'sessionTimeZone'> = {}): ScanFile[] {
     const fields = this.partitionFields();
     const out: ScanFile[] = [];
     for (const add of this.#state.files.values()) {
       const pv: Row = {};
       for (const f of fields) {
         const raw = lookupPartitionValue(add.partitionValues, f.name);
-        const v = decodePartitionValue(raw, f.type);
+        const v = decodePartitionValue(raw, f.type, options.sessionTimeZone ?? 'UTC');
         if (v === undefined) {
           throw DeltaErrors.DELTA_LOG_FILE_CORRUPT({ file: add.path, line: 0, reason: `partition value ${JSON.stringify(raw)} is not a valid ${JSON.stringify(f.type)}` });
         }

@@ -3,7 +3,7 @@
  * Serialization") and the Hive-style directory names Spark writes (`col=value`, escaped).
  */
 import { decimalParams, isDecimalType, utf8Encode, type DataType } from '@weir/core';
-import { formatDate, formatTimestampSpark, parseDate, parseTimestamp } from '../internal/temporal.js';
+import { formatDate, formatTimestampSpark, hasZone, parseDate, parseTimestamp, wallTimeInZoneToUtc } from '../internal/temporal.js';
 import { normalizeDecimal } from '../internal/decimal.js';
 
 /** Spark's name for a null partition value in a directory name. */
@@ -12,9 +12,9 @@ export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 /**
  * The typed value of a serialised partition value. Spec: null or an empty string is null; numbers
  * and booleans in their string form; dates `YYYY-MM-DD`; timestamps `YYYY-MM-DD HH:MM:SS[.micros]`
- * (read as UTC) or ISO-8601; decimals exact. Returns `undefined` for a value that cannot be parsed.
+ * (wall time in `sessionTimeZone`, default UTC, as Spark reads them) or ISO-8601 with a zone; decimals exact. Returns `undefined` for a value that cannot be parsed.
  */
-export function decodePartitionValue(raw: string | null | undefined, type: DataType): unknown {
+export function decodePartitionValue(raw: string | null | undefined, type: DataType, sessionTimeZone = 'UTC'): unknown {
   if (raw === null || raw === undefined || raw === '') return null;
   if (isDecimalType(type)) {
     const { scale } = decimalParams(type);
@@ -43,10 +43,15 @@ export function decodePartitionValue(raw: string | null | undefined, type: DataT
       const d = parseDate(raw);
       return Number.isNaN(d) ? undefined : d;
     }
-    case 'timestamp':
     case 'timestamp_ntz': {
       const t = parseTimestamp(raw);
       return Number.isNaN(t) ? undefined : t;
+    }
+    case 'timestamp': {
+      const t = parseTimestamp(raw);
+      if (Number.isNaN(t)) return undefined;
+      // A zone-less value is wall time in the writer's session time zone (UTC for weir and delta-rs).
+      return hasZone(raw) ? t : wallTimeInZoneToUtc(t, sessionTimeZone);
     }
     case 'binary':
       return utf8Encode(raw);
