@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerCheckpointInspectCommand } from './commands/checkpoint-inspect.js';
+import { registerCheckpointStateCommand } from './commands/checkpoint-state.js';
 
 export function buildProgram(): Command {
   const program = new Command('weir')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerDemoCommand(program);
   registerCheckpointInspectCommand(program);
+  registerCheckpointStateCommand(program);
   return program;
 }
 
