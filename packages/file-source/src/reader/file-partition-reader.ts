@@ -2,6 +2,7 @@ import { StructType, joinPath, utf8Decode, utf8Encode, WeirError, type Row, type
 import { FileSourceErrors } from '../errors.js';
 import type { FileFormat } from '../file-source-config.js';
 import { tokenizeCsv } from './csv-tokenizer.js';
+import { compileJsonConformer, type ConformState, type JsonConformer } from './json-conformer.js';
 import type { ParseOptions } from './parse-options.js';
 import { MISMATCH, csvConverter, jsonConverter, parquetConverter, type Converter } from './value-converters.js';
 
@@ -44,6 +45,8 @@ interface ConformPlan {
   readonly corrupt: string | null;
   readonly partition: ReadonlyArray<readonly [string, Converter]>;
   readonly parse: ParseOptions;
+  readonly conformer: JsonConformer;
+  readonly state: ConformState;
 }
 
 function compile(data: FilePartitionData): ConformPlan {
@@ -56,8 +59,11 @@ function compile(data: FilePartitionData): ConformPlan {
   const partition = schema.fields
     .filter((f) => partitionSet.has(f.name))
     .map((f) => [f.name, csvConverter(f.type)] as const);
+  const names = dataFields.map((f) => f.name);
   return {
-    names: dataFields.map((f) => f.name),
+    conformer: compileJsonConformer(names, schema.fields.map((f) => f.name), rescued !== null),
+    state: { matched: 0, rescued: null, bad: -1 },
+    names,
     types: dataFields,
     index: new Map(dataFields.map((f, i) => [f.name, i])),
     rescued,
@@ -113,7 +119,7 @@ class RowSink {
   }
 }
 
-/** Conforms one parsed JSON object to the plan (the hot path: keep it monomorphic and allocation-light). */
+/** Conforms one parsed JSON object to the plan (the hot path: see `compileJsonConformer`). */
 function conformObject(
   obj: Record<string, unknown>,
   plan: ConformPlan,
@@ -122,44 +128,25 @@ function conformObject(
   text: string,
   sink: RowSink,
 ): void {
-  const names = plan.names;
-  const row: Row = {};
-  let matched = 0;
-  let rescued: Record<string, unknown> | null = null;
-  let mismatch: string | null = null;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    const v = obj[name];
-    if (v === undefined) {
-      row[name] = null;
-      continue;
-    }
-    matched++;
-    if (v === null) {
-      row[name] = null;
-      continue;
-    }
-    const c = (convs[i] as Converter)(v);
-    if (c === MISMATCH) {
-      row[name] = null;
-      if (plan.rescued !== null) (rescued ??= {})[name] = v;
-      else mismatch ??= `field ${name}: cannot convert ${JSON.stringify(v)} to ${JSON.stringify((plan.types[i] as StructField).type)}`;
-    } else {
-      row[name] = c;
-    }
-  }
+  const st = plan.state;
+  const row = plan.conformer(obj, convs, st);
+  let rescued = st.rescued;
   if (plan.rescued !== null) {
     let keys = 0;
     for (const _k in obj) keys++;
-    if (keys > matched) {
+    if (keys > st.matched) {
       for (const k of Object.keys(obj)) {
         // Unknown and case-mismatched fields are rescued (Auto Loader).
         if (!plan.index.has(k)) (rescued ??= {})[k] = obj[k];
       }
     }
   }
-  if (mismatch !== null) sink.malformed(file, text, mismatch, row);
-  else sink.emit(row, file, rescued);
+  if (st.bad >= 0) {
+    const f = plan.types[st.bad] as StructField;
+    sink.malformed(file, text, `field ${f.name}: cannot convert ${JSON.stringify(obj[f.name])} to ${JSON.stringify(f.type)}`, row);
+  } else {
+    sink.emit(row, file, rescued);
+  }
 }
 
 function readJson(text: string, file: PartitionFile, plan: ConformPlan, convs: readonly Converter[], sink: RowSink): void {

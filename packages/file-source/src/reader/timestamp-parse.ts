@@ -1,4 +1,20 @@
-const DAY_MS = 86_400_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validDay(year: number, month: number, day: number): boolean {
+  if (day < 1) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil; no Date allocation). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
 function digits(s: string, at: number, n: number): number {
   let v = 0;
@@ -77,9 +93,9 @@ export function parseTimestampMicros(s: string): number | undefined {
     }
   }
   if (i !== n) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (new Date(ms).getUTCDate() !== day) return undefined; // Feb 30 and friends
-  return (ms - offsetMin * 60_000) * 1000 + micros;
+  if (!validDay(year, month, day)) return undefined; // Feb 30 and friends
+  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetMin * 60;
+  return seconds * 1_000_000 + micros;
 }
 
 /** Parses `YYYY-MM-DD` to days since the epoch, or `undefined`. */
@@ -88,8 +104,6 @@ export function parseDateDays(s: string): number | undefined {
   const year = digits(s, 0, 4);
   const month = digits(s, 5, 2);
   const day = digits(s, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const ms = Date.UTC(year, month - 1, day);
-  if (new Date(ms).getUTCDate() !== day) return undefined;
-  return ms / DAY_MS;
+  if (year < 0 || month < 1 || month > 12 || !validDay(year, month, day)) return undefined;
+  return daysFromCivil(year, month, day);
 }
