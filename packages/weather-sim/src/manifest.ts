@@ -1,5 +1,7 @@
 import { LineKind, type AssembledFile } from './file-assembler.js';
 import type { Reading } from './weather-model.js';
+import { stationId } from './station-profile.js';
+import { parseTimestampMicros } from './time-format.js';
 
 /** One file a run wrote. */
 export interface ManifestFile {
@@ -150,4 +152,21 @@ export class ManifestBuilder {
     c.rows += readings.length;
     this.files.push(Object.freeze({ path, index: file.index, rows: readings.length, bytes, drifted }));
   }
+}
+
+/**
+ * The id (`ST-0001#42`) of a record read back from a run's output, from the run's clock in the
+ * manifest: row `i = (event_time − startTime) / stepMicros`, reading number `⌊i / stations⌋`.
+ * `event_time` may be ISO-8601 text or epoch µs (weir's in-memory form). Returns null for a
+ * record that is not on the run's clock.
+ */
+export function recordIdOf(
+  manifest: Pick<SimulationManifest, 'startTime' | 'stepMicros' | 'stations'>,
+  record: { readonly station_id: unknown; readonly event_time: unknown },
+): string | null {
+  const t = typeof record.event_time === 'number' ? record.event_time : typeof record.event_time === 'string' ? parseTimestampMicros(record.event_time) : NaN;
+  const i = (t - Date.parse(manifest.startTime) * 1000) / manifest.stepMicros;
+  if (!Number.isSafeInteger(i) || i < 0 || typeof record.station_id !== 'string') return null;
+  if (stationId(i % manifest.stations) !== record.station_id) return null;
+  return record.station_id + '#' + Math.floor(i / manifest.stations);
 }
