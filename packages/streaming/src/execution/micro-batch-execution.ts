@@ -514,6 +514,7 @@ export class MicroBatchExecution implements StreamingQuery {
     const schema = StructType.fromJSON(plan.outputSchema);
     const info: BatchInfo = { schema, outputMode: this.#opts.outputMode };
     const stateful = plan.stateful !== null;
+    const collectLate = Boolean(this.#conf[ConfKeys.LATE_DATA_PATH]) || this.#opts.onLateData !== undefined;
     return timed('addBatch', async () => {
       const writer: WriterFactory | null = sink.createWriterFactory?.(batchId, info) ?? null;
       const mapResults = await Promise.all(
@@ -527,6 +528,7 @@ export class MicroBatchExecution implements StreamingQuery {
             batchTimestampMs: meta.batchTimestampMs,
             watermarkMs: meta.batchWatermarkMs,
             writer: stateful ? null : writer,
+            collectLateRows: collectLate,
           };
           return this.#engine.tasks.run<MapTaskOutput>({ module: TASK_MODULE, handler: 'mapTask', input });
         }),
@@ -737,11 +739,10 @@ function codeOf(e: unknown): string | null {
   return WeirError.is(e) ? e.code : null;
 }
 
+/** Spark's operator names in `stateOperators[].operatorName`. */
 function stateOperatorName(stateful: unknown): string {
-  const s = stateful as { operatorName?: unknown; kind?: unknown };
-  if (typeof s.operatorName === 'string') return s.operatorName;
-  if (typeof s.kind === 'string') return s.kind;
-  return 'stateStoreSave';
+  const kind = (stateful as { kind?: unknown }).kind;
+  return kind === 'dedup' ? 'dedupe' : 'stateStoreSave';
 }
 
 /** Per-batch counters gathered from task results. */

@@ -29,6 +29,8 @@ export interface MapTaskInput {
   readonly watermarkMs: number;
   /** Stateless plans writing in the worker. */
   readonly writer: WriterFactory | null;
+  /** Return rows dropped by the watermark (a late-data sink is configured). */
+  readonly collectLateRows: boolean;
 }
 
 export interface MapTaskOutput {
@@ -93,7 +95,11 @@ async function write(writer: WriterFactory, batchId: number, taskId: number, pla
 /** Reads one input partition and runs the map stage over it. */
 export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<MapTaskOutput> {
   const rows = await readPartition(input.partition, ctx);
-  const res = runMapStage(input.plan, input.sourceIndex, rows, { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs });
+  const res = runMapStage(input.plan, input.sourceIndex, rows, {
+    batchTimestampMs: input.batchTimestampMs,
+    watermarkMs: input.watermarkMs,
+    collectLateRows: input.collectLateRows,
+  });
   const common = {
     numInputRows: rows.length,
     eventTime: res.eventTime,

@@ -9,6 +9,13 @@ import { createForeachBatchSink, type ForeachBatchFunction } from '../sinks/fore
 import type { StreamingQuery } from '../streaming-query.js';
 import { lookupSource, type WeirSession } from './weir-session.js';
 
+declare module '@weir/planner' {
+  interface DataFrame {
+    /** Spark's `df.writeStream` (added by `@weir/streaming`): a {@link DataStreamWriter} for this streaming DataFrame. */
+    readonly writeStream: DataStreamWriter;
+  }
+}
+
 /** Writer-level options consumed by the engine, never passed to the sink plugin. */
 const WRITER_OPTIONS = new Set(['checkpointlocation']);
 /** Sinks that may run without a checkpointLocation (Spark: memory/console use a temporary one). */
