@@ -22,7 +22,9 @@ const ALLOWED = {
   'scope:root': ['scope:protocol', 'scope:adapter', 'scope:root'],
   'scope:app': ['scope:protocol', 'scope:adapter', 'scope:root', 'scope:testkit', 'scope:app'],
 };
-const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+// `node:test` and friends exist only with the prefix, so any `node:` specifier is a builtin.
+const NODE_BUILTINS = { has: (spec) => spec.startsWith('node:') || BUILTINS.has(spec) };
 
 function workspaces(root) {
   const out = [];
