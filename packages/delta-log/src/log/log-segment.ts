@@ -144,7 +144,14 @@ function buildSegment(tablePath: string, listing: Listing, target: number | unde
  * @throws DELTA_TABLE_NOT_FOUND when `_delta_log` has no commits or checkpoints;
  *   DELTA_VERSIONS_NOT_CONTIGUOUS when a commit is missing; DELTA_VERSION_NOT_FOUND for an unavailable version.
  */
-export async function getLogSegment(engine: Engine, tablePath: string, version?: number): Promise<LogSegment> {
+export async function getLogSegment(engine: Engine, tablePath: string, version?: number, options: { useCheckpoints?: boolean } = {}): Promise<LogSegment> {
+  if (options.useCheckpoints === false) {
+    // Log-only replay (debugging, and the property test that checkpoints change nothing).
+    const listing = await listLog(engine, tablePath);
+    const seg = buildSegment(tablePath, { commits: listing.commits, checkpoints: [] }, version, true);
+    if (seg === null) throw DeltaErrors.DELTA_TABLE_NOT_FOUND({ path: tablePath, reason: '_delta_log has no commits' });
+    return seg;
+  }
   const hint = await readLastCheckpoint(engine, tablePath);
   if (hint !== null && (version === undefined || hint.version <= version)) {
     // List from the hinted checkpoint on: commits before it are not needed.

@@ -19,6 +19,8 @@ export interface SnapshotOptions {
   readonly version?: number;
   /** Time travel to the latest version committed at or before this time (ms since the epoch, or an ISO string). */
   readonly timestamp?: number | string;
+  /** Start from the newest checkpoint. Defaults to `true`; `false` replays every commit from 0. */
+  readonly useCheckpoints?: boolean;
 }
 
 /** One entry of `history()`: a commit's version, timestamp and commitInfo. */
@@ -255,7 +257,7 @@ export class DeltaTable {
     if (version !== undefined && (!Number.isInteger(version) || version < 0)) {
       throw DeltaErrors.DELTA_INVALID_ARGUMENT({ argument: 'version', reason: 'must be a non-negative integer' });
     }
-    const segment = await getLogSegment(this.#engine, this.path, version);
+    const segment = await getLogSegment(this.#engine, this.path, version, { useCheckpoints: options.useCheckpoints ?? true });
     const state = await replay(this.#engine, segment);
     return new Snapshot(this.#engine, segment, state);
   }
