@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import * as executorModule from '@weir/executor';
+import { createTaskExecutor } from '@weir/executor';
 import { createNodeEngine } from '@weir/node';
 import { createRegistry, StructType, type Engine, type PluginRegistry, type Row, type SinkPlugin, type SourcePlugin, type TaskExecutor } from '@weir/core';
 import { deltaSinkPlugins, deltaSourcePlugins } from '../delta/index.js';
@@ -128,8 +128,7 @@ export class WeirSession {
     } else {
       const threads = intConf(this.#conf, ConfKeys.EXECUTOR_THREADS, 0);
       const maxFailures = intConf(this.#conf, ConfKeys.TASK_MAX_FAILURES, 1);
-      const create = (executorModule as unknown as { createTaskExecutor?: (o: { threads: number; maxFailures: number }) => TaskExecutor }).createTaskExecutor;
-      this.#ownedExecutor = threads > 0 && typeof create === 'function' ? create({ threads, maxFailures }) : null;
+      this.#ownedExecutor = threads > 0 ? createTaskExecutor({ threads, maxFailures }) : null;
       this.engine = this.#ownedExecutor ? createNodeEngine({ tasks: this.#ownedExecutor }) : createNodeEngine();
     }
     const base = options.registry ?? defaultRegistry();
