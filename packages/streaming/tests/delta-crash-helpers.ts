@@ -28,6 +28,11 @@ export class FaultyMemoryStorage implements Storage {
     return this.#crashed;
   }
 
+  /** Mutating calls (put/delete) made through this instance so far. */
+  get mutations(): number {
+    return this.#mutations;
+  }
+
   restart(plan: FaultPlan = { crashAt: 0, when: 'before' }): FaultyMemoryStorage {
     return new FaultyMemoryStorage(plan, new Map(this.#files));
   }
