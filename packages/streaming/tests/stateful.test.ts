@@ -74,7 +74,6 @@ describe('windowed aggregation with watermark (Spark programming guide example)'
     for (const [threads, parts] of [
       [0, 1],
       [1, 8],
-      [2, 8],
       [2, 1],
     ] as const) {
       const r = await runSparkWatermarkExample({ 'weir.executor.threads': threads, 'weir.sql.shuffle.partitions': parts }, 'append', `t${threads}p${parts}`);

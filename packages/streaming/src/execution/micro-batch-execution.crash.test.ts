@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemoryStream, StructType, WeirError, listAll, utf8Decode, utf8Encode, type Row } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
+import { col, window } from '@weir/planner';
 import { createSession, defaultRegistry } from '../session/weir-session.js';
 import { writeStream } from '../session/data-stream-writer.js';
 import type { Trigger } from './trigger.js';
@@ -11,7 +12,8 @@ import { SimpleManualClock } from '../testing/manual-clock.js';
 import { limitedMemorySource } from '../testing/limited-memory-source.js';
 import type { StreamingQuery } from '../streaming-query.js';
 
-const schema = StructType.fromDDL('id LONG, station STRING, temp DOUBLE');
+const schema = StructType.fromDDL('id LONG, station STRING, temp DOUBLE, ts TIMESTAMP');
+type Pipeline = 'stateless' | 'window-append' | 'window-update';
 const runs = process.env['WEIR_SOAK'] ? 1000 : process.env['CI'] ? 200 : 40;
 const seed = Number(process.env['FC_SEED'] ?? 42);
 
@@ -42,15 +44,19 @@ async function settle(p: Promise<unknown>, clock: SimpleManualClock, advance: bo
 }
 
 /** One run of the pipeline on `storage`; returns the number of batches it ran, or 'crashed'. */
-async function runOnce(storage: CrashingStorage, clock: SimpleManualClock, stream: MemoryStream, kind: TriggerKind): Promise<number | 'crashed'> {
+async function runOnce(storage: CrashingStorage, clock: SimpleManualClock, stream: MemoryStream, kind: TriggerKind, pipeline: Pipeline): Promise<number | 'crashed'> {
   const engine = createNodeEngine({ storage, clock });
   const session = createSession({
     engine,
     conf: { 'weir.executor.threads': 0, 'weir.sql.streaming.minBatchesToRetain': 3 },
     registry: defaultRegistry({ sources: [limitedMemorySource(stream)] }),
   });
-  const df = session.readStream.format('mem').option('maxFilesPerTrigger', 2).load();
+  let df = session.readStream.format('mem').option('maxFilesPerTrigger', 2).load();
+  if (pipeline !== 'stateless') {
+    df = df.withWatermark('ts', '10 seconds').groupBy(window(col('ts'), '10 seconds'), col('station')).count();
+  }
   const writer = writeStream(df)
+    .outputMode(pipeline === 'window-update' ? 'update' : 'append')
     .option('checkpointLocation', '/chk')
     .foreachBatch(async (batch, batchId) => {
       // A durable, idempotent sink: one file per batch id, overwritten on replay.
@@ -76,13 +82,13 @@ async function runOnce(storage: CrashingStorage, clock: SimpleManualClock, strea
   return q.recentProgress.length;
 }
 
-async function runToCompletion(kind: TriggerKind, chunks: Row[][], plans: CrashPlan[]): Promise<Row[]> {
+async function runToCompletion(kind: TriggerKind, chunks: Row[][], plans: CrashPlan[], pipeline: Pipeline = 'stateless'): Promise<Row[]> {
   const clock = new SimpleManualClock(1_700_000_000_000);
   const stream = new MemoryStream(schema);
   for (const c of chunks) stream.addData(c);
   let storage = new CrashingStorage(undefined, plans[0] ?? null);
   for (let attempt = 1; attempt < 200; attempt++) {
-    const r = await runOnce(storage, clock, stream, kind);
+    const r = await runOnce(storage, clock, stream, kind, pipeline);
     // Done when a clean run finds nothing left to do.
     if (r === 0) break;
     storage = storage.restart(plans[attempt] ?? null);
@@ -92,10 +98,19 @@ async function runToCompletion(kind: TriggerKind, chunks: Row[][], plans: CrashP
   return rows;
 }
 
-const key = (r: Row): string => JSON.stringify([r['id'], r['station'], r['temp']]);
+const key = (r: Row): string => JSON.stringify(r);
 const multiset = (rows: Row[]): string[] => rows.map(key).sort();
 
-const rowArb = fc.record({ id: fc.nat(), station: fc.constantFrom('KSEA', 'KPDX', 'KSFO'), temp: fc.integer({ min: -300, max: 400 }).map((t) => t / 10) }, { noNullPrototype: true });
+const rowArb = fc.record(
+  {
+    id: fc.nat(),
+    station: fc.constantFrom('KSEA', 'KPDX', 'KSFO'),
+    temp: fc.integer({ min: -300, max: 400 }).map((t) => t / 10),
+    // Event times over two minutes, in µs: windows close as the watermark moves.
+    ts: fc.integer({ min: 0, max: 120 }).map((s) => (1_700_000_000 + s) * 1_000_000),
+  },
+  { noNullPrototype: true },
+);
 const chunksArb = fc.array(fc.array(rowArb, { minLength: 0, maxLength: 4 }), { minLength: 1, maxLength: 6 });
 const plansArb = fc.array(fc.record({ at: fc.integer({ min: 1, max: 40 }), when: fc.constantFrom<'before' | 'after'>('before', 'after') }, { noNullPrototype: true }), { minLength: 1, maxLength: 3 });
 
@@ -112,5 +127,22 @@ describe('exactly-once under crashes (MemoryStream → foreachBatch file sink)',
         { seed, numRuns: Math.max(10, Math.floor(runs / 4)) },
       );
     });
+  }
+});
+
+describe('exactly-once under crashes (windowed aggregation → foreachBatch file sink)', () => {
+  for (const pipeline of ['window-append', 'window-update'] as const) {
+    for (const kind of ['default', 'availableNow', 'once'] as const) {
+      it(`${pipeline}, trigger ${kind}: emitted rows after crashes equal the crash-free run's`, async () => {
+        await fc.assert(
+          fc.asyncProperty(chunksArb, plansArb, async (chunks, plans) => {
+            const clean = await runToCompletion(kind, chunks, [], pipeline);
+            const crashed = await runToCompletion(kind, chunks, plans, pipeline);
+            assert.deepEqual(multiset(crashed), multiset(clean));
+          }),
+          { seed, numRuns: Math.max(8, Math.floor(runs / 8)) },
+        );
+      });
+    }
   }
 });
