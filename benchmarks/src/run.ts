@@ -1,0 +1,116 @@
+// `npm run bench` — every scenario, baselines in the same run on the same files, results to
+// benchmarks/results/. `--quick` shrinks the data so the whole run is a smoke test (< 2 min).
+// Usage: npm run bench [-- --quick] [-- --only=ingest,aggregate,latency,recovery,micro]
+import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDataset } from './dataset.js';
+import { duckdbAggregate, duckdbIngest } from './baselines/duckdb.js';
+import { naiveAggregate, naiveIngest } from './baselines/naive.js';
+import { weirAggregate, weirIngest } from './scenarios/weir-pipelines.js';
+import { latencyScenario } from './scenarios/latency.js';
+import { recoveryScenario } from './scenarios/recovery.js';
+import { codecBenchmarks } from './micro/codec.bench.js';
+import { engineBenchmarks } from './micro/engine.bench.js';
+import { machine, rowsPerSecond, writeResults, markdown, type Measurement, type RunResult } from './report.js';
+import type { MicroResult } from './micro/run-suite.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wants = (s: string) => !only || only.includes(s);
+const work = join(root, '.work');
+mkdirSync(work, { recursive: true });
+
+const [files, rowsPerFile] = quick ? [20, 2_000] : [200, 10_000];
+const threadCounts = [...new Set([1, 2, availableParallelism()])].filter((t) => t <= Math.max(2, availableParallelism()));
+const measurements: Measurement[] = [];
+const figures: Record<string, number | string> = {};
+const micro: MicroResult[] = [];
+
+async function time<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+function fresh(name: string): string {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const startedAt = new Date().toISOString();
+console.log(`weir benchmarks${quick ? ' (quick)' : ''}: ${files} files × ${rowsPerFile} rows, threads ${threadCounts.join('/')}`);
+const data = await ensureDataset(work, files, rowsPerFile);
+figures['input'] = `${data.files} NDJSON files, ${data.rows.toLocaleString('en-US')} rows, ${(data.bytes / 2 ** 20).toFixed(1)} MiB`;
+const filesPerBatch = Math.max(1, Math.ceil(files / 4));
+
+if (wants('ingest')) {
+  console.log('ingest: NDJSON → clean/cast/filter → Parquet/Delta');
+  const duck = await time(() => duckdbIngest(data.dir, join(fresh('duck-ingest'), 'out.parquet'), availableParallelism()));
+  measurements.push({ scenario: 'ingest', engine: 'duckdb', rows: duck.value, seconds: duck.seconds, note: `${availableParallelism()} threads, COPY TO parquet` });
+  const naive = await time(() => naiveIngest(data.dir, fresh('naive-ingest')));
+  measurements.push({ scenario: 'ingest', engine: 'naive js', rows: naive.value, seconds: naive.seconds, note: '1 thread, JSON.parse + parquetjs' });
+  for (const t of threadCounts) {
+    const r = await weirIngest(data.dir, fresh(`weir-ingest-${t}`), t, filesPerBatch);
+    measurements.push({ scenario: 'ingest', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: r.rowsOut, seconds: r.seconds, note: `${r.batches} batches → Delta` });
+    if (r.rowsOut !== duck.value) figures[`ingest rows mismatch (${t} threads)`] = `weir ${r.rowsOut} vs duckdb ${duck.value}`;
+  }
+}
+
+if (wants('aggregate')) {
+  console.log('aggregate: 1-minute tumbling average per station');
+  const duck = await time(() => duckdbAggregate(data.dir, availableParallelism()));
+  measurements.push({ scenario: 'aggregate', engine: 'duckdb', rows: data.rows, seconds: duck.seconds, note: `${duck.value} groups` });
+  const naive = await time(() => naiveAggregate(data.dir));
+  measurements.push({ scenario: 'aggregate', engine: 'naive js', rows: data.rows, seconds: naive.seconds, note: `${naive.value} groups` });
+  for (const t of threadCounts) {
+    const r = await weirAggregate(data.dir, fresh(`weir-agg-${t}`), t, filesPerBatch);
+    measurements.push({ scenario: 'aggregate', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: data.rows, seconds: r.seconds, note: `${r.rowsOut} windows emitted (append: closed windows only)` });
+  }
+}
+
+const rate = (scenario: string, engine: string) => {
+  const m = measurements.find((x) => x.scenario === scenario && x.engine === engine);
+  return m ? rowsPerSecond(m) : NaN;
+};
+for (const s of ['ingest', 'aggregate']) {
+  const w1 = rate(s, 'weir (1 thread)');
+  const w2 = rate(s, 'weir (2 threads)');
+  if (Number.isFinite(w2)) {
+    figures[`${s}: weir 2 threads rows/s`] = w2;
+    figures[`${s}: weir(2) / duckdb`] = Number((w2 / rate(s, 'duckdb')).toFixed(3));
+    figures[`${s}: weir(2) / naive js`] = Number((w2 / rate(s, 'naive js')).toFixed(3));
+    figures[`${s}: 2-thread speedup over 1`] = Number((w2 / w1).toFixed(3));
+  }
+}
+
+if (wants('latency')) {
+  console.log('latency: one small file arriving while idle → committed in Delta');
+  const l = await latencyScenario(fresh('latency'), quick ? 10 : 30);
+  figures['latency p50 ms'] = l.p50;
+  figures['latency p95 ms'] = l.p95;
+  figures['latency arrivals'] = l.samples;
+}
+
+if (wants('recovery')) {
+  console.log('recovery: SIGKILL mid-batch → restart → first new commit');
+  const r = await recoveryScenario(fresh('recovery'), quick ? 2 : 5);
+  figures['recovery ms (median, restart → first commit)'] = r.medianMs;
+  figures['recovery ms (median, incl. process start)'] = r.medianWithStartMs;
+}
+
+if (wants('micro')) {
+  console.log('micro benchmarks (benchmark.js)');
+  micro.push(...(await codecBenchmarks(quick)), ...(await engineBenchmarks(quick, work)));
+}
+
+const result: RunResult = { startedAt, quick, machine: machine(), measurements, figures, micro };
+await writeResults(join(root, 'results'), result);
+console.log('\n' + markdown(result));
+console.log(`results written to ${join(root, 'results')}`);
+process.exit(0);
