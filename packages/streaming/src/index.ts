@@ -46,6 +46,7 @@ export { WeirSession, WeirSessionBuilder, StreamingQueryManager, createSession, 
 export type { WeirSessionOptions } from './session/weir-session.js';
 export { ConfKeys, defaultConf, FROZEN_CONF_KEYS } from './session/conf.js';
 export { DataStreamReader } from './session/data-stream-reader.js';
+export { DataFrameReader } from './session/data-frame-reader.js';
 export { DataStreamWriter, writeStream } from './session/data-stream-writer.js';
 export type { PlannerDataFrame } from './execution/planner-bridge.js';
 

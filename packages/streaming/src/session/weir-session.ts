@@ -12,6 +12,7 @@ import { rateSourcePlugin } from '../sources/rate-source.js';
 import type { StreamingQuery } from '../streaming-query.js';
 import { ConfKeys, defaultConf, intConf } from './conf.js';
 import { DataStreamReader, type SourceDescriptor } from './data-stream-reader.js';
+import { DataFrameReader } from './data-frame-reader.js';
 import { installWriteStream } from './data-stream-writer.js';
 import { pluginSources } from './plugin-sources.js';
 
@@ -167,6 +168,11 @@ export class WeirSession {
   /** Spark's `spark.readStream`: a new DataStreamReader. */
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /** Spark's `spark.read`: batch reads (Delta tables, with time travel). */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
   }
 
   /**
