@@ -58,8 +58,9 @@ export interface StateFileInfo {
  *   combine the two runs. The state then matches the run whose output the sink keeps when the
  *   sink had not committed; with the Delta sink's txn check the first run's output is kept
  *   otherwise, which deterministic operators make identical.
- * - Every `minDeltasForSnapshot` versions the commit also writes `<v+1>.snapshot` (best effort:
- *   the delta alone already makes the version durable).
+ * - Every `minDeltasForSnapshot` versions the commit also writes `<v+1>.snapshot`, after the
+ *   delta (which alone makes the version durable; a failed snapshot write still fails the commit,
+ *   and the re-run writes it).
  * - `doMaintenance()` deletes files no retained version needs.
  *
  * Not safe for concurrent `load`+`commit` of the same version from two threads; the executor's
@@ -221,11 +222,10 @@ export class StateStoreProvider implements StateStoreHost {
 
     if (newVersion % this.#options.minDeltasForSnapshot === 0) {
       const entries = base.keysInOrder().map((k) => [k, base.map.get(k) as Uint8Array] as const);
-      try {
-        await this.#putOnce(snapshotPath, encodeStateFile(codec, { kind: 'snapshot', version: newVersion, entries }), null);
-      } catch {
-        // Best effort: the delta already made this version durable; a later load replays deltas.
-      }
+      // NOTE: the delta already made this version durable and the hot copy is advanced. If the
+      // snapshot write fails the commit still fails (the error is not hidden); a retry of the batch
+      // loads `version` from files, re-commits an identical delta and writes the snapshot again.
+      await this.#putOnce(snapshotPath, encodeStateFile(codec, { kind: 'snapshot', version: newVersion, entries }), null);
     }
     return Object.freeze({
       numRowsTotal: base.map.size,
