@@ -170,6 +170,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function nonNegativeInt(v: string): string {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return String(n);
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -180,7 +186,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--stations <n>', 'weather stations', positiveInt, 10)
     .option('--seed <n>', 'simulator seed', positiveInt, 1)
     .option('--continuous', 'keep simulating and processing until Ctrl-C')
-    .option('--threads <n>', 'worker threads (weir.executor.threads)', (v) => String(positiveInt(v)))
+    .option('--threads <n>', 'worker threads (weir.executor.threads; 0 = in-thread)', nonNegativeInt)
     .action(async (opts: { dir: string; files: number; rowsPerFile: number; stations: number; seed: number; continuous?: boolean; threads?: string }) => {
       const controller = new AbortController();
       const stop = () => controller.abort();
