@@ -22,6 +22,8 @@ export interface FileSourceConfig {
   /** Explicit partition columns, or undefined to infer from `key=value` directories. */
   readonly partitionColumns: readonly string[] | undefined;
   readonly allowOverwrites: boolean;
+  /** List only paths after the greatest one seen (after a first full listing). */
+  readonly incrementalListing: boolean;
   readonly maxFileAgeMs: number | undefined;
   readonly sampleNumFiles: number;
   readonly sampleNumBytes: number;
@@ -108,6 +110,7 @@ export function cloudFilesConfig(raw: Readonly<Record<string, string>>): FileSou
         ? undefined
         : partitionColumns.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     allowOverwrites: o['cloudFiles.allowOverwrites'] as boolean,
+    incrementalListing: o['cloudFiles.useIncrementalListing'] === 'true',
     maxFileAgeMs: o['cloudFiles.maxFileAge'] as number | undefined,
     sampleNumFiles: o['cloudFiles.schemaInference.sampleSize.numFiles'] as number,
     sampleNumBytes: o['cloudFiles.schemaInference.sampleSize.numBytes'] as number,
@@ -130,6 +133,7 @@ export function fileStreamConfig(format: FileFormat, raw: Readonly<Record<string
     schemaEvolutionMode: 'none',
     partitionColumns: undefined,
     allowOverwrites: false,
+    incrementalListing: false,
     maxFileAgeMs: o['maxFileAge'] as number | undefined,
     sampleNumFiles: 1000,
     sampleNumBytes: 50 * 1024 ** 3,

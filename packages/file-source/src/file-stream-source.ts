@@ -93,6 +93,9 @@ export class FileStreamSource implements Source {
   #outstanding = { files: 0, bytes: 0 };
   #latestBatch = { files: 0, bytes: 0 };
   #availableNow: Set<string> | null = null;
+  /** Incremental listing: files listed but not admitted yet, and the greatest path listed so far. */
+  #backlog: DiscoveredFile[] = [];
+  #listedThrough: string | undefined;
   #lastCommitted: number | null = null;
   readonly #planned = new Map<number, { startId: number; files: readonly LoggedFile[] }>();
 
@@ -239,7 +242,7 @@ export class FileStreamSource implements Source {
     // A batch admitted before a crash but never logged by the engine: hand it out again as is.
     if (this.#log.latestBatchId > startId) return this.#offset(startId + 1);
 
-    const listed = await this.#lister.list();
+    const listed = await this.#discover();
     if (this.#log.isEmpty && start === null && !this.#config.includeExistingFiles) {
       await this.#log.recordBaseline(listed.map(({ path, size, modificationTime, partitionValues }) => ({ path, size, modificationTime, partitionValues })));
       this.#outstanding = { files: 0, bytes: 0 };
@@ -256,6 +259,8 @@ export class FileStreamSource implements Source {
     let outstandingBytes = 0;
     for (let i = taken.length; i < candidates.length; i++) outstandingBytes += (candidates[i] as DiscoveredFile).size;
     this.#outstanding = { files: candidates.length - taken.length, bytes: outstandingBytes };
+    // Until the log entry is durable nothing is admitted: keep every candidate in the backlog.
+    if (this.#config.incrementalListing) this.#backlog = candidates;
     if (taken.length === 0) return start;
 
     await this.#evolveSchema(taken);
@@ -273,8 +278,17 @@ export class FileStreamSource implements Source {
         reason: 'another query wrote this source log entry concurrently; one checkpoint serves one query',
       });
     }
+    if (this.#config.incrementalListing) this.#backlog = candidates.slice(taken.length);
     this.#latestBatch = { files: taken.length, bytes: taken.reduce((s, f) => s + f.size, 0) };
     return this.#offset(entry.batchId);
+  }
+
+  /** Lists the input: fully, or (incremental listing) only after the greatest path seen, plus the backlog. */
+  async #discover(): Promise<DiscoveredFile[]> {
+    if (!this.#config.incrementalListing) return this.#lister.list();
+    const fresh = await this.#lister.list(this.#listedThrough);
+    this.#listedThrough = this.#lister.lastListedPath;
+    return this.#backlog.length === 0 ? fresh : [...this.#backlog, ...fresh];
   }
 
   /** Detects new columns in the files about to be admitted and applies the evolution mode. */

@@ -72,14 +72,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), after: fc.integer({ min: 0, max: 4 }) }, { noNullPrototype: true }) },
 );
 
-async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: number | null, compactHeavy: boolean): Promise<void> {
+async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: number | null, compactHeavy: boolean, incremental = false): Promise<void> {
   let fs = new MemoryFs();
   let seq = 0;
   const landed: string[] = [];
   const land = (extra: boolean) => {
     const id = `id${seq}`;
     // Names are not in time order; some files carry a new column (schema evolution on the way).
-    fs.write(`/in/d${seq % 3}/f${(seq * 7919) % 1000}-${seq}.json`, JSON.stringify(extra ? { id, [`c${seq % 4}`]: seq } : { id }) + '\n', T0 + seq * 1000);
+    // Incremental listing needs lexically increasing names; otherwise names are not in time order.
+    const name = incremental ? `/in/f${String(seq).padStart(6, '0')}.json` : `/in/d${seq % 3}/f${(seq * 7919) % 1000}-${seq}.json`;
+    fs.write(name, JSON.stringify(extra ? { id, [`c${seq % 4}`]: seq } : { id }) + '\n', T0 + seq * 1000);
     landed.push(id);
     seq++;
   };
@@ -89,6 +91,7 @@ async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: numbe
     'cloudFiles.schemaLocation': '/ckpt/schema',
     'cloudFiles.maxFilesPerTrigger': String(maxFiles),
     ...(maxBytes === null ? {} : { 'cloudFiles.maxBytesPerTrigger': `${maxBytes}b` }),
+    ...(incremental ? { 'cloudFiles.useIncrementalListing': 'true' } : {}),
   };
   let engine = new EngineSim(fs, options);
   const restart = async () => {
@@ -138,7 +141,8 @@ describe('exactly-once discovery under crashes and restarts', () => {
         fc.array(opArb, { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 1, max: 3 }),
         fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
-        async (ops, maxFiles, maxBytes) => runScenario(ops, maxFiles, maxBytes, false),
+        fc.boolean(),
+        async (ops, maxFiles, maxBytes, incremental) => runScenario(ops, maxFiles, maxBytes, false, incremental),
       ),
       { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? 150 : 40 },
     );

@@ -57,14 +57,19 @@ export class FileLister {
     return this.#pattern.baseDir;
   }
 
-  /** Lists matching files, sorted by path. */
-  async list(): Promise<DiscoveredFile[]> {
+  /** The greatest path the last `list` call saw (filtered or not), for incremental listing. */
+  lastListedPath: string | undefined;
+
+  /** Lists matching files, sorted by path; with `startAfter`, only paths after it (incremental listing). */
+  async list(startAfter?: string): Promise<DiscoveredFile[]> {
     const out: DiscoveredFile[] = [];
     const base = this.#pattern.baseDir;
     const prefixLen = base === '/' ? 1 : base.length + 1;
     const segs = this.#pattern.segments;
     const { modifiedAfterMs: after, modifiedBeforeMs: before } = this.#filter;
-    for await (const f of this.#storage.list(base, { recursive: true })) {
+    const options = startAfter === undefined ? { recursive: true } : { recursive: true, startAfter };
+    for await (const f of this.#storage.list(base, options)) {
+      if (this.lastListedPath === undefined || f.path > this.lastListedPath) this.lastListedPath = f.path;
       const rel = f.path.slice(prefixLen);
       const parts = rel.split('/');
       if (parts.length < segs.length) continue;
