@@ -90,3 +90,8 @@ export {
 export { enforceSchema } from './write/schema-enforcement.js';
 export { writeCheckpoint, checkpointRows, DEFAULT_CHECKPOINT_INTERVAL } from './checkpoint/checkpoint-writer.js';
 export { CHECKPOINT_SCHEMA } from './checkpoint/checkpoint-schema.js';
+export { vacuum } from './maintenance/vacuum.js';
+export type { VacuumOptions, VacuumResult } from './maintenance/vacuum.js';
+export { optimize } from './maintenance/optimize.js';
+export type { OptimizeOptions, OptimizeResult } from './maintenance/optimize.js';
+export { cleanupExpiredLogs } from './maintenance/log-cleanup.js';

@@ -2,7 +2,9 @@
  * Writing classic single-file Parquet checkpoints in Spark's column layout, plus
  * `_last_checkpoint`, every `delta.checkpointInterval` (default 10) commits.
  */
-import { parseDuration, utf8Encode, type Engine, type Row } from '@weir/core';
+import { utf8Encode, type Engine, type Row } from '@weir/core';
+import { parseDeltaInterval } from '../internal/delta-interval.js';
+import { cleanupExpiredLogs } from '../maintenance/log-cleanup.js';
 import type { MetadataAction } from '../actions/actions.js';
 import { checkpointFilePath, lastCheckpointPath } from '../log/log-path.js';
 import { getLogSegment } from '../log/log-segment.js';
@@ -12,14 +14,6 @@ import { CHECKPOINT_SCHEMA } from './checkpoint-schema.js';
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
 /** `delta.deletedFileRetentionDuration` default: tombstones younger than this stay in checkpoints. */
 export const DEFAULT_DELETED_FILE_RETENTION = 'interval 1 week';
-
-/** Parses Delta's `interval 1 week` / `interval 30 days` (and weir's `7 days`) into ms. */
-export function parseDeltaInterval(s: string): number {
-  const text = s.trim().replace(/^interval\s+/i, '');
-  const m = /^(\d+(?:\.\d+)?)\s*(weeks?)$/i.exec(text);
-  if (m) return Number(m[1]) * 7 * 86_400_000;
-  return parseDuration(text);
-}
 
 function toMap(r: Readonly<Record<string, string | null>> | null | undefined): Map<string, string | null> | null {
   return r === null || r === undefined ? null : new Map(Object.entries(r));
@@ -125,4 +119,7 @@ export async function checkpointPostCommitHook(engine: Engine, tablePath: string
   const interval = Number(metadata.configuration['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
   if (!(interval > 0) || version === 0 || version % interval !== 0) return;
   await writeCheckpoint(engine, tablePath, version);
+  if (metadata.configuration['delta.enableExpiredLogCleanup'] !== 'false') {
+    await cleanupExpiredLogs(engine, tablePath, metadata.configuration);
+  }
 }

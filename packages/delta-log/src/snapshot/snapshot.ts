@@ -168,40 +168,56 @@ export class Snapshot {
       return f;
     });
     const outSchema = StructType.fromJSON({ type: 'struct', fields });
+    for (const file of this.scanFiles(options)) yield await this.#readFile(file, fields, outSchema);
+  }
+
+  /**
+   * The rows of one data file (from `scanFiles()`), partition columns filled in.
+   * @param columns Defaults to all columns of the schema.
+   */
+  async readFile(file: ScanFile, columns?: readonly string[]): Promise<RowBatch> {
+    const names = columns ?? StructType.fieldNames(this.schema);
+    const fields = names.map((c) => {
+      const f = StructType.findField(this.schema, c);
+      if (f === undefined) throw DeltaErrors.DELTA_INVALID_ARGUMENT({ argument: `column ${c}`, reason: `is not in the schema of ${this.tablePath}` });
+      return f;
+    });
+    return this.#readFile(file, fields, StructType.fromJSON({ type: 'struct', fields }));
+  }
+
+  async #readFile(file: ScanFile, fields: readonly StructField[], outSchema: StructType): Promise<RowBatch> {
     const partitionNames = new Set(this.metadata.partitionColumns.map((c) => c.toLowerCase()));
     const dataFields = fields.filter((f) => !partitionNames.has(f.name.toLowerCase()));
-    for (const file of this.scanFiles(options)) {
-      const bytes = await this.#engine.storage.read(file.path);
-      let rows: readonly Row[];
-      let fileFields: readonly string[] = [];
-      if (dataFields.length === 0) {
-        const meta = await this.#engine.parquet.readMetadata(bytes);
-        rows = Array.from({ length: meta.numRows }, () => ({}));
-      } else {
-        const batch = await this.#engine.parquet.read(bytes);
-        rows = batch.rows;
-        fileFields = batch.schema.fields.map((f) => f.name);
-      }
-      const nameInFile = new Map<string, string>();
-      for (const f of dataFields) {
-        const exact = fileFields.find((n) => n === f.name) ?? fileFields.find((n) => n.toLowerCase() === f.name.toLowerCase());
-        if (exact !== undefined) nameInFile.set(f.name, exact);
-      }
-      const out: Row[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const src = rows[i] as Row;
-        const r: Row = {};
-        for (const f of fields) {
-          if (partitionNames.has(f.name.toLowerCase())) r[f.name] = partitionValueOf(file.partitionValues, f.name);
-          else {
-            const n = nameInFile.get(f.name);
-            r[f.name] = n === undefined ? null : coerce(src[n], f.type);
-          }
-        }
-        out[i] = r;
-      }
-      yield { schema: outSchema, rows: out };
+    const bytes = await this.#engine.storage.read(file.path);
+    let rows: readonly Row[];
+    let fileFields: readonly string[] = [];
+    if (dataFields.length === 0) {
+      const meta = await this.#engine.parquet.readMetadata(bytes);
+      rows = Array.from({ length: meta.numRows }, () => ({}));
+    } else {
+      const batch = await this.#engine.parquet.read(bytes);
+      rows = batch.rows;
+      fileFields = batch.schema.fields.map((f) => f.name);
     }
+    const nameInFile = new Map<string, string>();
+    for (const f of dataFields) {
+      const exact = fileFields.find((n) => n === f.name) ?? fileFields.find((n) => n.toLowerCase() === f.name.toLowerCase());
+      if (exact !== undefined) nameInFile.set(f.name, exact);
+    }
+    const out: Row[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const src = rows[i] as Row;
+      const r: Row = {};
+      for (const f of fields) {
+        if (partitionNames.has(f.name.toLowerCase())) r[f.name] = partitionValueOf(file.partitionValues, f.name);
+        else {
+          const n = nameInFile.get(f.name);
+          r[f.name] = n === undefined ? null : coerce(src[n], f.type);
+        }
+      }
+      out[i] = r;
+    }
+    return { schema: outSchema, rows: out };
   }
 
   /** All rows of `scan(options)` in one array (convenience for small tables and tests). */

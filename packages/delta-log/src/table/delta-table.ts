@@ -9,7 +9,10 @@ import { Transaction, type CommitOptions, type PostCommitHook } from '../transac
 import type { CommitResult } from '../transaction/commit-result.js';
 import { writeDataFiles } from '../write/write-data-files.js';
 import { conformRows, enforceSchema } from '../write/schema-enforcement.js';
-import { checkpointPostCommitHook } from '../checkpoint/checkpoint-writer.js';
+import { checkpointPostCommitHook, writeCheckpoint } from '../checkpoint/checkpoint-writer.js';
+import { vacuum, type VacuumOptions, type VacuumResult } from '../maintenance/vacuum.js';
+import { optimize, type OptimizeOptions, type OptimizeResult } from '../maintenance/optimize.js';
+import { cleanupExpiredLogs } from '../maintenance/log-cleanup.js';
 import { getLogSegment, listCommits, type CommitFile } from '../log/log-segment.js';
 import { readCommitActions, replay } from '../snapshot/log-replay.js';
 import { Snapshot } from '../snapshot/snapshot.js';
@@ -234,6 +237,26 @@ export class DeltaTable {
       operation: options.operation ?? (snap === null ? 'CREATE TABLE AS SELECT' : 'WRITE'),
       operationParameters: { mode: mode === 'overwrite' ? 'Overwrite' : 'Append', partitionBy: JSON.stringify(partitionColumns) },
     });
+  }
+
+  /** VACUUM: deletes unreferenced data files older than the retention (see `VacuumOptions`). */
+  async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    return vacuum(this.#engine, await this.snapshot(), options);
+  }
+
+  /** OPTIMIZE: bin-packs small files per partition into ~`targetFileSize` files (`dataChange: false`). */
+  async optimize(options: OptimizeOptions = {}): Promise<OptimizeResult> {
+    return optimize(this.#engine, await this.snapshot(), options);
+  }
+
+  /** Writes a checkpoint of the latest version now (and `_last_checkpoint`). */
+  async checkpoint(): Promise<{ version: number; size: number; sizeInBytes: number; numOfAddFiles: number }> {
+    return writeCheckpoint(this.#engine, this.path);
+  }
+
+  /** Deletes log files older than `delta.logRetentionDuration` that precede an expired checkpoint. */
+  async cleanupExpiredLogs(): Promise<string[]> {
+    return cleanupExpiredLogs(this.#engine, this.path, (await this.snapshot()).configuration);
   }
 
   /** True when `_delta_log` has at least one commit or checkpoint. */

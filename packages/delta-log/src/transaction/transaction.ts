@@ -72,7 +72,7 @@ export class Transaction {
     return this;
   }
 
-  /** Logically deletes files (tombstones with `deletionTimestamp` = now). Marks the transaction as reading data. */
+  /** Logically deletes files (tombstones with `deletionTimestamp` = now). With dataChange (default) the transaction counts as reading data. */
   removeFiles(files: readonly AddAction[], options: { dataChange?: boolean } = {}): this {
     const now = this.#engine.clock.now();
     for (const f of files) {
@@ -88,7 +88,8 @@ export class Transaction {
         ...(f.deletionVector ? { deletionVector: f.deletionVector } : {}),
       });
     }
-    this.#readsData = true;
+    // A data-changing delete depends on what it read; a rearrangement (OPTIMIZE, dataChange=false) does not.
+    if (options.dataChange ?? true) this.#readsData = true;
     return this;
   }
 
