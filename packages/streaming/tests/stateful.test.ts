@@ -51,6 +51,29 @@ async function runSparkWatermarkExample(conf: Record<string, string | number>, o
   }
 }
 
+describe('late data', () => {
+  it('routes rows dropped by the watermark to onLateData with the watermark at drop time', async () => {
+    const session = createSession({ conf: { 'weir.executor.threads': 0 } });
+    const stream = new MemoryStream(schema);
+    const late: Array<{ word: unknown; watermarkMs: number }> = [];
+    const df = session.readStream.memory(stream).withWatermark('ts', '10 minutes').groupBy(window(col('ts'), '10 minutes'), col('word')).count();
+    const q = await df.writeStream
+      .format('memory')
+      .outputMode('append')
+      .queryName('late')
+      .option('checkpointLocation', path.join(tmp, 'late'))
+      .onLateData((rows, info) => void late.push(...rows.map((r) => ({ word: r['word'], watermarkMs: info.watermarkMs }))))
+      .start();
+    stream.addData([{ word: 'owl', ts: at('12:21') }]);
+    await q.processAllAvailable();
+    stream.addData([{ word: 'cat', ts: at('12:04') }, { word: 'dog', ts: at('12:15') }]);
+    await q.processAllAvailable();
+    await q.stop();
+    await session.close();
+    assert.deepEqual(late, [{ word: 'cat', watermarkMs: at('12:11') / 1000 }]);
+  });
+});
+
 describe('windowed aggregation with watermark (Spark programming guide example)', () => {
   it('append mode emits 12:00-12:10 once, after the watermark passes 12:10, and counts the late row as dropped', async () => {
     const r = await runSparkWatermarkExample({ 'weir.sql.shuffle.partitions': 8 }, 'append', 'append8');
