@@ -41,5 +41,10 @@ describe('InThreadTaskExecutor', () => {
     const p = ex.run({ module: moduleUrl, handler: 'never', input: null }, { signal: ac.signal });
     setImmediate(() => ac.abort());
     await assert.rejects(p, (e: Error) => e.name === 'AbortError');
+    // Aborted while the handler already runs (module cached, so it starts at once).
+    const ac2 = new AbortController();
+    const p2 = ex.run({ module: moduleUrl, handler: 'never', input: null }, { signal: ac2.signal });
+    setTimeout(() => ac2.abort(), 20);
+    await assert.rejects(p2, (e: Error) => e.name === 'AbortError');
   });
 });

@@ -81,6 +81,8 @@ export class InThreadTaskExecutor implements TaskExecutor {
 
   async #runOnce<O>(task: Task, signal: AbortSignal | undefined): Promise<O> {
     const handler = await loadHandler(task);
+    // The signal may have fired while the module loaded: an aborted task never starts.
+    throwIfAborted(signal);
     const ctx: TaskContext = { engine: await this.#taskEngine(), ...(signal === undefined ? {} : { signal }) };
     const work = handler(task.input, ctx) as Promise<O>;
     if (signal === undefined) return work;
