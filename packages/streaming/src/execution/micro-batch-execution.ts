@@ -216,11 +216,22 @@ export class MicroBatchExecution implements StreamingQuery {
 
   #committedWatermarkMs: number | undefined;
 
+  /** The source schemas (JSON) the current plan was made with, by source ordinal. */
+  #plannedSchemas: string[] = [];
+
+  #sourceSchema(n: number): StructType {
+    const f = this.#opts.sources[n] as SourceFactory;
+    return f.ref.schema ?? (this.#sources[n] as Source).schema();
+  }
+
   #planQuery(): QueryPlan {
     const schemas: StructType[] = [];
     const empty = StructType.fromJSON({ type: 'struct', fields: [] });
+    this.#plannedSchemas = [];
     this.#opts.sources.forEach((f, n) => {
-      schemas[f.ref.index] = f.ref.schema ?? (this.#sources[n] as Source).schema();
+      const schema = this.#sourceSchema(n);
+      schemas[f.ref.index] = schema;
+      this.#plannedSchemas[n] = StructType.toJSON(schema);
     });
     for (let i = 0; i < schemas.length; i++) if (schemas[i] === undefined) schemas[i] = empty;
     return planQuery(this.#opts.frame.plan, {
@@ -228,6 +239,28 @@ export class MicroBatchExecution implements StreamingQuery {
       outputMode: this.#opts.outputMode,
       shufflePartitions: intConf(this.#conf, ConfKeys.SHUFFLE_PARTITIONS, 1),
     });
+  }
+
+  /**
+   * Schema evolution without restart (file source `addNewColumns`): when a source's schema
+   * changed since the plan was made, re-plan at this batch boundary. Returns the added column
+   * names (empty when nothing changed).
+   */
+  #replanIfSchemasChanged(): string[] {
+    const added: string[] = [];
+    let changed = false;
+    for (let n = 0; n < this.#sources.length; n++) {
+      const now = this.#sourceSchema(n);
+      const before = this.#plannedSchemas[n];
+      if (before === undefined || StructType.toJSON(now) === before) continue;
+      changed = true;
+      const old = new Set(StructType.fromJSON(before).fields.map((f) => f.name));
+      for (const f of now.fields) if (!old.has(f.name)) added.push(f.name);
+    }
+    if (!changed) return [];
+    this.#plan = this.#planQuery();
+    this.#opts.log(`Source schema changed (added columns: ${added.join(', ') || 'none'}); re-planned query ${this.name ?? this.#id} at batch ${this.#currentBatchId}`);
+    return added;
   }
 
   /** Spark's `populateStartOffsets`: where to resume (see the class doc). */
@@ -497,6 +530,7 @@ export class MicroBatchExecution implements StreamingQuery {
    */
   async runBatch(timed: <T>(phase: keyof DurationMs, fn: () => Promise<T>) => Promise<T>): Promise<BatchStats> {
     const batchId = this.#currentBatchId;
+    const addedColumns = await timed('queryPlanning', async () => this.#replanIfSchemasChanged());
     const plan = this.#plan as QueryPlan;
     const sink = this.#sink as Sink;
     const meta = this.#offsetSeqMetadata;
@@ -510,7 +544,6 @@ export class MicroBatchExecution implements StreamingQuery {
       }
       return out;
     });
-    await timed('queryPlanning', async () => undefined);
     const schema = StructType.fromJSON(plan.outputSchema);
     const info: BatchInfo = { schema, outputMode: this.#opts.outputMode };
     const stateful = plan.stateful !== null;
@@ -534,6 +567,7 @@ export class MicroBatchExecution implements StreamingQuery {
         }),
       );
       const stats = new BatchStats(this.#sources.length);
+      stats.addedColumns = addedColumns;
       mapResults.forEach((r, taskId) => stats.addMap((parts[taskId] as { sourceOrdinal: number }).sourceOrdinal, r));
       const messages: unknown[] = [];
       const rows: Row[] = [];
@@ -672,6 +706,7 @@ export class MicroBatchExecution implements StreamingQuery {
       })),
       sink: { description: this.#opts.sinkDescription, numOutputRows: stats.numOutputRows, metrics: {} },
       ...(stats.numRowsDroppedByWatermark > 0 ? { numRowsDroppedByWatermark: stats.numRowsDroppedByWatermark } : {}),
+      ...(stats.addedColumns.length > 0 ? { addedColumns: stats.addedColumns } : {}),
     };
     this.#pushProgress(progress);
   }
@@ -760,6 +795,7 @@ export class BatchStats {
   memoryUsedBytes = 0;
   commitTimeMs = 0;
   numShufflePartitions = 0;
+  addedColumns: string[] = [];
 
   constructor(nSources: number) {
     this.inputRowsBySource = new Array<number>(nSources).fill(0);

@@ -1,0 +1,43 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSession, type StreamingQueryProgress } from '@weir/streaming';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-streaming-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function land(dir: string, name: string, records: object[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const tmpFile = path.join(dir, `.${name}.tmp`);
+  fs.writeFileSync(tmpFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  fs.renameSync(tmpFile, path.join(dir, name));
+}
+
+describe('cloudFiles source through the session', () => {
+  it('picks up a new column (addNewColumns) at a batch boundary without restart and names it in progress', async () => {
+    const landing = path.join(tmp, 'landing');
+    const session = createSession({ conf: { 'weir.executor.threads': 0 } });
+    land(landing, 'a-0001.json', [{ station_id: 'KSEA', temp: 11.5 }]);
+    const progress: StreamingQueryProgress[] = [];
+    session.streams.addListener({ onQueryProgress: (e) => progress.push(e.progress) });
+    const df = session.readStream
+      .format('cloudFiles')
+      .option('cloudFiles.format', 'json')
+      .option('cloudFiles.schemaLocation', path.join(tmp, 'schema'))
+      .load(landing);
+    const q = await df.writeStream.format('memory').queryName('files').option('checkpointLocation', path.join(tmp, 'chk')).start();
+    await q.processAllAvailable();
+    land(landing, 'a-0002.json', [{ station_id: 'KPDX', temp: 9.0, humidity: 0.8 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    await session.close();
+    if (q.exception) throw q.exception;
+    const rows = session.table('files').rows;
+    assert.equal(rows.length, 2);
+    const kpdx = rows.find((r) => r['station_id'] === 'KPDX')!;
+    assert.ok('humidity' in kpdx, 'the new column reaches the sink in the same run');
+    assert.ok(progress.some((p) => p.addedColumns?.includes('humidity')), 'a progress event names the added column');
+  });
+});
