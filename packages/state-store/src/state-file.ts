@@ -8,12 +8,12 @@ export const STATE_FILE_FORMAT_VERSION = 1;
 const MAGIC = [0x57, 0x53, 0x53, 0x54] as const; // "WSST": weir state store
 const HEADER_BYTES = 16;
 
-/** What a `<version>.delta` holds: the keys put (with their encoded values) and removed in that version. */
+/** What a `<version>.delta` holds: the keys put (with their values) and removed in that version. */
 export interface DeltaFileContent {
   readonly kind: 'delta';
   readonly version: number;
-  /** Key-ordered `[key, encoded value]` pairs, disjoint from `removes`. */
-  readonly puts: ReadonlyArray<readonly [string, Uint8Array]>;
+  /** Key-ordered `[key, value]` pairs, disjoint from `removes`. */
+  readonly puts: ReadonlyArray<readonly [string, unknown]>;
   /** Key-ordered keys removed in this version. */
   readonly removes: readonly string[];
 }
@@ -22,8 +22,8 @@ export interface DeltaFileContent {
 export interface SnapshotFileContent {
   readonly kind: 'snapshot';
   readonly version: number;
-  /** Key-ordered `[key, encoded value]` pairs. */
-  readonly entries: ReadonlyArray<readonly [string, Uint8Array]>;
+  /** Key-ordered `[key, value]` pairs. */
+  readonly entries: ReadonlyArray<readonly [string, unknown]>;
 }
 
 export type StateFileContent = DeltaFileContent | SnapshotFileContent;
@@ -39,24 +39,23 @@ export type StateFileContent = DeltaFileContent | SnapshotFileContent;
  *  6      2     reserved, 0
  *  8      4     payload length N
  * 12      4     CRC-32 of the payload
- * 16      N     payload = engine.codec.encode({ v: version, k: [key, value, key, value, …], r: [removed keys] })
+ * 16      N     payload = engine.codec.encode({ v: version, k: [keys…], x: [values…], r: [removed keys…] })
  * ```
- *
- * Values inside the payload are the codec-encoded bytes of each state value, so a snapshot is
- * written without re-encoding values and the in-memory store can keep them compact. A torn or
- * truncated file fails the length or CRC check and is reported as `STATE_STORE_CORRUPT`,
- * never misread.
+ * (`r` only in deltas). Keys and values are parallel arrays encoded in ONE codec call: encoding
+ * each value on its own costs several times more. A torn or truncated file fails the length or
+ * CRC check and is reported as `STATE_STORE_CORRUPT`, never misread.
  */
 export function encodeStateFile(codec: Codec, content: StateFileContent): Uint8Array {
   const pairs = content.kind === 'delta' ? content.puts : content.entries;
-  const flat: Array<string | Uint8Array> = new Array(pairs.length * 2);
-  let i = 0;
-  for (const [k, v] of pairs) {
-    flat[i++] = k;
-    flat[i++] = v;
+  const keys: string[] = new Array(pairs.length);
+  const values: unknown[] = new Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as readonly [string, unknown];
+    keys[i] = pair[0];
+    values[i] = pair[1];
   }
   const payload = codec.encode(
-    content.kind === 'delta' ? { v: content.version, k: flat, r: content.removes } : { v: content.version, k: flat },
+    content.kind === 'delta' ? { v: content.version, k: keys, x: values, r: content.removes } : { v: content.version, k: keys, x: values },
   );
   const out = new Uint8Array(HEADER_BYTES + payload.length);
   out.set(MAGIC, 0);
@@ -108,18 +107,18 @@ export function decodeStateFile(
   } catch (err) {
     throw corrupt('payload does not decode', err);
   }
-  const body = decoded as { v?: unknown; k?: unknown; r?: unknown } | null;
-  if (body === null || typeof body !== 'object' || !Array.isArray(body.k) || body.k.length % 2 !== 0) {
+  const body = decoded as { v?: unknown; k?: unknown; x?: unknown; r?: unknown } | null;
+  if (body === null || typeof body !== 'object' || !Array.isArray(body.k) || !Array.isArray(body.x) || body.k.length !== body.x.length) {
     throw corrupt('payload is not a state file body');
   }
   if (body.v !== expected.version) throw corrupt(`file records version ${String(body.v)}, expected ${expected.version}`);
-  const flat = body.k as unknown[];
-  const pairs: Array<readonly [string, Uint8Array]> = new Array(flat.length / 2);
-  for (let i = 0, j = 0; i < flat.length; i += 2, j++) {
-    const key = flat[i];
-    const value = flat[i + 1];
-    if (typeof key !== 'string' || !(value instanceof Uint8Array)) throw corrupt(`entry ${j} is not a [string, bytes] pair`);
-    pairs[j] = [key, value];
+  const keys = body.k as unknown[];
+  const values = body.x as unknown[];
+  const pairs: Array<readonly [string, unknown]> = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== 'string') throw corrupt(`key ${i} is not a string`);
+    pairs[i] = [key, values[i]];
   }
   if (kind === 'snapshot') return { kind, version: expected.version, entries: pairs };
   if (!Array.isArray(body.r) || body.r.some((k) => typeof k !== 'string')) throw corrupt('delta removes are not a list of keys');

@@ -1,9 +1,9 @@
-import { CoreErrors, WeirError, type Codec, type Engine } from '@weir/core';
+import { CoreErrors, WeirError, type Engine } from '@weir/core';
 import { StateStoreErrors } from './errors.js';
 import { compareKeys } from './key-order.js';
 import { decodeStateFile, encodeStateFile, type DeltaFileContent } from './state-file.js';
 import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
-import { LoadedState, REMOVED, StateStore, entryBytes, type StateStoreHost, type StateStoreMetrics } from './state-store.js';
+import { LoadedState, REMOVED, StateStore, deepFreeze, entryBytes, type StateStoreHost, type StateStoreMetrics } from './state-store.js';
 
 /** The parts of the Engine a state store uses: bytes through `storage`, encoding through `codec`, time through `clock`. */
 export type StateStoreEngine = Pick<Engine, 'storage' | 'codec' | 'clock'>;
@@ -25,10 +25,16 @@ export interface StateStoreProviderOptions {
    * Defaults to `100`.
    */
   readonly minBatchesToRetain?: number;
+  /**
+   * Deep-freeze every value put (and every value loaded from files), so an operator that
+   * mutates a state value in place fails loudly instead of silently diverging the hot version
+   * from the files. Costs a walk per value: for tests and debugging. Defaults to `false`.
+   */
+  readonly freezeValues?: boolean;
 }
 
 export const DEFAULT_STATE_STORE_PROVIDER_OPTIONS: Required<Omit<StateStoreProviderOptions, 'checkpointLocation' | 'operatorId' | 'partition'>> =
-  Object.freeze({ minDeltasForSnapshot: 10, minBatchesToRetain: 100 });
+  Object.freeze({ minDeltasForSnapshot: 10, minBatchesToRetain: 100, freezeValues: false });
 
 interface ResolvedOptions extends Required<StateStoreProviderOptions> {}
 
@@ -89,8 +95,9 @@ export class StateStoreProvider implements StateStoreHost {
     this.storeDirectory = storeDirectory(merged.checkpointLocation, merged.operatorId, merged.partition);
   }
 
-  get codec(): Codec {
-    return this.#engine.codec;
+  /** @internal StateStoreHost */
+  get freezeValues(): boolean {
+    return this.#options.freezeValues;
   }
 
   get options(): Readonly<Required<StateStoreProviderOptions>> {
@@ -179,12 +186,12 @@ export class StateStoreProvider implements StateStoreHost {
     const started = clock.now();
     const newVersion = store.version + 1;
     const changedKeys = [...changes.keys()].sort(compareKeys);
-    const puts: Array<readonly [string, Uint8Array]> = [];
+    const puts: Array<readonly [string, unknown]> = [];
     const removes: string[] = [];
     for (const k of changedKeys) {
       const v = changes.get(k);
       if (v === REMOVED) removes.push(k);
-      else puts.push([k, codec.encode(v)]);
+      else puts.push([k, v]);
     }
     const delta: DeltaFileContent = { kind: 'delta', version: newVersion, puts, removes };
     const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
@@ -194,20 +201,18 @@ export class StateStoreProvider implements StateStoreHost {
     // Durable: now advance the in-memory copy in place (O(changes), plus O(n) only if key order was built).
     let numRowsRemoved = 0;
     const newKeys: string[] = [];
-    for (const [k, bytes] of puts) {
-      const old = base.map.get(k);
-      if (old === undefined) newKeys.push(k);
-      else base.bytes -= entryBytes(k, old);
-      base.map.set(k, bytes);
-      base.bytes += entryBytes(k, bytes);
+    for (const [k, value] of puts) {
+      if (base.map.has(k)) base.bytes -= entryBytes(k, base.map.get(k));
+      else newKeys.push(k);
+      base.map.set(k, value);
+      base.bytes += entryBytes(k, value);
     }
     const removedSet = new Set<string>();
     for (const k of removes) {
-      const old = base.map.get(k);
-      if (old === undefined) continue;
+      if (!base.map.has(k)) continue;
       numRowsRemoved++;
       removedSet.add(k);
-      base.bytes -= entryBytes(k, old);
+      base.bytes -= entryBytes(k, base.map.get(k));
       base.map.delete(k);
     }
     if (base.sortedKeys !== null && (newKeys.length > 0 || removedSet.size > 0)) {
@@ -221,7 +226,7 @@ export class StateStoreProvider implements StateStoreHost {
     this.#hot = base;
 
     if (newVersion % this.#options.minDeltasForSnapshot === 0) {
-      const entries = base.keysInOrder().map((k) => [k, base.map.get(k) as Uint8Array] as const);
+      const entries = base.keysInOrder().map((k) => [k, base.map.get(k)] as const);
       // NOTE: the delta already made this version durable and the hot copy is advanced. If the
       // snapshot write fails the commit still fails (the error is not hidden); a retry of the batch
       // loads `version` from files, re-commits an identical delta and writes the snapshot again.
@@ -278,18 +283,18 @@ export class StateStoreProvider implements StateStoreHost {
           });
         }
       }
-      let map: Map<string, Uint8Array>;
+      let map: Map<string, unknown>;
       let sortedKeys: string[] | null = null;
       if (candidate.path === null) {
         map = new Map();
       } else {
         try {
-          const snap = decodeStateFile(this.codec, candidate.path, await this.#engine.storage.read(candidate.path), {
+          const snap = decodeStateFile(this.#engine.codec, candidate.path, await this.#engine.storage.read(candidate.path), {
             kind: 'snapshot',
             version: candidate.version,
           });
           if (snap.kind !== 'snapshot') throw new Error('unreachable');
-          map = new Map(snap.entries as Array<[string, Uint8Array]>);
+          map = new Map(snap.entries as Array<[string, unknown]>);
           sortedKeys = snap.entries.map((e) => e[0]);
         } catch (err) {
           // A damaged snapshot is only an optimisation lost if an older base plus deltas can rebuild the version.
@@ -303,12 +308,13 @@ export class StateStoreProvider implements StateStoreHost {
       const contents = await Promise.all(paths.map((p) => this.#engine.storage.read(p)));
       for (let i = 0; i < paths.length; i++) {
         const v = candidate.version + 1 + i;
-        const d = decodeStateFile(this.codec, paths[i] as string, contents[i] as Uint8Array, { kind: 'delta', version: v });
+        const d = decodeStateFile(this.#engine.codec, paths[i] as string, contents[i] as Uint8Array, { kind: 'delta', version: v });
         if (d.kind !== 'delta') throw new Error('unreachable');
         if (d.removes.length > 0 || d.puts.some(([k]) => !map.has(k))) sortedKeys = null;
-        for (const [k, bytes] of d.puts) map.set(k, bytes);
+        for (const [k, value] of d.puts) map.set(k, value);
         for (const k of d.removes) map.delete(k);
       }
+      if (this.#options.freezeValues) for (const v of map.values()) deepFreeze(v);
       return new LoadedState(version, map, sortedKeys);
     }
     throw lastCorrupt;

@@ -1,4 +1,4 @@
-import { CoreErrors, type Codec, type StateStoreView } from '@weir/core';
+import { CoreErrors, type StateStoreView } from '@weir/core';
 import { compareKeys } from './key-order.js';
 import { StateStoreErrors } from './errors.js';
 
@@ -16,27 +16,25 @@ export interface StateStoreMetrics {
   readonly commitTimeMs: number;
 }
 
-/** Per-entry overhead estimate for a Map entry holding a string key and a Uint8Array value. */
-export const ENTRY_OVERHEAD_BYTES = 96;
+/** Per-entry overhead estimate of a Map entry (hash slot, key string header). */
+export const ENTRY_OVERHEAD_BYTES = 64;
 
 export const REMOVED: unique symbol = Symbol('removed');
 
 /**
- * The decoded-once state of one version that a provider keeps hot: key → codec-encoded value.
- * Values stay encoded so a reader that mutates a returned object cannot corrupt the cached
- * version, and so memory per key stays compact.
+ * The state of one version that a provider keeps hot: key → value, decoded once.
  * @internal
  */
 export class LoadedState {
   version: number;
-  readonly map: Map<string, Uint8Array>;
+  readonly map: Map<string, unknown>;
   /** Key-ordered keys, built on the first `entries()` and maintained by commits after that. */
   sortedKeys: string[] | null;
   bytes: number;
   /** True while an open StateStore works on this instance (commits mutate it in place). */
   leased = false;
 
-  constructor(version: number, map: Map<string, Uint8Array>, sortedKeys: string[] | null = null) {
+  constructor(version: number, map: Map<string, unknown>, sortedKeys: string[] | null = null) {
     this.version = version;
     this.map = map;
     this.sortedKeys = sortedKeys;
@@ -55,14 +53,43 @@ export class LoadedState {
   }
 }
 
-export function entryBytes(key: string, value: Uint8Array): number {
-  return key.length * 2 + value.byteLength + ENTRY_OVERHEAD_BYTES;
+/** Estimated heap bytes of one entry (V8 layout, roughly): key + value + map overhead. */
+export function entryBytes(key: string, value: unknown): number {
+  return 16 + key.length * 2 + estimateValueBytes(value, 0) + ENTRY_OVERHEAD_BYTES;
+}
+
+function estimateValueBytes(v: unknown, depth: number): number {
+  switch (typeof v) {
+    case 'number':
+      return Number.isInteger(v) && Math.abs(v) < 2 ** 30 ? 0 : 16; // small ints are tagged, doubles boxed
+    case 'string':
+      return 16 + v.length * 2;
+    case 'boolean':
+    case 'undefined':
+      return 0;
+    case 'bigint':
+      return 24;
+    default:
+      break;
+  }
+  if (v === null || typeof v !== 'object') return 0;
+  if (depth > 8) return 64;
+  if (v instanceof Uint8Array) return 64 + v.byteLength;
+  let n = 32;
+  if (Array.isArray(v)) {
+    for (const x of v) n += 8 + estimateValueBytes(x, depth + 1);
+  } else if (v instanceof Map) {
+    for (const [k, x] of v) n += 32 + estimateValueBytes(k, depth + 1) + estimateValueBytes(x, depth + 1);
+  } else {
+    for (const k in v) n += 8 + estimateValueBytes((v as Record<string, unknown>)[k], depth + 1);
+  }
+  return n;
 }
 
 /** The hooks a StateStore needs from its provider (kept narrow so the store is testable alone). @internal */
 export interface StateStoreHost {
   readonly storeDirectory: string;
-  readonly codec: Codec;
+  readonly freezeValues: boolean;
   commitVersion(store: StateStore, base: LoadedState, changes: ReadonlyMap<string, unknown>): Promise<StateStoreMetrics>;
   release(base: LoadedState): void;
 }
@@ -73,8 +100,10 @@ export interface StateStoreHost {
  * durable, or `abort()` discards the changes. One instance per version; it is finished after
  * either call.
  *
- * Values are copied through the codec: `get` returns a fresh decoded object for a committed
- * value, so mutate-then-`put` is the way to update (a mutation without `put` is not recorded).
+ * Values are owned by the store once `put`, and `get`/`entries` return the stored value itself
+ * (no copy, for speed): callers MUST NOT mutate a value they put or got; put a new object
+ * instead. (A mutation in place would change the version held hot without a delta recording
+ * it.) Set the provider option `freezeValues` in tests to make such mutations throw.
  *
  * ```ts
  * const store = await provider.load(batchId);
@@ -111,8 +140,7 @@ export class StateStore implements StateStoreView {
   get(key: string): unknown {
     const changed = this.#changes.get(key);
     if (changed !== undefined) return changed === REMOVED ? undefined : changed;
-    const bytes = this.#base.map.get(key);
-    return bytes === undefined ? undefined : this.#host.codec.decode(bytes);
+    return this.#base.map.get(key);
   }
 
   put(key: string, value: unknown): void {
@@ -120,7 +148,7 @@ export class StateStore implements StateStoreView {
     if (typeof key !== 'string') throw CoreErrors.INVALID_ARGUMENT({ option: 'key', reason: 'must be a string' });
     if (value === undefined) throw CoreErrors.INVALID_ARGUMENT({ option: 'value', reason: 'must not be undefined (use remove)' });
     if (!this.#present(key)) this.#size++;
-    this.#changes.set(key, value);
+    this.#changes.set(key, this.#host.freezeValues ? deepFreeze(value) : value);
   }
 
   remove(key: string): void {
@@ -134,7 +162,6 @@ export class StateStore implements StateStoreView {
   *entries(): IterableIterator<readonly [string, unknown]> {
     const baseKeys = this.#base.keysInOrder();
     const changed = [...this.#changes.keys()].sort(compareKeys);
-    const codec = this.#host.codec;
     let i = 0;
     let j = 0;
     while (i < baseKeys.length || j < changed.length) {
@@ -143,7 +170,7 @@ export class StateStore implements StateStoreView {
       const cmp = b === undefined ? 1 : c === undefined ? -1 : compareKeys(b, c);
       if (cmp < 0) {
         i++;
-        yield [b as string, codec.decode(this.#base.map.get(b as string) as Uint8Array)];
+        yield [b as string, this.#base.map.get(b as string)];
       } else {
         j++;
         if (cmp === 0) i++;
@@ -187,8 +214,10 @@ export class StateStore implements StateStoreView {
     let pending = 0;
     for (const [k, v] of this.#changes) {
       if (v === REMOVED) removed++;
-      else updated++;
-      pending += k.length * 2 + ENTRY_OVERHEAD_BYTES;
+      else {
+        updated++;
+        pending += entryBytes(k, v);
+      }
     }
     return {
       numRowsTotal: this.#size,
@@ -214,4 +243,15 @@ export class StateStore implements StateStoreView {
       });
     }
   }
+}
+
+/** Freezes a plain value deeply (objects, arrays, Map entries' values), so a later mutation throws. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  if (value instanceof Map) {
+    for (const v of value.values()) deepFreeze(v);
+  } else {
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return Object.freeze(value);
 }

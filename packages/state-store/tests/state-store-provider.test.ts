@@ -230,15 +230,21 @@ describe('StateStoreProvider', () => {
     assert.deepEqual(expectedKeys, byBytes);
   });
 
-  it('get returns a copy: mutating it without put changes nothing', async () => {
-    const p = provider();
+  it('with freezeValues, mutating a stored value in place throws instead of corrupting the hot version', async () => {
+    const p = createStateStoreProvider(engine, { checkpointLocation: dir, operatorId: 0, partition: 0, freezeValues: true });
     const s = await p.load(0);
-    s.put('a', { n: 1 });
+    s.put('a', { n: 1, nested: { m: [1] } });
     await s.commit();
     const t = await p.load(1);
-    (t.get('a') as { n: number }).n = 99;
-    assert.deepEqual(t.get('a'), { n: 1 });
+    const got = t.get('a') as { n: number; nested: { m: number[] } };
+    assert.throws(() => {
+      got.n = 99;
+    }, TypeError);
+    assert.throws(() => got.nested.m.push(2), TypeError);
+    assert.deepEqual(t.get('a'), { n: 1, nested: { m: [1] } });
     t.abort();
+    const cold = await createStateStoreProvider(engine, { checkpointLocation: dir, operatorId: 0, partition: 0, freezeValues: true }).load(1);
+    assert.ok(Object.isFrozen(cold.get('a')));
   });
 
   it('readStateRows reads every partition at its latest version, or one partition at a chosen version', async () => {

@@ -48,7 +48,7 @@ function isCode(err: unknown, code: string): boolean {
  * maintenance promised to keep.
  */
 async function drive(storage: CrashStorage, ops: readonly Op[], minDeltasForSnapshot: number) {
-  const open = () => createStateStoreProvider({ storage, codec, clock: new SystemClock() }, { checkpointLocation: CHECKPOINT, operatorId: 1, partition: 2, minDeltasForSnapshot });
+  const open = () => createStateStoreProvider({ storage, codec, clock: new SystemClock() }, { checkpointLocation: CHECKPOINT, operatorId: 1, partition: 2, minDeltasForSnapshot, freezeValues: true });
   const models = new Map<number, Map<string, unknown>>([[0, new Map()]]);
   let provider: StateStoreProvider = open();
   let version = 0;
