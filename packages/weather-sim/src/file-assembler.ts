@@ -60,14 +60,17 @@ export interface RunGrid {
  * per-file seeded choices apply the imperfections:
  *
  * 1. each row is, exclusively, late (held back), malformed (truncated or wrong-typed), missing a
- *    field, or clean;
+ *    field, or clean (malformed and missing fractions apply to the rows not held back);
  * 2. rows held back from earlier files for this one are inserted at random places;
  * 3. clean rows get exact duplicate copies placed later in the same file;
  * 4. a fraction of positions are shuffled among themselves (out of order within the file).
  *
  * A late row from file f goes to a file g > f chosen so that its lateness behind every earlier
  * file — `max(event_time of files < g) − event_time ≤ maxLateness` — holds: g ≤
- * ⌊(i + 1 + ⌊maxLateness/step⌋) / M⌋. A row too far from its file's end to fit stays on time.
+ * ⌊(i + 1 + ⌊maxLateness/step⌋) / M⌋. Only the ⌊maxLateness/step⌋ rows before a file's last row can
+ * fit (the last row always lands on time and whole, so held-back rows are behind it), so late rows are drawn among those with probability `lateFraction · M / eligible`
+ * (capped at 1: with a small maxLateness, fewer rows than asked can be late). The last file
+ * of a bounded run has no later file, so it holds no late rows of its own.
  * @internal
  */
 export class FileAssembler {
@@ -113,15 +116,23 @@ export class FileAssembler {
     const kinds: number[] = [];
     const details: number[] = [];
     const lines: Reading[] = [];
-    const lateEdge = imp.lateFraction;
-    const malformedEdge = lateEdge + imp.malformedFraction;
-    const missingEdge = malformedEdge + imp.missingFraction;
     const slack = Math.floor(imp.maxLatenessMicros / stepMicros);
+    // Only rows near the file's end can be late within maxLateness (see the class doc): pick
+    // among those with a boosted probability so that ~lateFraction of the file's rows are late.
+    // The file's last row always lands on time and whole: it sets the file's newest event time,
+    // which every row held back from this file is behind (that is what makes it observably late).
+    const eligible = f < this.#grid.lastFile ? Math.min(m - 1, slack) : 0;
+    const pLate = eligible === 0 ? 0 : Math.min(1, (imp.lateFraction * m) / eligible);
+    const malformedEdge = imp.malformedFraction;
+    const missingEdge = malformedEdge + imp.missingFraction;
     for (let j = 0; j < m; j++) {
       const i = first + j;
       const r = model.reading(i, startMicros + i * stepMicros);
-      const u = rnd.next();
-      if (u < lateEdge) {
+      if (j === m - 1) {
+        lines.push(r), kinds.push(LineKind.CLEAN), details.push(0);
+        continue;
+      }
+      if (pLate > 0 && rnd.next() < pLate) {
         const lastTarget = Math.min(Math.floor((i + 1 + slack) / m), this.#grid.lastFile);
         if (lastTarget >= f + 1) {
           const g = f + 1 + rnd.nextInt(lastTarget - f);
@@ -130,8 +141,9 @@ export class FileAssembler {
           else list.push(r);
           continue;
         }
-        lines.push(r), kinds.push(LineKind.CLEAN), details.push(0);
-      } else if (u < malformedEdge) {
+      }
+      const u = missingEdge > 0 ? rnd.next() : 1;
+      if (u < malformedEdge) {
         const truncated = rnd.next() < 0.5;
         lines.push(r);
         kinds.push(truncated ? LineKind.TRUNCATED : LineKind.WRONG_TYPE);

@@ -11,9 +11,9 @@ export interface SimulateOptions {
   readonly stations?: number;
   /** Seed of every random choice: same seed and options → byte-identical files. Defaults to `1`. */
   readonly seed?: number;
-  /** Bounded mode: number of files. Defaults to `1` (unless `fileInterval` selects continuous mode). */
+  /** Bounded mode: number of files. Defaults to `1`. In continuous mode, an optional cap on the file count. */
   readonly files?: number;
-  /** Bounded mode: readings per file. Defaults to `1000`. */
+  /** Bounded mode: readings per file. Defaults to `1000`. In continuous mode it sizes files only when `rate` is not given. */
   readonly rowsPerFile?: number;
   /**
    * Readings per second of event time (all stations together). In continuous mode also the
@@ -29,7 +29,11 @@ export interface SimulateOptions {
    * in bounded mode (so output is reproducible) and to the engine clock's now in continuous mode.
    */
   readonly startTime?: string | number;
-  /** Fraction of readings delivered in a later file. Defaults to `0`. */
+  /**
+   * Fraction of readings delivered in a later file, within `maxLateness` of what earlier files
+   * showed. Only readings near a file's end can be late within the bound, so when `maxLateness`
+   * is small against a file's time span fewer are (the manifest has the exact count). Defaults to `0`.
+   */
   readonly lateFraction?: number;
   /** Upper bound of a late reading's lateness (ms or duration string). Defaults to `"10 minutes"`. */
   readonly maxLateness?: number | string;
@@ -141,9 +145,6 @@ export function resolveSimulateOptions(o: SimulateOptions): ResolvedSimulation {
   const fileIntervalMs = durationMs(o.fileInterval, 'fileInterval');
   const durationMsV = durationMs(o.duration, 'duration');
   const continuous = fileIntervalMs !== undefined;
-  if (continuous && (o.files !== undefined || o.rowsPerFile !== undefined)) {
-    invalid('files', 'cannot be combined with fileInterval: choose bounded (files, rowsPerFile) or continuous (rate, fileInterval, duration) mode');
-  }
   if (!continuous && durationMsV !== undefined) invalid('duration', 'needs fileInterval (continuous mode)');
   const rate = o.rate ?? stations / 60;
   if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) invalid('rate', `must be a positive number of rows per second but was ${String(rate)}`);
@@ -151,10 +152,16 @@ export function resolveSimulateOptions(o: SimulateOptions): ResolvedSimulation {
   let rowsPerFile: number;
   let stepMicros: number;
   if (continuous) {
-    rowsPerFile = Math.max(1, Math.round((rate * (fileIntervalMs as number)) / 1000));
+    const interval = fileIntervalMs as number;
+    // Continuous mode's knob is the rate; rowsPerFile (the bounded knob) sizes files only without one.
+    rowsPerFile =
+      o.rate === undefined && o.rowsPerFile !== undefined
+        ? positiveInt(o.rowsPerFile, 'rowsPerFile')
+        : Math.max(1, Math.round((rate * interval) / 1000));
     // The file period matches the interval exactly; the per-row step absorbs the rounding.
-    stepMicros = Math.round(((fileIntervalMs as number) * 1000) / rowsPerFile);
-    files = durationMsV === undefined ? Infinity : Math.max(1, Math.ceil(durationMsV / (fileIntervalMs as number)));
+    stepMicros = Math.round((interval * 1000) / rowsPerFile);
+    files = durationMsV === undefined ? Infinity : Math.max(1, Math.ceil(durationMsV / interval));
+    if (o.files !== undefined) files = Math.min(files, positiveInt(o.files, 'files'));
   } else {
     files = positiveInt(o.files ?? 1, 'files');
     rowsPerFile = positiveInt(o.rowsPerFile ?? 1000, 'rowsPerFile');
@@ -164,9 +171,7 @@ export function resolveSimulateOptions(o: SimulateOptions): ResolvedSimulation {
   const lateFraction = fraction(o.lateFraction, 'lateFraction');
   const malformedFraction = fraction(o.malformedFraction, 'malformedFraction');
   const missingFraction = fraction(o.missingFraction, 'missingFraction');
-  if (lateFraction + malformedFraction + missingFraction > 1) {
-    invalid('lateFraction', 'lateFraction + malformedFraction + missingFraction must not exceed 1');
-  }
+  if (malformedFraction + missingFraction > 1) invalid('malformedFraction', 'malformedFraction + missingFraction must not exceed 1');
   if (format === 'parquet' && malformedFraction > 0) invalid('malformedFraction', 'must be 0 with format parquet (Parquet cannot hold malformed values)');
   const maxLatenessMs = durationMs(o.maxLateness ?? '10 minutes', 'maxLateness') as number;
   const driftAtFile = o.driftAtFile ?? null;

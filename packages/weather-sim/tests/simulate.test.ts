@@ -106,10 +106,10 @@ describe('simulate: records', () => {
     ['stations 0', { stations: 0 }],
     ['fractional files', { files: 1.5 }],
     ['late fraction > 1', { lateFraction: 1.5 }],
-    ['fractions summing over 1', { lateFraction: 0.6, malformedFraction: 0.6 }],
+    ['fractions summing over 1', { missingFraction: 0.6, malformedFraction: 0.6 }],
     ['malformed parquet', { format: 'parquet', malformedFraction: 0.1 }],
     ['bad start time', { startTime: 'yesterday' }],
-    ['bounded + continuous', { files: 2, fileInterval: '1s' }],
+    ['duration without fileInterval', { duration: '1s' }],
     ['bad duration', { fileInterval: 'soon' }],
     ['format', { format: 'xml' as 'json' }],
   ];
