@@ -7,6 +7,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerCheckpointInspectCommand } from './commands/checkpoint-inspect.js';
 import { registerCheckpointStateCommand } from './commands/checkpoint-state.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerDeltaCommand } from './commands/delta.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerCheckpointInspectCommand(program);
   registerCheckpointStateCommand(program);
+  registerSimulateCommand(program);
   registerDeltaCommand(program);
   return program;
 }
