@@ -20,6 +20,11 @@ export class CrashingStorage implements Storage {
   #mutations = 0;
   crashed = false;
 
+  /** Mutating calls made through this view. */
+  get mutations(): number {
+    return this.#mutations;
+  }
+
   constructor(durable = new SimpleMemoryStorage(), plan: CrashPlan | null = null) {
     this.durable = durable;
     this.#plan = plan;
