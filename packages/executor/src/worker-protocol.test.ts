@@ -1,0 +1,30 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { collectTransferables } from './worker-protocol.js';
+
+describe('collectTransferables', () => {
+  it('moves large buffers that own their memory, once each, up to 3 levels deep', () => {
+    const owned = new Uint8Array(10_000);
+    const other = new Float64Array(2_000);
+    const found = collectTransferables({ block: owned, again: owned, nested: [{ x: other }] });
+    assert.deepEqual(found, [owned.buffer, other.buffer]);
+  });
+
+  it('never moves a view into a shared arena, a small buffer, or anything deeper than 3 levels', () => {
+    const arena = new ArrayBuffer(1 << 16);
+    const view = new Uint8Array(arena, 128, 8192); // like msgpackr's or Buffer's pooled output
+    const small = new Uint8Array(100);
+    const deep = { a: { b: { c: { d: new Uint8Array(10_000) } } } };
+    assert.deepEqual(collectTransferables({ view, small, deep }), []);
+    assert.deepEqual(collectTransferables(Buffer.from('pooled small buffer')), []);
+  });
+
+  it('ignores class instances and primitives', () => {
+    class Holder {
+      readonly data = new Uint8Array(10_000);
+    }
+    assert.deepEqual(collectTransferables(new Holder()), []);
+    assert.deepEqual(collectTransferables(42), []);
+    assert.deepEqual(collectTransferables(null), []);
+  });
+});

@@ -1,0 +1,16 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { messageParameters } from '@weir/core';
+import { StateStoreErrors } from './errors.js';
+
+describe('StateStoreErrors catalogue', () => {
+  it('has UPPER_SNAKE codes whose factories fill every <param>', () => {
+    for (const [code, factory] of Object.entries(StateStoreErrors)) {
+      assert.match(code, /^[A-Z][A-Z0-9_]+$/);
+      const params = Object.fromEntries(messageParameters(factory.spec.message).map((p) => [p, `v-${p}`]));
+      const err = factory(params);
+      assert.equal(err.code, code);
+      assert.doesNotMatch(err.message, /<[A-Za-z]/, `${code}: ${err.message}`);
+    }
+  });
+});
