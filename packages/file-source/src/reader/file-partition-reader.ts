@@ -61,7 +61,7 @@ function compile(data: FilePartitionData): ConformPlan {
     .map((f) => [f.name, csvConverter(f.type)] as const);
   const names = dataFields.map((f) => f.name);
   return {
-    conformer: compileJsonConformer(names, schema.fields.map((f) => f.name), rescued !== null),
+    conformer: compileJsonConformer(names, schema.fields.map((f) => f.name), rescued !== null, dataFields.map((f) => f.type)),
     state: { matched: 0, rescued: null, bad: -1 },
     names,
     types: dataFields,
@@ -93,7 +93,9 @@ class RowSink {
     }
     if (plan.corrupt !== null) row[plan.corrupt] = null;
     if (plan.rescued !== null) {
-      row[plan.rescued] = rescued === null ? null : JSON.stringify({ ...rescued, _file_path: file.path });
+      // Rows from the JSON conformer already hold null here; store only when something was rescued.
+      if (rescued !== null) row[plan.rescued] = JSON.stringify({ ...rescued, _file_path: file.path });
+      else if (row[plan.rescued] !== null) row[plan.rescued] = null;
     }
     this.rows.push(row);
   }

@@ -1,4 +1,4 @@
-import type { Row } from '@weir/core';
+import type { DataType, Row } from '@weir/core';
 import { MISMATCH, type Converter } from './value-converters.js';
 
 /** Side results of one conform call, written into a reused object (no per-row allocation). */
@@ -19,14 +19,19 @@ export type JsonConformer = (obj: Record<string, unknown>, convs: readonly Conve
  * output column (data, partition, corrupt, rescued) in schema order, so all rows share one
  * hidden class and allocate in one step. Names are emitted only through `JSON.stringify`.
  */
-export function compileJsonConformer(dataNames: readonly string[], allNames: readonly string[], rescue: boolean): JsonConformer {
+export function compileJsonConformer(
+  dataNames: readonly string[],
+  allNames: readonly string[],
+  rescue: boolean,
+  types: readonly DataType[] = [],
+): JsonConformer {
   const q = (s: string) => JSON.stringify(s);
   const body: string[] = ['let m = 0; let rs = null; let bad = -1; let v;'];
   dataNames.forEach((name, i) => {
     const onMismatch = rescue ? `(rs === null ? (rs = {}) : rs)[${q(name)}] = v;` : `if (bad < 0) bad = ${i};`;
     body.push(
       `let r${i}; v = obj[${q(name)}];`,
-      `if (v === undefined) r${i} = null; else { m++; if (v === null) r${i} = null; else { r${i} = c[${i}](v); if (r${i} === MISMATCH) { r${i} = null; ${onMismatch} } } }`,
+      `if (v === undefined) r${i} = null; else { m++; if (v === null) r${i} = null; else { r${i} = ${fastPath(types[i], i)}; if (r${i} === MISMATCH) { r${i} = null; ${onMismatch} } } }`,
     );
   });
   body.push('st.matched = m; st.rescued = rs; st.bad = bad;');
@@ -36,4 +41,23 @@ export function compileJsonConformer(dataNames: readonly string[], allNames: rea
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
   const factory = new Function('MISMATCH', `return function conform(obj, c, st) {\n${body.join('\n')}\n};`) as (m: symbol) => JsonConformer;
   return factory(MISMATCH);
+}
+
+/** The common case of a type inline (no call); anything else goes through the converter `c[i]`. */
+function fastPath(type: DataType | undefined, i: number): string {
+  switch (type) {
+    case 'string':
+      return `typeof v === 'string' ? v : c[${i}](v)`;
+    case 'double':
+    case 'float':
+      return `typeof v === 'number' ? v : c[${i}](v)`;
+    case 'long':
+      return `Number.isSafeInteger(v) ? v : c[${i}](v)`;
+    case 'integer':
+      return `(typeof v === 'number' && (v | 0) === v) ? v : c[${i}](v)`;
+    case 'boolean':
+      return `typeof v === 'boolean' ? v : c[${i}](v)`;
+    default:
+      return `c[${i}](v)`;
+  }
 }
