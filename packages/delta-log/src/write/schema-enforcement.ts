@@ -45,8 +45,14 @@ export function enforceSchema(path: string, table: StructType, data: StructType,
 }
 
 /** Rows projected onto `schema` (table column names and order), absent columns as null. */
-export function conformRows(path: string, schema: StructType, data: StructType, rows: readonly Row[]): Row[] {
+export function conformRows(path: string, schema: StructType, data: StructType, rows: readonly Row[]): readonly Row[] {
   const mapping = schema.fields.map((f) => ({ f, src: StructType.findField(data, f.name)?.name }));
+  if (mapping.every(({ f, src }) => src === f.name)) {
+    // Same column names: rows are used as they are (an absent key reads as null); only NOT NULL needs a pass.
+    const required = schema.fields.filter((f) => !f.nullable).map((f) => f.name);
+    for (const r of rows) for (const n of required) if ((r[n] ?? null) === null) throw DeltaErrors.DELTA_NOT_NULL_CONSTRAINT_VIOLATED({ path, column: n });
+    return rows;
+  }
   const out: Row[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as Row;
