@@ -17,6 +17,7 @@ import type { FileSourceConfig, SchemaEvolutionMode } from './file-source-config
 import { FileStreamSourceLog, type LoggedFile } from './log/file-stream-source-log.js';
 import { badRecordsFileFor, type FilePartitionData } from './reader/file-partition-reader.js';
 import type { ParseOptions } from './reader/parse-options.js';
+import { inferInTasks } from './schema/infer-schema-task.js';
 import { applySchemaHints, inferDataSchema } from './schema/schema-inference.js';
 import { SchemaLog, type SchemaVersion } from './schema/schema-log.js';
 
@@ -296,7 +297,8 @@ export class FileStreamSource implements Source {
     if (!this.#inferred || this.#schemaLog === null) return;
     if (this.#mode !== 'addNewColumns' && this.#mode !== 'failOnNewColumns') return;
     if (this.#config.format === 'text') return;
-    const { dataSchema } = await inferDataSchema(this.#ctx.engine, files, {
+    // Parsing every admitted file is real work: it runs as tasks (in workers with @weir/executor).
+    const { dataSchema } = await inferInTasks(this.#ctx.engine, READER_MODULE, files, {
       format: this.#config.format,
       inferColumnTypes: this.#config.inferColumnTypes,
       parse: this.#config.parse,

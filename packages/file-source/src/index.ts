@@ -48,6 +48,12 @@ export type { ParseOptions } from './reader/parse-options.js';
 export { tokenizeCsv } from './reader/csv-tokenizer.js';
 export { parseTimestampMicros, parseDateDays } from './reader/timestamp-parse.js';
 
+export { inferSchemaTask, inferInTasks, mergeInferenceResults } from './schema/infer-schema-task.js';
+export type { InferSchemaTaskInput, InferSchemaTaskOutput } from './schema/infer-schema-task.js';
+
 import { readFilePartition } from './reader/file-partition-reader.js';
+import { inferSchemaTask } from './schema/infer-schema-task.js';
 /** Worker-side readers for this package's input partitions (`InputPartition.reader`). */
 export const partitionReaders = Object.freeze({ file: readFilePartition });
+/** Worker-side tasks: `inferSchema` (schema of the files a batch admits, for schema evolution). */
+export const taskHandlers = Object.freeze({ inferSchema: inferSchemaTask });

@@ -16,6 +16,8 @@ export interface InferenceResult {
   readonly dataSchema: StructType;
   /** Some record could not be parsed (Spark then adds the corrupt record column in PERMISSIVE mode). */
   readonly sawMalformed: boolean;
+  /** Columns only ever null so far (reported as strings; a later non-null value decides their type). */
+  readonly nullColumns?: readonly string[];
 }
 
 function jsonRecords(text: string, multiLine: boolean, onMalformed: () => void): unknown[] {
@@ -98,7 +100,11 @@ export async function inferDataSchema(engine: Pick<Engine, 'storage' | 'parquet'
   }
   let entries = [...columns.entries()];
   if (opts.format === 'json') entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { dataSchema: struct(entries.map(([name, t]) => field(name, finalType(t)))), sawMalformed };
+  return {
+    dataSchema: struct(entries.map(([name, t]) => field(name, finalType(t)))),
+    sawMalformed,
+    nullColumns: entries.filter(([, t]) => t === null).map(([n]) => n),
+  };
 }
 
 /** Applies `schemaHints`: listed columns take the hinted type; hinted columns not present are appended. */
