@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { utf8Decode, utf8Encode, WeirError } from '@weir/core';
-import { SimpleMemoryStorage } from '../testing/simple-memory-storage.js';
+import { MemoryStorage } from '@weir/testkit';
 import { OffsetSeqLog, type OffsetSeq } from './offset-seq-log.js';
 import { CommitLog } from './commit-log.js';
 import { readOrCreateStreamMetadata } from './stream-metadata.js';
@@ -34,7 +34,7 @@ describe('OffsetSeqLog', () => {
   it('round-trips any offset sequence through add/get', async () => {
     await fc.assert(
       fc.asyncProperty(seqArb, fc.nat({ max: 1000 }), async (seq, batchId) => {
-        const log = new OffsetSeqLog(new SimpleMemoryStorage(), '/cp/offsets');
+        const log = new OffsetSeqLog(new MemoryStorage(), '/cp/offsets');
         assert.equal(await log.add(batchId, seq), true);
         assert.deepEqual(await log.get(batchId), seq);
       }),
@@ -43,7 +43,7 @@ describe('OffsetSeqLog', () => {
   });
 
   it('writes Spark\'s text layout: v1, metadata line, one offset line per source, "-" for none', async () => {
-    const storage = new SimpleMemoryStorage();
+    const storage = new MemoryStorage();
     const log = new OffsetSeqLog(storage, '/cp/offsets');
     await log.add(0, { offsets: [{ v: 1, index: 3 }, null], metadata: { batchWatermarkMs: 5, batchTimestampMs: 7, conf: { a: 'b' } } });
     const text = utf8Decode(await storage.read('/cp/offsets/0'));
@@ -51,7 +51,7 @@ describe('OffsetSeqLog', () => {
   });
 
   it('add returns false for an existing batch and leaves it unchanged', async () => {
-    const log = new OffsetSeqLog(new SimpleMemoryStorage(), '/cp/offsets');
+    const log = new OffsetSeqLog(new MemoryStorage(), '/cp/offsets');
     const a: OffsetSeq = { offsets: [{ v: 1, index: 1 }], metadata: { batchWatermarkMs: 0, batchTimestampMs: 1, conf: {} } };
     const b: OffsetSeq = { offsets: [{ v: 1, index: 2 }], metadata: { batchWatermarkMs: 0, batchTimestampMs: 2, conf: {} } };
     assert.equal(await log.add(0, a), true);
@@ -60,7 +60,7 @@ describe('OffsetSeqLog', () => {
   });
 
   it('getLatest/getRange order batch ids numerically (10 after 9), purge drops ids below the threshold', async () => {
-    const log = new CommitLog(new SimpleMemoryStorage(), '/cp/commits');
+    const log = new CommitLog(new MemoryStorage(), '/cp/commits');
     for (let i = 0; i <= 12; i++) await log.add(i, { nextBatchWatermarkMs: i * 10 });
     assert.deepEqual(await log.getLatest(), [12, { nextBatchWatermarkMs: 120 }]);
     assert.deepEqual((await log.getRange(8, 11)).map(([id]) => id), [8, 9, 10, 11]);
@@ -70,7 +70,7 @@ describe('OffsetSeqLog', () => {
   });
 
   it('refuses a log file written by a newer version with INVALID_LOG_VERSION, and garbage with MALFORMED_LOG_FILE', async () => {
-    const storage = new SimpleMemoryStorage();
+    const storage = new MemoryStorage();
     const log = new CommitLog(storage, '/cp/commits');
     await storage.put('/cp/commits/0', utf8Encode('v2\n{"nextBatchWatermarkMs":0}'));
     await assert.rejects(log.get(0), (e) => WeirError.hasCode(e, 'INVALID_LOG_VERSION'));
@@ -85,7 +85,7 @@ describe('CommitLog', () => {
   it('round-trips nextBatchWatermarkMs', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.nat({ max: 10_000 }), async (wm, id) => {
-        const storage = new SimpleMemoryStorage();
+        const storage = new MemoryStorage();
         const log = new CommitLog(storage, '/cp/commits');
         await log.add(id, { nextBatchWatermarkMs: wm });
         assert.deepEqual(await log.get(id), { nextBatchWatermarkMs: wm });
@@ -98,7 +98,7 @@ describe('CommitLog', () => {
 
 describe('checkpoint metadata', () => {
   it('creates {"id"} once and returns the same id on the next start', async () => {
-    const storage = new SimpleMemoryStorage();
+    const storage = new MemoryStorage();
     const first = await readOrCreateStreamMetadata(storage, '/cp', () => 'id-1');
     const second = await readOrCreateStreamMetadata(storage, '/cp', () => 'id-2');
     assert.equal(first.id, 'id-1');
@@ -107,7 +107,7 @@ describe('checkpoint metadata', () => {
   });
 
   it('refuses a checkpoint with logs but no metadata: STREAMING_CHECKPOINT_MISSING_METADATA_FILE', async () => {
-    const storage = new SimpleMemoryStorage();
+    const storage = new MemoryStorage();
     await new CommitLog(storage, '/cp/commits').add(0, { nextBatchWatermarkMs: 0 });
     await assert.rejects(
       readOrCreateStreamMetadata(storage, '/cp', () => 'x'),

@@ -7,9 +7,7 @@ import { col, window } from '@weir/planner';
 import { createSession, defaultRegistry } from '../session/weir-session.js';
 import { writeStream } from '../session/data-stream-writer.js';
 import type { Trigger } from './trigger.js';
-import { CrashingStorage, type CrashPlan } from '../testing/crashing-storage.js';
-import { SimpleMemoryStorage } from '../testing/simple-memory-storage.js';
-import { SimpleManualClock } from '../testing/manual-clock.js';
+import { ManualClock, MemoryStorage, type FaultPlan } from '@weir/testkit';
 import { limitedMemorySource } from '../testing/limited-memory-source.js';
 import type { StreamingQuery } from '../streaming-query.js';
 
@@ -31,7 +29,7 @@ const TRIGGERS: Record<TriggerKind, Trigger | null> = {
   availableNow: { availableNow: true },
 };
 
-async function settle(p: Promise<unknown>, clock: SimpleManualClock, advance: boolean): Promise<void> {
+async function settle(p: Promise<unknown>, clock: ManualClock, advance: boolean): Promise<void> {
   let done = false;
   const guarded = p.then(
     () => (done = true),
@@ -45,7 +43,7 @@ async function settle(p: Promise<unknown>, clock: SimpleManualClock, advance: bo
 }
 
 /** One run of the pipeline on `storage`; returns the number of batches it ran, or 'crashed'. */
-async function runOnce(storage: CrashingStorage, clock: SimpleManualClock, stream: MemoryStream, kind: TriggerKind, pipeline: Pipeline): Promise<number | 'crashed'> {
+async function runOnce(storage: MemoryStorage, clock: ManualClock, stream: MemoryStream, kind: TriggerKind, pipeline: Pipeline): Promise<number | 'crashed'> {
   const engine = createNodeEngine({ storage, clock });
   const session = createSession({
     engine,
@@ -104,11 +102,11 @@ async function runToCompletion(
   pipeline: Pipeline = 'stateless',
   cleanMutations = 0,
 ): Promise<{ rows: Row[]; mutations: number }> {
-  const plans: CrashPlan[] = draws.map((d) => ({ at: 1 + Math.floor(d.frac * Math.max(1, cleanMutations)), when: d.when }));
-  const clock = new SimpleManualClock(1_700_000_000_000);
+  const plans: FaultPlan[] = draws.map((d) => ({ crash: { atMutation: 1 + Math.floor(d.frac * Math.max(1, cleanMutations)), when: d.when } }));
+  const clock = new ManualClock(1_700_000_000_000);
   const stream = new MemoryStream(schema);
   for (const c of chunks) stream.addData(c);
-  const durable = new SimpleMemoryStorage();
+  const durable = new MemoryStorage();
   if (pipeline === 'files') {
     // One landed JSON file per chunk (ts as ISO text, as files carry it).
     for (const [i, c] of chunks.entries()) {
@@ -116,17 +114,21 @@ async function runToCompletion(
       await durable.put(`/landing/part-${String(i).padStart(4, '0')}.json`, utf8Encode(text));
     }
   }
-  let storage = new CrashingStorage(durable, plans[0] ?? null);
+  let storage = durable;
+  // Count mutations from here (the landed files are the test's input, not the query's work).
+  storage.arm(plans[0] ?? {});
   const first = storage;
   for (let attempt = 1; attempt < 200; attempt++) {
     const r = await runOnce(storage, clock, stream, kind, pipeline);
     // Done when a clean run finds nothing left to do.
     if (r === 0) break;
-    storage = storage.restart(plans[attempt] ?? null);
+    storage = storage.restart();
+    storage.arm(plans[attempt] ?? {});
   }
+  const disk = storage.restart();
   const rows: Row[] = [];
-  for (const f of await listAll(storage.durable, '/out')) rows.push(...(JSON.parse(utf8Decode(await storage.durable.read(f.path))) as Row[]));
-  return { rows, mutations: first.mutations };
+  for (const f of await listAll(disk, '/out')) rows.push(...(JSON.parse(utf8Decode(await disk.read(f.path))) as Row[]));
+  return { rows, mutations: first.stats.mutations };
 }
 
 const key = (r: Row): string => JSON.stringify(r);

@@ -5,8 +5,7 @@ import { createNodeEngine } from '@weir/node';
 import { createSession, defaultRegistry } from '../session/weir-session.js';
 import { writeStream } from '../session/data-stream-writer.js';
 import { nextBatchTime, normalizeTrigger } from './trigger.js';
-import { SimpleManualClock } from '../testing/manual-clock.js';
-import { SimpleMemoryStorage } from '../testing/simple-memory-storage.js';
+import { ManualClock, MemoryStorage } from '@weir/testkit';
 import { limitedMemorySource } from '../testing/limited-memory-source.js';
 
 const schema = StructType.fromDDL('id LONG');
@@ -21,8 +20,8 @@ async function until(cond: () => boolean, what = 'condition'): Promise<void> {
 }
 
 function setup(opts: { maxFiles?: number; batchCost?: number } = {}) {
-  const clock = new SimpleManualClock(1_000_000);
-  const storage = new SimpleMemoryStorage();
+  const clock = new ManualClock(1_000_000);
+  const storage = new MemoryStorage();
   const stream = new MemoryStream(schema);
   const logs: string[] = [];
   const session = createSession({
@@ -67,10 +66,10 @@ describe('processingTime trigger (ManualClock, no sleeps)', () => {
     t.stream.addData([{ id: 1 }]);
     t.stream.addData([{ id: 2 }]);
     const q = await t.writer.trigger({ processingTime: '10 seconds' }).start();
-    await until(() => t.batches.length === 1 && t.clock.waiterCount > 0, 'first batch, then the wait');
+    await until(() => t.batches.length === 1 && t.clock.pendingSleepers > 0, 'first batch, then the wait');
     assert.deepEqual(t.batches.map((b) => b.ids), [[1]]);
     t.clock.advance(5_000);
-    await until(() => t.clock.waiterCount > 0);
+    await until(() => t.clock.pendingSleepers > 0);
     assert.equal(t.batches.length, 1, 'no batch before the boundary');
     t.clock.advance(5_000);
     await until(() => t.batches.length === 2, 'second batch');
@@ -153,7 +152,7 @@ describe('restart semantics', () => {
       .trigger({ availableNow: true })
       .start();
     await q.awaitTermination();
-    const offsets = [...t.storage.files.keys()].filter((k) => k.startsWith('/chk2/offsets/')).sort();
+    const offsets = [...t.storage.snapshot().keys()].filter((k) => k.startsWith('/chk2/offsets/')).sort();
     assert.deepEqual(offsets, ['/chk2/offsets/4', '/chk2/offsets/5']);
   });
 

@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import { MemoryStream, StructType, WeirError, utf8Decode } from '@weir/core';
 import { createSession } from './weir-session.js';
 import { writeStream } from './data-stream-writer.js';
-import { makeTestEngine } from '../testing/test-engine.js';
-import { SimpleMemoryStorage } from '../testing/simple-memory-storage.js';
+import { MemoryStorage, createTestEngine } from '@weir/testkit';
 import type { StreamingQueryProgress } from '../progress.js';
 
 const schema = StructType.fromDDL('id LONG, name STRING');
 
 describe('memory stream → memory sink', () => {
   it('delivers every added row once, batch by batch, with progress per batch', async () => {
-    const storage = new SimpleMemoryStorage();
-    const session = createSession({ engine: makeTestEngine({ storage }), conf: { 'weir.executor.threads': 0 } });
+    const storage = new MemoryStorage();
+    const session = createSession({ engine: createTestEngine({ storage }), conf: { 'weir.executor.threads': 0 } });
     const stream = new MemoryStream(schema);
     const progress: StreamingQueryProgress[] = [];
     session.streams.addListener({ onQueryProgress: (e) => progress.push(e.progress) });
@@ -31,7 +30,7 @@ describe('memory stream → memory sink', () => {
   });
 
   it('rejects unknown sink options at start() with INVALID_OPTION', async () => {
-    const session = createSession({ engine: makeTestEngine(), conf: { 'weir.executor.threads': 0 } });
+    const session = createSession({ engine: createTestEngine(), conf: { 'weir.executor.threads': 0 } });
     const stream = new MemoryStream(schema);
     await assert.rejects(
       writeStream(session.readStream.memory(stream)).format('console').option('numRowz', 3).start(),
