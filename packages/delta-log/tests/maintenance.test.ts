@@ -45,7 +45,7 @@ describe('maintenance', () => {
     assert.equal(dry.files.length, 2);
     assert.deepEqual(parquetFiles(dir), before);
     const done = await later.vacuum();
-    assert.deepEqual(done.files.sort(), dry.files.sort());
+    assert.deepEqual([...done.files].sort(), [...dry.files].sort());
     const active = (await t.snapshot()).scanFiles().map((f) => path.relative(dir, f.path));
     assert.deepEqual(parquetFiles(dir), active);
     assert.deepEqual(await (await t.snapshot()).collect(), [{ id: 2, p: 'b' }]);
