@@ -17,5 +17,11 @@ export const ExecutorErrors = defineErrors('@weir/executor', {
     retryable: false,
     message: 'Task <task> failed <attempts> times (weir.task.maxFailures = <maxFailures>); most recent failure: <causeCode>: <reason>',
   },
+  /** Spark: "Task result not serializable". Functions, symbols, promises, weak collections cannot cross threads. */
+  TASK_RESULT_NOT_SERIALIZABLE: {
+    domain: 'user',
+    retryable: false,
+    message: 'Task <task> returned a value that cannot be sent between threads: <what> at result<path>. Return plain data',
+  },
   EXECUTOR_CLOSED: { domain: 'user', retryable: false, message: 'The task executor is closed; task <task> was not run' },
 });

@@ -6,7 +6,7 @@ import { CoreErrors, WeirError, type RunTaskOptions, type Task, type TaskExecuto
 import { createNodeEngine } from '@weir/node';
 import { ExecutorErrors } from './errors.js';
 import { describeTask, executeTask, type TaskEngine } from './execute-task.js';
-import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import { findUncloneable, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
 
 export interface TaskExecutorOptions {
   /**
@@ -220,7 +220,13 @@ export class PartitionedTaskExecutor implements TaskExecutor {
     throwIfAborted(signal);
     const engine = this.#taskEngine();
     const work = executeTask(request.task, engine, signal).then(
-      (output): WorkerResponse => ({ ok: true, output, threadId: 0 }),
+      (output): WorkerResponse => {
+        // Same check as the worker's, so in-thread mode fails exactly where threads would.
+        const bad = findUncloneable(output);
+        if (bad === null) return { ok: true, output, threadId: 0 };
+        const err = ExecutorErrors.TASK_RESULT_NOT_SERIALIZABLE({ task: describeTask(request.task), ...bad });
+        return { ok: false, error: err.toJSON(), retryable: false, threadId: 0 };
+      },
       (err: unknown): WorkerResponse => {
         if (isAbortError(err)) throw err;
         if (WeirError.is(err)) return { ok: false, error: err.toJSON(), retryable: err.retryable, threadId: 0 };

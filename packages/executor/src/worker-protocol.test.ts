@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectTransferables } from './worker-protocol.js';
+import { collectTransferables, findUncloneable } from './worker-protocol.js';
 
 describe('collectTransferables', () => {
   it('moves large buffers that own their memory, once each, up to 3 levels deep', () => {
@@ -26,5 +26,28 @@ describe('collectTransferables', () => {
     assert.deepEqual(collectTransferables(new Holder()), []);
     assert.deepEqual(collectTransferables(42), []);
     assert.deepEqual(collectTransferables(null), []);
+  });
+});
+
+describe('findUncloneable', () => {
+  it('accepts what structured cloning accepts, incl. cycles, Maps, Sets, typed arrays and Dates', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const ok = { cyclic, m: new Map([['k', [1, 'x', null]]]), s: new Set([1]), b: new Uint8Array(3), d: new Date(0), n: undefined };
+    assert.equal(findUncloneable(ok), null);
+    assert.doesNotThrow(() => structuredClone(ok));
+  });
+
+  it('finds functions, symbols, promises and weak collections, with their path, where structuredClone throws', () => {
+    const cases: Array<[unknown, string, string]> = [
+      [{ a: [0, { f: () => 1 }] }, 'a function', '.a[1].f'],
+      [[Symbol('s')], 'a symbol', '[0]'],
+      [{ p: Promise.resolve(1) }, 'a Promise', '.p'],
+      [new Map([['k', new WeakMap()]]), 'a weak collection', '.get("k")'],
+    ];
+    for (const [value, what, path] of cases) {
+      assert.deepEqual(findUncloneable(value), { what, path });
+      assert.throws(() => structuredClone(value));
+    }
   });
 });

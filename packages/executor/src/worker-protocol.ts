@@ -45,3 +45,55 @@ export function collectTransferables(value: unknown): ArrayBuffer[] {
   visit(value, 0);
   return [...out];
 }
+
+/**
+ * Where a task result holds something structured cloning rejects (a function, symbol, promise,
+ * weak collection), as `{ what, path }`; null when it can cross threads. Checked on both the
+ * worker and the in-thread path so `threads: 0` fails the same way, and so a bad result is a
+ * clear error instead of a worker killed by a `DataCloneError` (which piscina reports as an
+ * empty object). @internal
+ */
+export function findUncloneable(value: unknown): { what: string; path: string } | null {
+  const seen = new Set<object>();
+  const visit = (v: unknown, path: string): { what: string; path: string } | null => {
+    const t = typeof v;
+    if (t === 'function') return { what: 'a function', path };
+    if (t === 'symbol') return { what: 'a symbol', path };
+    if (v === null || t !== 'object') return null;
+    const o = v as object;
+    if (seen.has(o) || ArrayBuffer.isView(o) || o instanceof ArrayBuffer || o instanceof Date || o instanceof RegExp) return null;
+    seen.add(o);
+    if (o instanceof Promise) return { what: 'a Promise', path };
+    if (o instanceof WeakMap || o instanceof WeakSet) return { what: 'a weak collection', path };
+    if (o instanceof Map) {
+      let i = 0;
+      for (const [k, x] of o) {
+        const bad = visit(k, `${path}.<key ${i}>`) ?? visit(x, `${path}.get(${JSON.stringify(String(k))})`);
+        if (bad !== null) return bad;
+        i++;
+      }
+      return null;
+    }
+    if (o instanceof Set) {
+      let i = 0;
+      for (const x of o) {
+        const bad = visit(x, `${path}.<item ${i++}>`);
+        if (bad !== null) return bad;
+      }
+      return null;
+    }
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        const bad = visit(o[i], `${path}[${i}]`);
+        if (bad !== null) return bad;
+      }
+      return null;
+    }
+    for (const k of Object.keys(o)) {
+      const bad = visit((o as Record<string, unknown>)[k], `${path}.${k}`);
+      if (bad !== null) return bad;
+    }
+    return null;
+  };
+  return visit(value, '');
+}

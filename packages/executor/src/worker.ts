@@ -9,7 +9,8 @@ import { Piscina, workerData } from 'piscina';
 import { CoreErrors, WeirError, type SerializedWeirError } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
 import { describeTask, executeTask, type TaskEngine } from './execute-task.js';
-import { collectTransferables, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
+import { ExecutorErrors } from './errors.js';
+import { collectTransferables, findUncloneable, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
 
 let engine: TaskEngine | undefined;
 let ready: Promise<void> | undefined;
@@ -39,6 +40,8 @@ export default async function runWorkerTask(request: WorkerRequest): Promise<unk
   try {
     await (ready ??= setUpThread());
     const output = await executeTask(request.task, taskEngine());
+    const bad = findUncloneable(output);
+    if (bad !== null) throw ExecutorErrors.TASK_RESULT_NOT_SERIALIZABLE({ task: describeTask(request.task), ...bad });
     const response: WorkerResponse = { ok: true, output, threadId };
     const transfer = collectTransferables(output);
     if (transfer.length === 0) return response;

@@ -78,6 +78,13 @@ for (const threads of [0, 1, 2]) {
       assert.equal(readCounter(f), 1);
     });
 
+    it('fails a result that cannot cross threads with TASK_RESULT_NOT_SERIALIZABLE naming where, without retrying', async () => {
+      const err = await rejection(tasks.run(task('uncloneable')));
+      assert.ok(WeirError.hasCode(err, 'TASK_RESULT_NOT_SERIALIZABLE'), String(err));
+      assert.equal(err.details.path, '.rows[1].callback');
+      assert.equal(err.details.what, 'a function');
+    });
+
     it('reports a missing handler as TASK_HANDLER_NOT_FOUND', async () => {
       const err = await rejection(tasks.run(task('noSuchHandler')));
       assert.ok(WeirError.hasCode(err, 'TASK_HANDLER_NOT_FOUND'));
