@@ -82,7 +82,15 @@ class RateSource implements Source {
     return {};
   }
 
-  /** The start time is recorded once in `sources/<n>/startTime` so restarts continue the same sequence. */
+  /**
+   * The start time is recorded once in `sources/<n>/startTime` (when the query first starts, as
+   * Spark's `creationTimeMs`) so restarts continue the same sequence.
+   */
+  async init(): Promise<this> {
+    await this.#start();
+    return this;
+  }
+
   async #start(): Promise<number> {
     if (this.#startTimeMs !== undefined) return this.#startTimeMs;
     const { storage, clock } = this.#ctx.engine;
@@ -162,5 +170,5 @@ export const readRatePartition: PartitionReader = async (data) => {
 export const rateSourcePlugin: SourcePlugin = Object.freeze({
   name: 'rate',
   options: RATE_OPTIONS,
-  createSource: (options: Readonly<Record<string, string>>, ctx: SourceContext) => new RateSource(options, ctx),
+  createSource: (options: Readonly<Record<string, string>>, ctx: SourceContext) => new RateSource(options, ctx).init(),
 });
