@@ -150,8 +150,9 @@ export class FileStreamSource implements Source {
       if (mode === 'addNewColumns') {
         throw FileSourceErrors.CF_INVALID_OPTION_COMBINATION({ reason: 'schemaEvolutionMode addNewColumns needs an inferred schema, not a user schema (.schema(...))' });
       }
-      const listed = await lister.list();
-      const partitionColumns = (config.partitionColumns ?? Object.keys(listed[0]?.partitionValues ?? {})).filter((c) =>
+      // Partition columns: the configured ones, else the key=value directories of one file (no full listing).
+      const detected = config.partitionColumns ?? Object.keys((await lister.first())?.partitionValues ?? {});
+      const partitionColumns = detected.filter((c) =>
         userSchema.fields.some((f) => f.name === c),
       );
       const rescued = config.rescuedDataColumn ?? (mode === 'rescue' ? DEFAULT_RESCUED : null);

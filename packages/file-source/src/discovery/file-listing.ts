@@ -60,8 +60,13 @@ export class FileLister {
   /** The greatest path the last `list` call saw (filtered or not), for incremental listing. */
   lastListedPath: string | undefined;
 
+  /** The first matching file in path order, or undefined (stops listing there). */
+  async first(): Promise<DiscoveredFile | undefined> {
+    return (await this.list(undefined, 1))[0];
+  }
+
   /** Lists matching files, sorted by path; with `startAfter`, only paths after it (incremental listing). */
-  async list(startAfter?: string): Promise<DiscoveredFile[]> {
+  async list(startAfter?: string, limit = Infinity): Promise<DiscoveredFile[]> {
     const out: DiscoveredFile[] = [];
     const base = this.#pattern.baseDir;
     const prefixLen = base === '/' ? 1 : base.length + 1;
@@ -94,6 +99,7 @@ export class FileLister {
         if (eq > 0) (partitionValues ??= {})[part.slice(0, eq)] = decodeValue(part.slice(eq + 1));
       }
       out.push({ path: f.path, size: f.size, modificationTime: f.modificationTime, partitionValues: partitionValues ?? EMPTY });
+      if (out.length >= limit) break;
     }
     return out;
   }
