@@ -82,6 +82,27 @@ export function literalSource(v: unknown): string {
   throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: `cannot emit a literal of type ${typeof v}` });
 }
 
+const WIDTH: Readonly<Record<string, number>> = { byte: 8, short: 16, integer: 32, long: 64 };
+
+/**
+ * Numeric casts that need no helper call, as inline JS (or `v` itself for the identity); null
+ * when the cast goes through `h.castFn`. Must agree with `castFunction` (the property test checks).
+ */
+function inlineCast(from: DataType, to: DataType, v: string): string | null {
+  const fw = typeof from === 'string' ? WIDTH[from] : undefined;
+  const tw = typeof to === 'string' ? WIDTH[to] : undefined;
+  if (fw !== undefined && tw !== undefined) {
+    if (tw >= fw) return v;
+    return tw === 32 ? `(${v} | 0)` : `h.wrap(${v}, ${tw})`;
+  }
+  if (fw !== undefined && to === 'double') return v;
+  if ((fw !== undefined || from === 'double') && to === 'float') return `Math.fround(${v})`;
+  if (from === 'float' && to === 'double') return v;
+  if (from === 'boolean' && tw !== undefined) return `(${v} ? 1 : 0)`;
+  if (from === 'boolean' && (to === 'double' || to === 'float')) return `(${v} ? 1 : 0)`;
+  return null;
+}
+
 function isFloating(t: DataType): boolean {
   return t === 'double' || t === 'float';
 }
@@ -138,6 +159,8 @@ class Gen {
       case 'cast': {
         const c = this.expr(e.c, b);
         if (JSON.stringify(e.c.dt) === JSON.stringify(e.dt)) return c;
+        const inline = inlineCast(e.c.dt, e.dt, c);
+        if (inline !== null) return inline === c ? c : this.let(`${c} === null ? null : ${inline}`);
         const f = this.constant(`h.castFn(${JSON.stringify(JSON.stringify(e.c.dt))}, ${JSON.stringify(JSON.stringify(e.dt))})`);
         return this.let(`${c} === null ? null : ${f}(${c})`);
       }
@@ -351,6 +374,12 @@ export function generateStage(pipelines: readonly Pipeline[]): string {
     genOps(g, p.ops, 0, b, p.terminal);
     g.close();
   }
+  // Input columns no operator reads are not loaded (dead-load elimination on the generated text).
+  const used = (v: string) => g.lines.some((l) => !l.trimStart().startsWith(`const ${v} = `) && new RegExp(`\\b${v}\\b`).test(l));
+  g.lines = g.lines.filter((l) => {
+    const m = /^\s*const (c\d+) = (?:\(r\[|h\.own\(r, )/.exec(l);
+    return m === null || used(m[1] as string);
+  });
   // Constants that read `rt` (join tables) must be evaluated per call, the others once.
   const perCall = g.prologue.filter((l) => l.includes('rt.joins'));
   const once = g.prologue.filter((l) => !l.includes('rt.joins'));
