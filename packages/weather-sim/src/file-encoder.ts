@@ -1,5 +1,5 @@
 import { rowBatch, StructType, type Engine, type Row } from '@weir/core';
-import { asciiBytes, ByteWriter } from './byte-writer.js';
+import { asciiBytes, DayCache, grow, putAscii, putBytes, putFixed1, putFixed3, putTimestamp, putUint } from './ascii-encoding.js';
 import { LineKind, type AssembledFile } from './file-assembler.js';
 import {
   compassPoint,
@@ -62,89 +62,101 @@ const J_DIR = asciiBytes(',"wind_dir_deg":');
 const J_UV = asciiBytes(',"uv_index":');
 const J_GUST = asciiBytes(',"gust_ms":');
 const J_END_DRIFT = asciiBytes('}\n');
-const byteCache = new Map<string, Uint8Array>();
+const COMPASS_BYTES = new Map<string, Uint8Array>();
 
-function cached(s: string): Uint8Array {
-  let b = byteCache.get(s);
-  if (b === undefined) {
-    b = asciiBytes(s);
-    byteCache.set(s, b);
-  }
+function compassBytes(deg: number): Uint8Array {
+  const name = compassPoint(deg);
+  let b = COMPASS_BYTES.get(name);
+  if (b === undefined) COMPASS_BYTES.set(name, (b = asciiBytes(name)));
   return b;
 }
 
 // Whole constant runs per station and per condition, so a line is a handful of copies.
-const stationPrefix = new Map<string, Uint8Array>();
-function jsonStationPrefix(id: string): Uint8Array {
-  let b = stationPrefix.get(id);
-  if (b === undefined) {
-    b = asciiBytes('{"station_id":"' + id + '","event_time":"');
-    stationPrefix.set(id, b);
-  }
-  return b;
-}
-const J_COND_PLAIN: Readonly<Record<string, Uint8Array>> = Object.fromEntries(
-  WEATHER_CONDITIONS.map((c) => [c, asciiBytes(',"condition":"' + c + '"}\n')]),
-);
-const J_COND_DRIFT: Readonly<Record<string, Uint8Array>> = Object.fromEntries(
-  WEATHER_CONDITIONS.map((c) => [c, asciiBytes(',"condition":"' + c + '"')]),
-);
+// Readings carry their station index, so these are array lookups, not string hashing.
+const CONDITION_INDEX: Readonly<Record<string, number>> = Object.fromEntries(WEATHER_CONDITIONS.map((c, k) => [c, k]));
+const J_COND_PLAIN = WEATHER_CONDITIONS.map((c) => asciiBytes(',"condition":"' + c + '"}\n'));
+const J_COND_DRIFT = WEATHER_CONDITIONS.map((c) => asciiBytes(',"condition":"' + c + '"'));
+const C_COND_PLAIN = WEATHER_CONDITIONS.map((c) => asciiBytes(',' + c + '\n'));
+const C_COND_DRIFT = WEATHER_CONDITIONS.map((c) => asciiBytes(',' + c + ','));
 
-/** One clean NDJSON line into `w` (the fast path; must match {@link jsonFields} byte for byte). */
-function writeJsonLine(w: ByteWriter, r: Reading, shape: LineShape, micros: boolean): void {
-  w.reserve(320);
-  w.raw(jsonStationPrefix(r.station_id));
-  w.timestamp(r.eventTime, micros);
-  w.raw(J_TEMP);
-  w.fixed(r.temperature_c, 1);
-  w.raw(J_HUM);
-  w.fixed(r.humidity, 3);
-  w.raw(J_PRES);
-  w.fixed(r.pressure_hpa, 1);
-  w.raw(J_WIND);
-  w.fixed(r.wind_speed_ms, 1);
-  w.raw(J_DIR);
+/** Per-run byte constants and the output buffer. */
+class LineWriter {
+  buf: Uint8Array;
+  p = 0;
+  readonly day = new DayCache();
+  readonly #jsonPrefix: Uint8Array[] = [];
+  readonly #csvPrefix: Uint8Array[] = [];
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  ensure(n: number): void {
+    if (this.p + n > this.buf.length) this.buf = grow(this.buf, this.p, n);
+  }
+
+  jsonPrefix(r: Reading): Uint8Array {
+    return (this.#jsonPrefix[r.stationIndex] ??= asciiBytes('{"station_id":"' + r.station_id + '","event_time":"'));
+  }
+
+  csvPrefix(r: Reading): Uint8Array {
+    return (this.#csvPrefix[r.stationIndex] ??= asciiBytes(r.station_id + ','));
+  }
+}
+
+/** One clean NDJSON line (the fast path; the imperfect-line path below must match it byte for byte). */
+function writeJsonLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
+  p = putBytes(buf, p, w.jsonPrefix(r));
+  p = putTimestamp(buf, p, r.eventTime, micros, w.day);
+  p = putBytes(buf, p, J_TEMP);
+  p = putFixed1(buf, p, r.temperature_c);
+  p = putBytes(buf, p, J_HUM);
+  p = putFixed3(buf, p, r.humidity);
+  p = putBytes(buf, p, J_PRES);
+  p = putFixed1(buf, p, r.pressure_hpa);
+  p = putBytes(buf, p, J_WIND);
+  p = putFixed1(buf, p, r.wind_speed_ms);
+  p = putBytes(buf, p, J_DIR);
   if (shape.typeChange) {
-    w.byte(34);
-    w.raw(cached(compassPoint(r.wind_dir_deg)));
-    w.byte(34);
-  } else w.uint(r.wind_dir_deg);
+    buf[p++] = 34;
+    p = putBytes(buf, p, compassBytes(r.wind_dir_deg));
+    buf[p++] = 34;
+  } else p = putUint(buf, p, r.wind_dir_deg);
+  const cond = CONDITION_INDEX[r.condition] as number;
   if (shape.drift) {
-    w.raw(J_COND_DRIFT[r.condition] as Uint8Array);
-    w.raw(J_UV);
-    w.fixed(r.uv_index, 1);
-    w.raw(J_GUST);
-    w.fixed(r.gust_ms, 1);
-    w.raw(J_END_DRIFT);
-  } else w.raw(J_COND_PLAIN[r.condition] as Uint8Array);
+    p = putBytes(buf, p, J_COND_DRIFT[cond] as Uint8Array);
+    p = putBytes(buf, p, J_UV);
+    p = putFixed1(buf, p, r.uv_index);
+    p = putBytes(buf, p, J_GUST);
+    p = putFixed1(buf, p, r.gust_ms);
+    p = putBytes(buf, p, J_END_DRIFT);
+  } else p = putBytes(buf, p, J_COND_PLAIN[cond] as Uint8Array);
+  return p;
 }
 
-/** One clean CSV line into `w` (the fast path; must match {@link csvCells}). */
-function writeCsvLine(w: ByteWriter, r: Reading, shape: LineShape, micros: boolean): void {
-  w.reserve(256);
-  w.raw(cached(r.station_id));
-  w.byte(44);
-  w.timestamp(r.eventTime, micros);
-  w.byte(44);
-  w.fixed(r.temperature_c, 1);
-  w.byte(44);
-  w.fixed(r.humidity, 3);
-  w.byte(44);
-  w.fixed(r.pressure_hpa, 1);
-  w.byte(44);
-  w.fixed(r.wind_speed_ms, 1);
-  w.byte(44);
-  if (shape.typeChange) w.raw(cached(compassPoint(r.wind_dir_deg)));
-  else w.uint(r.wind_dir_deg);
-  w.byte(44);
-  w.raw(cached(r.condition));
+/** One clean CSV line (the fast path; must match {@link csvCells}). */
+function writeCsvLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
+  p = putBytes(buf, p, w.csvPrefix(r));
+  p = putTimestamp(buf, p, r.eventTime, micros, w.day);
+  buf[p++] = 44;
+  p = putFixed1(buf, p, r.temperature_c);
+  buf[p++] = 44;
+  p = putFixed3(buf, p, r.humidity);
+  buf[p++] = 44;
+  p = putFixed1(buf, p, r.pressure_hpa);
+  buf[p++] = 44;
+  p = putFixed1(buf, p, r.wind_speed_ms);
+  buf[p++] = 44;
+  p = shape.typeChange ? putBytes(buf, p, compassBytes(r.wind_dir_deg)) : putUint(buf, p, r.wind_dir_deg);
+  const cond = CONDITION_INDEX[r.condition] as number;
   if (shape.drift) {
-    w.byte(44);
-    w.fixed(r.uv_index, 1);
-    w.byte(44);
-    w.fixed(r.gust_ms, 1);
-  }
-  w.byte(10);
+    p = putBytes(buf, p, C_COND_DRIFT[cond] as Uint8Array);
+    p = putFixed1(buf, p, r.uv_index);
+    buf[p++] = 44;
+    p = putFixed1(buf, p, r.gust_ms);
+    buf[p++] = 10;
+  } else p = putBytes(buf, p, C_COND_PLAIN[cond] as Uint8Array);
+  return p;
 }
 
 /** Serialises one assembled file. @internal */
@@ -172,24 +184,42 @@ export async function encodeFile(ctx: EncodeContext, file: AssembledFile, format
   }
   const json = format === 'json';
   const lineCount = file.range !== null ? file.range.count : readings.length;
-  const w = new ByteWriter(Math.max(1024, lineCount * (shape.drift ? 220 : 190)));
-  if (!json) w.ascii(csvHeader(shape));
+  const w = new LineWriter(Math.max(4096, lineCount * (shape.drift ? 224 : 192)));
+  if (!json) {
+    const header = csvHeader(shape);
+    w.ensure(header.length);
+    w.p = putAscii(w.buf, w.p, header);
+  }
   const writeLine = json ? writeJsonLine : writeCsvLine;
+  // NOTE: a line never exceeds MAX_LINE bytes (10 bounded numbers, fixed texts), so one check per line suffices.
+  const MAX_LINE = 320;
   if (file.range !== null) {
     const r = newReading();
+    const { model, startMicros, stepMicros, micros } = ctx;
+    let buf = w.buf;
+    let p = w.p;
     for (let i = file.range.first, end = i + file.range.count; i < end; i++) {
-      ctx.model.fill(i, ctx.startMicros + i * ctx.stepMicros, r);
-      writeLine(w, r, shape, ctx.micros);
+      model.fill(i, startMicros + i * stepMicros, r);
+      if (p + MAX_LINE > buf.length) buf = grow(buf, p, MAX_LINE);
+      p = writeLine(w, buf, p, r, shape, micros);
     }
+    w.buf = buf;
+    w.p = p;
   } else {
     for (let k = 0; k < readings.length; k++) {
       const r = readings[k] as Reading;
       const kind = kinds[k] as number;
-      if (kind === LineKind.CLEAN || kind === LineKind.DELAYED) writeLine(w, r, shape, ctx.micros);
-      else w.ascii(json ? imperfectJson(r, kind, details[k] as number, ctx.ts, shape) : imperfectCsv(r, kind, details[k] as number, ctx.ts, shape));
+      if (kind === LineKind.CLEAN || kind === LineKind.DELAYED) {
+        w.ensure(MAX_LINE);
+        w.p = writeLine(w, w.buf, w.p, r, shape, ctx.micros);
+      } else {
+        const line = json ? imperfectJson(r, kind, details[k] as number, ctx.ts, shape) : imperfectCsv(r, kind, details[k] as number, ctx.ts, shape);
+        w.ensure(line.length);
+        w.p = putAscii(w.buf, w.p, line);
+      }
     }
   }
-  return w.bytes();
+  return w.buf.subarray(0, w.p);
 }
 
 function imperfectJson(r: Reading, kind: number, detail: number, ts: TimestampFormatter, shape: LineShape): string {

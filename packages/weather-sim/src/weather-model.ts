@@ -72,9 +72,9 @@ function rowNext(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** Sum of three uniforms scaled to unit variance: cheap and close enough to a Gaussian. */
+/** Sum of two uniforms (triangular) scaled to unit variance: cheap, bounded, bell-shaped enough. */
 function rowGauss(): number {
-  return (rowNext() + rowNext() + rowNext() - 1.5) * 2;
+  return (rowNext() + rowNext() - 1) * 2.449489742783178;
 }
 
 /** Smooth "weather system" channels, each a value noise over time with its own knot spacing. */
