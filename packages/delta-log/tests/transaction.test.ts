@@ -162,6 +162,26 @@ describe('transactions', () => {
     await assert.rejects(t.write({ schema, rows: rows(1) }, { mode: 'overwrite' }), { code: 'DELTA_CANNOT_MODIFY_APPEND_ONLY' });
   });
 
+  it('deleting data from a change-data-feed table is refused (weir writes no cdc files); appends are fine', async () => {
+    const engine = jsonParquetEngine();
+    const dir = tempDir();
+    const t = DeltaTable.forPath(engine, dir);
+    await t.write({ schema, rows: rows(1) }, { configuration: { 'delta.enableChangeDataFeed': 'true' } });
+    assert.equal((await t.write({ schema, rows: rows(1) })).kind, 'committed');
+    await assert.rejects(t.write({ schema, rows: rows(1) }, { mode: 'overwrite' }), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'changeDataFeed', path: dir, operation: 'deleting data' } });
+  });
+
+  it('tables that use features weir cannot enforce are refused for writing by name', async () => {
+    const engine = jsonParquetEngine();
+    const dir = tempDir();
+    const t = DeltaTable.forPath(engine, dir);
+    await t.write({ schema, rows: rows(1) });
+    const tx = await t.startTransaction();
+    const m = tx.snapshot!.metadata;
+    tx.updateMetadata({ ...m, configuration: { ...m.configuration, 'delta.constraints.positive': 'id > 0' } });
+    await assert.rejects(tx.commit(), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'checkConstraints', path: dir, operation: 'writing' } });
+  });
+
   it('creating an existing table is DELTA_TABLE_ALREADY_EXISTS', async () => {
     const engine = jsonParquetEngine();
     const dir = tempDir();

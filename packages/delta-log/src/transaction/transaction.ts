@@ -147,6 +147,10 @@ export class Transaction {
     if (metadata.configuration['delta.appendOnly'] === 'true' && this.snapshot !== null && this.#removes.some((r) => r.dataChange)) {
       throw DeltaErrors.DELTA_CANNOT_MODIFY_APPEND_ONLY({ path: this.tablePath });
     }
+    if (metadata.configuration['delta.enableChangeDataFeed'] === 'true' && this.snapshot !== null && this.#removes.some((r) => r.dataChange)) {
+      // A data-changing delete on a CDF table needs `cdc` files, which weir does not write: refuse rather than lose changes.
+      throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path: this.tablePath, feature: 'changeDataFeed', operation: 'deleting data' });
+    }
     const isBlindAppend = !this.#readsData && this.#removes.length === 0 && this.#adds.every((a) => a.dataChange);
     const numOutputRows = this.#adds.reduce((n, a) => {
       const s = a.stats ? (JSON.parse(a.stats) as { numRecords?: number }).numRecords : undefined;
