@@ -61,7 +61,12 @@ export interface MicroBatchExecutionOptions {
   readonly listeners: ListenerBus;
   readonly log: (message: string) => void;
   readonly onLateData?: LateDataHandler;
-  /** Called when the query terminates (the session drops it from its active list). */
+  /**
+   * Called once the query id is known and before anything runs (the session refuses a second
+   * active query on the same checkpoint or name by throwing here).
+   */
+  readonly onStarting?: (query: MicroBatchExecution) => void;
+  /** Called when the query terminates, or fails to start after `onStarting` (the session drops it from its active list). */
   readonly onTerminated?: (query: MicroBatchExecution) => void;
 }
 
@@ -185,6 +190,7 @@ export class MicroBatchExecution implements StreamingQuery {
   async start(): Promise<void> {
     const meta = await readOrCreateStreamMetadata(this.#engine.storage, this.#opts.checkpoint, () => randomUUID());
     this.#id = meta.id;
+    this.#opts.onStarting?.(this);
     forgetStateStores(this.#opts.checkpoint);
     this.#sources = [];
     try {
@@ -207,6 +213,7 @@ export class MicroBatchExecution implements StreamingQuery {
       if (this.#committedWatermarkMs !== undefined) this.#watermarkTracker.setWatermark(this.#committedWatermarkMs);
     } catch (e) {
       await this.#closeAll();
+      this.#opts.onTerminated?.(this);
       throw e;
     }
     this.#active = true;

@@ -161,8 +161,10 @@ describe('restart semantics', () => {
     const q = await t.writer.start();
     await assert.rejects(
       writeStream(t.session.readStream.format('mem').load()).option('checkpointLocation', '/chk').foreachBatch(() => undefined).start(),
-      (e) => WeirError.hasCode(e, 'STREAMING_QUERY_ALREADY_ACTIVE') || WeirError.hasCode(e, 'CONCURRENT_STREAM_LOG_UPDATE'),
+      (e) => WeirError.hasCode(e, 'STREAMING_QUERY_ALREADY_ACTIVE'),
     );
+    assert.equal(t.session.streams.active.length, 1);
     await q.stop();
+    assert.equal(t.session.streams.active.length, 0);
   });
 });

@@ -156,8 +156,7 @@ export class DataStreamWriter {
         ...(path !== undefined ? { path } : {}),
       });
     };
-    let query: MicroBatchExecution | null = null;
-    query = new MicroBatchExecution({
+    const query = new MicroBatchExecution({
       engine: session.engine,
       conf,
       name: this.#queryName,
@@ -172,15 +171,10 @@ export class DataStreamWriter {
       listeners: session.streams.bus,
       log: session.log,
       ...(this.#onLateData ? { onLateData: this.#onLateData } : {}),
+      onStarting: (q) => session.streams.register(q),
       onTerminated: (q) => session.streams.unregister(q),
     });
     await query.start();
-    try {
-      session.streams.register(query);
-    } catch (e) {
-      await query.stop();
-      throw e;
-    }
     return query;
   }
 

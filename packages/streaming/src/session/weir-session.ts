@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { createTaskExecutor } from '@weir/executor';
 import { createNodeEngine } from '@weir/node';
 import { createRegistry, StructType, type Engine, type PluginRegistry, type Row, type SinkPlugin, type SourcePlugin, type TaskExecutor } from '@weir/core';
@@ -263,6 +262,3 @@ export class WeirSessionBuilder {
 export function createSession(options: WeirSessionOptions = {}): WeirSession {
   return new WeirSession(options);
 }
-
-/** @internal default thread count, for docs. */
-export const DEFAULT_THREADS = availableParallelism();
