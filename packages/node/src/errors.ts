@@ -21,6 +21,11 @@ export const NodeErrors = defineErrors('@weir/node', {
     retryable: false,
     message: 'Parquet compression codec <codec> is not supported (column <column>); weir reads UNCOMPRESSED, SNAPPY, GZIP and BROTLI',
   },
+  PARQUET_ENCODING_NOT_SUPPORTED: {
+    domain: 'user',
+    retryable: false,
+    message: 'Parquet encoding <encoding> is not supported here (<reason>)',
+  },
   PARQUET_VALUE_INVALID: {
     domain: 'user',
     retryable: false,

@@ -14,6 +14,7 @@ import {
 } from '@weir/core';
 import { NodeErrors } from '../errors.js';
 import { bytesToBigInt, formatDecimal } from './decimal.js';
+import { NeedsGeneralPath, readFlatColumn, valueKind, type FlatLeaf } from './flat-column-reader.js';
 import { Codec, ConvertedType, PHYSICAL_TYPE_NAMES, PhysicalType, Repetition, SPARK_SCHEMA_KEY } from './parquet-format.js';
 
 // ---- the file's schema tree -----------------------------------------------------------------
@@ -262,7 +263,7 @@ function converterFor(n: ReadNode): Convert {
 /** Parquet-shaped record value (from parquetjs's materializer) → weir's value for node `n`. */
 function assemble(n: ReadNode, v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  if (n.physical !== null) return converterFor(n)(v);
+  if (n.physical !== null) return v; // leaf values arrive already converted
   if (isList(n) && n.children.length === 1) {
     const rep = n.children[0] as ReadNode;
     const items = (v as Record<string, unknown>)[rep.name];
@@ -335,10 +336,11 @@ interface ColumnData {
 const SUPPORTED_CODECS: ReadonlySet<number> = new Set([Codec.UNCOMPRESSED, Codec.SNAPPY, Codec.GZIP, Codec.BROTLI]);
 const CODEC_NAMES = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
 
-function leavesOf(n: ReadNode, out: ReadNode[] = []): ReadNode[] {
-  if (n.physical !== null) out.push(n);
-  for (const c of n.children) leavesOf(c, out);
-  return out;
+/** Every leaf under `n` with the nodes from `n` down to it (for its level maxima). */
+function leafPaths(n: ReadNode, above: readonly ReadNode[] = []): Array<[ReadNode, ReadNode[]]> {
+  const path = [...above, n];
+  if (n.physical !== null) return [[n, path]];
+  return n.children.flatMap((c) => leafPaths(c, path));
 }
 
 function maxDefinitionLevel(path: readonly ReadNode[]): number {
@@ -390,6 +392,9 @@ async function guard<T>(data: Uint8Array, run: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (WeirError.is(err)) throw err;
     const reason = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
+    // parquetjs's message for an encoding it lacks (e.g. DELTA_* inside a nested column it decodes).
+    const encoding = /invalid encoding: (\w+)/.exec(reason)?.[1];
+    if (encoding !== undefined) throw NodeErrors.PARQUET_ENCODING_NOT_SUPPORTED({ encoding, reason }, { cause: err });
     throw NodeErrors.PARQUET_CORRUPT({ size: data.byteLength, reason }, { cause: err });
   }
 }
@@ -408,6 +413,7 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
     const selected = (columns ?? f.nodes.map((n) => n.name)).filter((c) => byName.has(c)).map((c) => byName.get(c) as number);
     const schema = struct(selected.map((i) => f.schema.fields[i] as StructField));
     const pqSchema = rawSchema(f.nodes);
+    const fileBuffer = asBuffer(data);
     const rows: Row[] = [];
     for (const rg of f.metadata.row_groups) {
       const numRows = Number(rg.num_rows);
@@ -423,11 +429,92 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         const patched = cc.meta_data.type === PhysicalType.INT96 ? { ...cc, meta_data: { ...cc.meta_data, type: PhysicalType.FIXED_LEN_BYTE_ARRAY } } : cc;
         return (await f.envelope.readColumnChunk(pqSchema, patched as never, { rawStatistics: true } as never)) as unknown as ColumnData;
       };
+      /** The fast path for a top-level primitive column; false when only parquetjs can decode it. */
+      const readFast = async (node: ReadNode, out: Row[], at: number, n: number): Promise<boolean> => {
+        const cc = chunks.get(node.path.join('\u0000'));
+        if (cc === undefined || has(cc.file_path)) return false;
+        const m = cc.meta_data as Record<string, unknown>;
+        const leaf: FlatLeaf = {
+          physical: node.physical as number,
+          typeLength: node.typeLength,
+          maxDef: node.repetition === Repetition.OPTIONAL ? 1 : 0,
+          maxRep: 0,
+          kind: valueKind(node.physical as number, node.converted, node.logical as Record<string, unknown> | null, isDecimal(node), isString(node)),
+          scale: node.scale,
+        };
+        let col;
+        try {
+          col = await readFlatColumn(
+            fileBuffer,
+            {
+              codec: cc.meta_data.codec,
+              numValues: Number(m['num_values']),
+              dataPageOffset: Number(m['data_page_offset']),
+              dictionaryPageOffset: m['dictionary_page_offset'] == null ? null : Number(m['dictionary_page_offset']),
+              totalCompressedSize: Number(m['total_compressed_size']),
+            },
+            leaf,
+          );
+        } catch (e) {
+          if (e instanceof NeedsGeneralPath) return false;
+          throw e;
+        }
+        if (col.defs !== null ? col.defs.length !== n : col.values.length !== n) throw new Error(`column ${node.name} has the wrong number of values for ${n} rows`);
+        const { defs, values } = col;
+        const name = node.name;
+        if (defs === null) for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = values[r];
+        else {
+          let vi = 0;
+          for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = defs[r] === 1 ? values[vi++] : null;
+          if (vi !== values.length) throw new Error(`column ${name}: ${values.length} values for ${vi} defined slots`);
+        }
+        return true;
+      };
+      /** A nested leaf's levels and values, values already in weir's form (fast path, else parquetjs + convert). */
+      const readLeafConverted = async (leaf: ReadNode, ancestors: readonly ReadNode[]): Promise<ColumnData> => {
+        const cc = chunks.get(leaf.path.join('\u0000'));
+        if (cc !== undefined && !has(cc.file_path)) {
+          const m = cc.meta_data as Record<string, unknown>;
+          try {
+            const col = await readFlatColumn(
+              fileBuffer,
+              {
+                codec: cc.meta_data.codec,
+                numValues: Number(m['num_values']),
+                dataPageOffset: Number(m['data_page_offset']),
+                dictionaryPageOffset: m['dictionary_page_offset'] == null ? null : Number(m['dictionary_page_offset']),
+                totalCompressedSize: Number(m['total_compressed_size']),
+              },
+              {
+                physical: leaf.physical as number,
+                typeLength: leaf.typeLength,
+                maxDef: maxDefinitionLevel(ancestors),
+                maxRep: ancestors.filter((n) => n.repetition === Repetition.REPEATED).length,
+                kind: valueKind(leaf.physical as number, leaf.converted, leaf.logical as Record<string, unknown> | null, isDecimal(leaf), isString(leaf)),
+                scale: leaf.scale,
+              },
+            );
+            const count = Number(m['num_values']);
+            return {
+              dlevels: col.defs === null ? new Array<number>(count).fill(0) : Array.from(col.defs),
+              rlevels: col.reps === null ? new Array<number>(count).fill(0) : Array.from(col.reps),
+              values: col.values,
+              count,
+            };
+          } catch (e) {
+            if (!(e instanceof NeedsGeneralPath)) throw e;
+          }
+        }
+        const data = await read(leaf);
+        const conv = converterFor(leaf);
+        return { ...data, values: data.values.map(conv) };
+      };
       const base = rows.length;
       for (let r = 0; r < numRows; r++) rows.push({});
       const nested: Array<{ node: ReadNode; data: Record<string, ColumnData> }> = [];
       for (const i of selected) {
         const node = f.nodes[i] as ReadNode;
+        if (node.physical !== null && node.repetition !== Repetition.REPEATED && (await readFast(node, rows, base, numRows))) continue;
         if (node.physical !== null && node.repetition !== Repetition.REPEATED) {
           // Top-level primitive: definition level alone says null or value.
           const data = await read(node);
@@ -442,7 +529,7 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
           if (vi !== values.length) throw new Error(`column ${node.name}: ${values.length} values for ${vi} defined slots`);
         } else {
           const data: Record<string, ColumnData> = {};
-          for (const leaf of leavesOf(node)) data[leaf.path.join(',')] = await read(leaf);
+          for (const [leaf, ancestors] of leafPaths(node)) data[leaf.path.join(',')] = await readLeafConverted(leaf, ancestors);
           nested.push({ node, data });
         }
       }

@@ -65,6 +65,7 @@ interface Leaf {
   readonly dataType: DataType;
   maxDef: number;
   maxRep: number;
+  convert: (v: unknown) => unknown;
   values: unknown[];
   defs: number[];
   reps: number[];
@@ -193,8 +194,9 @@ function buildNode(name: string, t: DataType, nullable: boolean, path: readonly 
   const leaf: Leaf = {
     path: here, kind: layout.kind, physical: layout.physical, typeLength: layout.typeLength,
     scale: layout.scale, precision: layout.precision, column, dataType: t,
-    maxDef: 0, maxRep: 0, values: [], defs: [], reps: [],
+    maxDef: 0, maxRep: 0, values: [], defs: [], reps: [], convert: identity,
   };
+  leaf.convert = converterFor(leaf);
   return { name, repetition, dataType: t, element: layout.element, children: [], child: identity, items: null, leaf, repLevel: 0 };
 }
 
@@ -221,47 +223,70 @@ function invalid(leaf: Leaf, value: unknown, reason: string): Error {
   return NodeErrors.PARQUET_VALUE_INVALID({ value: shown, column: leaf.path.join('.'), dataType: simpleString(leaf.dataType), reason });
 }
 
-/** Checks a weir value against its leaf and returns the form PLAIN encoding takes. */
-function convert(leaf: Leaf, v: unknown): unknown {
+/**
+ * Builds the check-and-convert function for one leaf: validates a weir value and returns the
+ * form PLAIN encoding takes. Built once per leaf so the per-value path allocates nothing.
+ */
+function converterFor(leaf: Leaf): (v: unknown) => unknown {
   switch (leaf.kind) {
     case 'boolean':
-      if (typeof v !== 'boolean') throw invalid(leaf, v, 'expected a boolean');
-      return v;
+      return (v) => {
+        if (typeof v !== 'boolean') throw invalid(leaf, v, 'expected a boolean');
+        return v;
+      };
     case 'int32': {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(leaf, v, 'expected an integer number');
       const dt = leaf.dataType;
-      const [lo, hi] = dt === 'byte' ? [-128, 127] : dt === 'short' ? [-32768, 32767] : [-2147483648, 2147483647];
-      if (v < lo || v > hi) throw invalid(leaf, v, `out of range [${lo}, ${hi}]`);
-      return v;
+      const lo = dt === 'byte' ? -128 : dt === 'short' ? -32768 : -2147483648;
+      const hi = dt === 'byte' ? 127 : dt === 'short' ? 32767 : 2147483647;
+      return (v) => {
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(leaf, v, 'expected an integer number');
+        if (v < lo || v > hi) throw invalid(leaf, v, `out of range [${lo}, ${hi}]`);
+        return v;
+      };
     }
     case 'int64':
-      if (typeof v === 'number') {
-        if (!Number.isSafeInteger(v)) throw invalid(leaf, v, 'expected a safe integer number (or a bigint)');
-        return v;
-      }
-      if (typeof v === 'bigint') {
-        if (BigInt.asIntN(64, v) !== v) throw invalid(leaf, v, 'out of the 64-bit range');
-        return v;
-      }
-      throw invalid(leaf, v, 'expected an integer number');
+      return (v) => {
+        if (typeof v === 'number') {
+          if (!Number.isSafeInteger(v)) throw invalid(leaf, v, 'expected a safe integer number (or a bigint)');
+          return v;
+        }
+        if (typeof v === 'bigint') {
+          if (BigInt.asIntN(64, v) !== v) throw invalid(leaf, v, 'out of the 64-bit range');
+          return v;
+        }
+        throw invalid(leaf, v, 'expected an integer number');
+      };
     case 'float':
     case 'double':
-      if (typeof v !== 'number') throw invalid(leaf, v, 'expected a number');
-      return v;
+      return (v) => {
+        if (typeof v !== 'number') throw invalid(leaf, v, 'expected a number');
+        return v;
+      };
     case 'string':
-      if (typeof v !== 'string') throw invalid(leaf, v, 'expected a string');
-      return v;
+      return (v) => {
+        if (typeof v !== 'string') throw invalid(leaf, v, 'expected a string');
+        return v;
+      };
     case 'binary':
-      if (!(v instanceof Uint8Array)) throw invalid(leaf, v, 'expected a Uint8Array');
-      return v;
+      return (v) => {
+        if (!(v instanceof Uint8Array)) throw invalid(leaf, v, 'expected a Uint8Array');
+        return v;
+      };
     case 'decimal32':
     case 'decimal64':
     case 'decimalFixed': {
-      const u = typeof v === 'string' ? unscaledDecimal(v, leaf.scale) : typeof v === 'bigint' ? v * 10n ** BigInt(leaf.scale) : typeof v === 'number' && Number.isFinite(v) ? unscaledDecimal(String(v), leaf.scale) : null;
-      if (u === null) throw invalid(leaf, v, `expected an exact decimal string with at most ${leaf.scale} fractional digits`);
       const limit = 10n ** BigInt(leaf.precision);
-      if (u >= limit || u <= -limit) throw invalid(leaf, v, `exceeds precision ${leaf.precision}`);
-      return u;
+      const factor = 10n ** BigInt(leaf.scale);
+      return (v) => {
+        const u =
+          typeof v === 'string' ? unscaledDecimal(v, leaf.scale)
+          : typeof v === 'bigint' ? v * factor
+          : typeof v === 'number' && Number.isFinite(v) ? unscaledDecimal(String(v), leaf.scale)
+          : null;
+        if (u === null) throw invalid(leaf, v, `expected an exact decimal string with at most ${leaf.scale} fractional digits`);
+        if (u >= limit || u <= -limit) throw invalid(leaf, v, `exceeds precision ${leaf.precision}`);
+        return u;
+      };
     }
   }
 }
@@ -299,7 +324,7 @@ function shred(node: WriteNode, value: unknown, rep: number, def: number): void 
 function shredPresent(node: WriteNode, value: unknown, rep: number, def: number): void {
   const leaf = node.leaf;
   if (leaf !== null) {
-    leaf.values.push(convert(leaf, value));
+    leaf.values.push(leaf.convert(value));
     leaf.defs.push(def);
     leaf.reps.push(rep);
     return;
@@ -308,19 +333,37 @@ function shredPresent(node: WriteNode, value: unknown, rep: number, def: number)
   for (let i = 0; i < children.length; i++) shred(children[i] as WriteNode, node.child(value, i), rep, def);
 }
 
-/** Shreds the rows of a top-level primitive column without recursion (the common case). */
-function shredFlat(leaf: Leaf, name: string, nullable: boolean, rows: readonly Row[], from: number, to: number): void {
-  const { values, defs } = leaf;
-  for (let r = from; r < to; r++) {
-    const v = (rows[r] as Row)[name];
-    if (v === null || v === undefined) {
-      if (!nullable) throw NodeErrors.PARQUET_VALUE_INVALID({ value: 'null', column: name, dataType: simpleString(leaf.dataType), reason: 'the field is not nullable' });
-      defs.push(0);
-    } else {
-      values.push(convert(leaf, v));
-      defs.push(nullable ? 1 : 0);
-    }
+type FlatShredder = (rows: readonly Row[], from: number, to: number, leaves: readonly Leaf[], fail: (i: number) => never) => void;
+const shredderCache = new WeakMap<StructType, FlatShredder>();
+
+/**
+ * Generates one function that reads every top-level primitive column of a row with constant
+ * property names (`row["station_id"]`), so V8 can use monomorphic inline caches instead of
+ * keyed lookups: the writer's hottest loop. Names are emitted only through JSON.stringify.
+ */
+function flatShredder(schema: StructType, flat: readonly { field: StructField; slot: number }[]): FlatShredder {
+  const cached = shredderCache.get(schema);
+  if (cached !== undefined) return cached;
+  const lines: string[] = [];
+  for (const [k, { field, slot }] of flat.entries()) {
+    const leaf = `L${k}`;
+    lines.push(`const ${leaf} = leaves[${slot}], ${leaf}v = ${leaf}.values, ${leaf}d = ${leaf}.defs, ${leaf}c = ${leaf}.convert;`);
+    void field;
   }
+  const body: string[] = [];
+  for (const [k, { field, slot }] of flat.entries()) {
+    const leaf = `L${k}`;
+    body.push(`v = row[${JSON.stringify(field.name)}];`);
+    body.push(
+      field.nullable
+        ? `if (v === null || v === undefined) ${leaf}d.push(0); else { ${leaf}v.push(${leaf}c(v)); ${leaf}d.push(1); }`
+        : `if (v === null || v === undefined) fail(${slot}); else { ${leaf}v.push(${leaf}c(v)); ${leaf}d.push(0); }`,
+    );
+  }
+  const source = `${lines.join('\n')}\nfor (let r = from; r < to; r++) { const row = rows[r]; let v;\n${body.join('\n')}\n}`;
+  const fn = new Function('rows', 'from', 'to', 'leaves', 'fail', source) as FlatShredder;
+  shredderCache.set(schema, fn);
+  return fn;
 }
 
 // ---- PLAIN encoding -------------------------------------------------------------------------
@@ -557,11 +600,21 @@ export async function writeParquet(batch: RowBatch, config: ParquetWriterConfig)
   for (let from = 0; from < rows.length; from += groupSize) {
     const to = Math.min(rows.length, from + groupSize);
     const nodes = build();
+    const flat: Array<{ field: StructField; slot: number }> = [];
+    const slots: Leaf[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i] as WriteNode;
       const f = schema.fields[i] as StructField;
-      if (node.leaf !== null) shredFlat(node.leaf, f.name, f.nullable, rows, from, to);
-      else for (let r = from; r < to; r++) shred(node, (rows[r] as Row)[f.name], 0, 0);
+      if (node.leaf !== null) {
+        flat.push({ field: f, slot: slots.length });
+        slots.push(node.leaf);
+      } else for (let r = from; r < to; r++) shred(node, (rows[r] as Row)[f.name], 0, 0);
+    }
+    if (flat.length > 0) {
+      flatShredder(schema, flat)(rows, from, to, slots, (slot) => {
+        const leaf = slots[slot] as Leaf;
+        throw NodeErrors.PARQUET_VALUE_INVALID({ value: 'null', column: leaf.column, dataType: simpleString(leaf.dataType), reason: 'the field is not nullable' });
+      });
     }
     const columns: ThriftValue[] = [];
     let groupBytes = 0;
