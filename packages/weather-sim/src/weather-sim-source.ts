@@ -1,5 +1,10 @@
 import {
   defineOptions,
+  joinPath,
+  utf8Decode,
+  utf8Encode,
+  WeirError,
+  type SourceContext,
   parseOptions,
   type InputPartition,
   type Offset,
@@ -24,6 +29,15 @@ export const WEATHER_SIM_SOURCE_OPTIONS = defineOptions([
   { name: 'advanceMillisPerBatch', kind: 'long', min: 0, default: '1000', doc: 'Event time advanced per batch (ms). Defaults to `1000`.' },
   { name: 'numStations', kind: 'int', min: 1, default: '10', doc: 'Number of stations (ST-0001 …); row i belongs to station i % numStations. Defaults to `10`.' },
   { name: 'seed', kind: 'long', min: 0, default: '1', doc: 'Seed of the weather model. Defaults to `1`.' },
+  {
+    name: 'realTime',
+    kind: 'boolean',
+    default: 'false',
+    doc:
+      'Pace batches by the engine clock: batch n becomes available once the clock passes the end of its event-time window ' +
+      '(startTimestamp + (n+1)·advanceMillisPerBatch); without startTimestamp, the start is the clock at first use, recorded in the ' +
+      'checkpoint (sources/<n>/startTime). Defaults to `false` (Spark rate-micro-batch: always one more batch).',
+  },
 ]);
 
 /** The source offset: the number of micro-batches generated so far. */
@@ -59,9 +73,43 @@ function batchOf(offset: Offset | null, what: string): number {
 
 class WeatherSimSource implements Source {
   readonly #opts: ParsedOptions<typeof WEATHER_SIM_SOURCE_OPTIONS>;
+  readonly #ctx: SourceContext;
+  /** The event time of batch 0 (ms): the option, or in realTime mode without it, the recorded start. */
+  #startTimestamp: number | undefined;
 
-  constructor(raw: Readonly<Record<string, string>>) {
+  constructor(raw: Readonly<Record<string, string>>, ctx: SourceContext) {
     this.#opts = parseOptions(WEATHER_SIM_SOURCE_OPTIONS, raw, 'weather-sim source');
+    this.#ctx = ctx;
+    const explicitStart = Object.keys(raw).some((k) => k.toLowerCase() === 'starttimestamp');
+    if (!this.#opts.realTime || explicitStart) this.#startTimestamp = this.#opts.startTimestamp;
+  }
+
+  /** The start time, recorded once under the source's metadata path so restarts continue the same sequence. */
+  async #start(): Promise<number> {
+    if (this.#startTimestamp !== undefined) return this.#startTimestamp;
+    const { storage, clock } = this.#ctx.engine;
+    const path = joinPath(this.#ctx.metadataPath, 'startTime');
+    const read = async (): Promise<number | undefined> => {
+      try {
+        return (JSON.parse(utf8Decode(await storage.read(path))) as { startTimestamp: number }).startTimestamp;
+      } catch (err) {
+        if (WeirError.is(err) && err.code === 'FILE_NOT_FOUND') return undefined;
+        throw err;
+      }
+    };
+    let start = await read();
+    if (start === undefined) {
+      const now = Math.floor(clock.now());
+      try {
+        await storage.put(path, utf8Encode(JSON.stringify({ v: 1, startTimestamp: now })), { ifAbsent: true });
+        start = now;
+      } catch (err) {
+        if (!(WeirError.is(err) && err.code === 'FILE_ALREADY_EXISTS')) throw err;
+        start = (await read()) as number;
+      }
+    }
+    this.#startTimestamp = start;
+    return start;
   }
 
   schema(): StructType {
@@ -72,9 +120,21 @@ class WeatherSimSource implements Source {
     return {};
   }
 
-  /** Always one more batch (Spark's `RatePerMicroBatchStream`): data is generated, never waited for. */
-  async latestOffset(start: Offset | null): Promise<Offset | null> {
-    return { v: 1, batch: batchOf(start, 'start') + 1 } satisfies WeatherSimOffset;
+  /**
+   * Default: always one more batch (Spark's `RatePerMicroBatchStream`; data is generated, never
+   * waited for). `realTime`: every batch whose window has ended on the engine clock, at most
+   * `⌊maxRows / rowsPerBatch⌋` (≥ 1) of them under a `maxRows` read limit; `start` when none.
+   */
+  async latestOffset(start: Offset | null, limit: ReadLimit): Promise<Offset | null> {
+    const from = batchOf(start, 'start');
+    if (!this.#opts.realTime) return { v: 1, batch: from + 1 } satisfies WeatherSimOffset;
+    const { advanceMillisPerBatch, rowsPerBatch } = this.#opts;
+    const elapsed = this.#ctx.engine.clock.now() - (await this.#start());
+    const available = advanceMillisPerBatch === 0 ? from + 1 : Math.max(0, Math.floor(elapsed / advanceMillisPerBatch));
+    const cap = limit.maxRows === undefined ? Infinity : Math.max(1, Math.floor(limit.maxRows / rowsPerBatch));
+    const end = Math.min(available, from + cap);
+    if (end <= from) return start;
+    return { v: 1, batch: end } satisfies WeatherSimOffset;
   }
 
   /** Batches `start.batch … end.batch − 1`, each split into `numPartitions` contiguous row ranges. */
@@ -82,6 +142,7 @@ class WeatherSimSource implements Source {
     const from = batchOf(start, 'start');
     const to = batchOf(end, 'end');
     const o = this.#opts;
+    const startTimestamp = await this.#start();
     const out: InputPartition[] = [];
     for (let batch = from; batch < to; batch++) {
       for (let p = 0; p < o.numPartitions; p++) {
@@ -93,7 +154,7 @@ class WeatherSimSource implements Source {
           seed: o.seed,
           numStations: o.numStations,
           rowsPerBatch: o.rowsPerBatch,
-          startTimestamp: o.startTimestamp,
+          startTimestamp,
           advanceMillisPerBatch: o.advanceMillisPerBatch,
           batch,
           from: lo,
@@ -135,7 +196,8 @@ export const readWeatherSimPartition: PartitionReader = async (data) => {
 /**
  * The `weather-sim` stream source, like Spark's `rate-micro-batch`: each trigger admits one more
  * batch of `rowsPerBatch` weather readings whose rows depend on the offset alone, so replay is
- * exact. Partitions are read in workers through this package's `partitionReaders.weatherSim`.
+ * exact. With `realTime`, batches are paced by the engine clock instead (one per
+ * `advanceMillisPerBatch` of clock time). Partitions are read in workers through this package's `partitionReaders.weatherSim`.
  *
  * ```ts
  * const df = session.readStream.format('weather-sim').option('rowsPerBatch', '1000').load();
@@ -144,5 +206,5 @@ export const readWeatherSimPartition: PartitionReader = async (data) => {
 export const weatherSimSource: SourcePlugin = Object.freeze({
   name: 'weather-sim',
   options: WEATHER_SIM_SOURCE_OPTIONS,
-  createSource: (options: Readonly<Record<string, string>>) => new WeatherSimSource(options),
+  createSource: (options: Readonly<Record<string, string>>, ctx: SourceContext) => new WeatherSimSource(options, ctx),
 });
