@@ -171,9 +171,9 @@ describe('NodeParquetHandler on golden Delta files written by Spark', () => {
     }
   });
 
-  it('reads Spark, delta-rs and kernel files (data files, checkpoints, sidecars; up to 3 per directory) exactly as DuckDB does', async () => {
-    const files = sampleGoldenParquet(3).filter((f) => !/variant/i.test(f) && !f.endsWith('.zstd.parquet'));
-    assert.ok(files.length > 150, `only ${files.length} golden files found`);
+  it('reads Spark, delta-rs and kernel files (data files, checkpoints, sidecars; up to 2 per directory) exactly as DuckDB does', async () => {
+    const files = sampleGoldenParquet(2).filter((f) => !/variant/i.test(f) && !f.endsWith('.zstd.parquet'));
+    assert.ok(files.length > 100, `only ${files.length} golden files found`);
     for (const f of files) {
       const batch = await parquet.read(fs.readFileSync(f));
       assert.deepEqual(comparableRows(batch.schema, batch.rows), await duckRows(f), f);
