@@ -61,7 +61,8 @@ export const DeltaErrors = defineErrors('@weir/delta-log', {
     retryable: false,
     message: 'Timestamp <timestamp> is before the earliest available commit of <path> (<earliest>)',
   },
-  DELTA_TIMESTAMP_GREATER_THAN_COMMIT: {
+  // Spark's name is DELTA_TIMESTAMP_GREATER_THAN_COMMIT; @weir/streaming's catalogue holds that code already.
+  DELTA_TIMESTAMP_AFTER_LATEST_COMMIT: {
     domain: 'user',
     retryable: false,
     message: 'Timestamp <timestamp> is after the latest commit of <path> (<latest>)',

@@ -56,7 +56,7 @@ describe('scan / time travel / history / changesSince on weir-written tables', (
     assert.equal(snap.version, 0);
     assert.equal((await snap.collect()).length, 1);
     await assert.rejects(t.getVersionAt(times[0]! - 1000), { code: 'DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION' });
-    await assert.rejects(t.snapshot({ timestamp: new Date(times[2]! + 3_600_000).toISOString() }), { code: 'DELTA_TIMESTAMP_GREATER_THAN_COMMIT' });
+    await assert.rejects(t.snapshot({ timestamp: new Date(times[2]! + 3_600_000).toISOString() }), { code: 'DELTA_TIMESTAMP_AFTER_LATEST_COMMIT' });
     const h = await t.history();
     assert.deepEqual(h.map((e) => [e.version, e.operation]), [[2, 'WRITE'], [1, 'WRITE'], [0, 'CREATE TABLE AS SELECT']]);
     assert.equal((await t.history({ limit: 1 })).length, 1);

@@ -294,7 +294,7 @@ export class DeltaTable {
    * The version to read "as of" `timestamp`: the latest commit whose timestamp is ≤ it (Spark's
    * `timestampAsOf`). Commit timestamps are in-commit timestamps when present, else the commit
    * files' modification times made monotonic (as Spark's `DeltaHistoryManager` does).
-   * @throws DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION / DELTA_TIMESTAMP_GREATER_THAN_COMMIT.
+   * @throws DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION / DELTA_TIMESTAMP_AFTER_LATEST_COMMIT.
    */
   async getVersionAt(timestamp: number | string): Promise<number> {
     const ts = parseTimestampArg(timestamp);
@@ -307,7 +307,7 @@ export class DeltaTable {
     }
     if (ts > last.timestamp && !(typeof timestamp === 'number')) {
       // Spark refuses a timestamp string after the latest commit; numeric callers (streams) get the latest.
-      throw DeltaErrors.DELTA_TIMESTAMP_GREATER_THAN_COMMIT({ path: this.path, timestamp: new Date(ts).toISOString(), latest: new Date(last.timestamp).toISOString() });
+      throw DeltaErrors.DELTA_TIMESTAMP_AFTER_LATEST_COMMIT({ path: this.path, timestamp: new Date(ts).toISOString(), latest: new Date(last.timestamp).toISOString() });
     }
     let found = first.version;
     for (const c of commits) if (c.timestamp <= ts) found = c.version;
