@@ -1,4 +1,5 @@
 import {
+  CoreErrors,
   defineOptions,
   parseOptions,
   type BatchInfo,
@@ -21,8 +22,12 @@ export const DELTA_SINK_OPTIONS = defineOptions([
   { name: 'checkpointLocation', kind: 'string', doc: 'Handled by the engine; accepted here so it may be passed as a sink option.' },
   { name: 'mergeSchema', kind: 'boolean', default: 'false', doc: 'Add columns the batch has and the table lacks (Delta schema evolution).' },
   { name: 'overwriteSchema', kind: 'boolean', default: 'false', doc: 'In complete mode, replace the table schema with the batch schema.' },
-  { name: 'txnAppId', kind: 'string', doc: 'Idempotent writes from foreachBatch: the application id of the txn action (with txnVersion).' },
-  { name: 'txnVersion', kind: 'long', min: 0, doc: 'Idempotent writes from foreachBatch: the txn version (with txnAppId).' },
+  {
+    name: 'txnAppId',
+    kind: 'string',
+    doc: 'Idempotent batch writes (Delta): the txn appId, with txnVersion. For writes from foreachBatch use writeDeltaBatch(engine, path, batch, { txnAppId, txnVersion }); a streaming Delta sink always uses txn(queryId, batchId), so setting it here is refused.',
+  },
+  { name: 'txnVersion', kind: 'long', min: 0, doc: 'Idempotent batch writes (Delta): the txn version, with txnAppId (see txnAppId).' },
   { name: 'maxCommitAttempts', kind: 'int', default: '10', min: 1, doc: 'How many times a conflicting commit is retried (re-checking the txn first).' },
 ]);
 
@@ -142,6 +147,15 @@ export const deltaSinkPlugin: SinkPlugin = Object.freeze({
     if (path === undefined) throw DeltaStreamingErrors.DELTA_SINK_PATH_REQUIRED({ sink: 'delta' });
     if ((opts.txnAppId === undefined) !== (opts.txnVersion === undefined)) {
       throw DeltaStreamingErrors.DELTA_TXN_OPTIONS_INCOMPLETE({ txnAppId: opts.txnAppId ?? '', txnVersion: opts.txnVersion ?? '' });
+    }
+    if (opts.txnAppId !== undefined) {
+      // Silently ignoring them would promise an idempotency key the stream does not use.
+      throw CoreErrors.INVALID_OPTION({
+        option: 'txnAppId',
+        owner: 'delta sink',
+        reason: 'a streaming Delta sink commits txn(queryId, batchId); use writeDeltaBatch(..., { txnAppId, txnVersion }) inside foreachBatch instead',
+        validOptions: DELTA_SINK_OPTIONS.map((o) => o.name).join(', '),
+      });
     }
     const state = await loadTableState(ctx.engine, path);
     return new DeltaSink(

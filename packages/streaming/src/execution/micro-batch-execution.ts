@@ -188,6 +188,14 @@ export class MicroBatchExecution implements StreamingQuery {
    * errors, a refused checkpoint) reject here, before any batch runs.
    */
   async start(): Promise<void> {
+    // Refuse what needs no checkpoint before touching it.
+    if (!this.#opts.sinkOutputModes.includes(this.#opts.outputMode)) {
+      throw StreamingErrors.OUTPUT_MODE_UNSUPPORTED_BY_SINK({
+        sink: this.#opts.sinkDescription,
+        outputMode: this.#opts.outputMode,
+        supported: this.#opts.sinkOutputModes.join(', '),
+      });
+    }
     const meta = await readOrCreateStreamMetadata(this.#engine.storage, this.#opts.checkpoint, () => randomUUID());
     this.#id = meta.id;
     this.#opts.onStarting?.(this);
@@ -197,13 +205,6 @@ export class MicroBatchExecution implements StreamingQuery {
       for (let n = 0; n < this.#opts.sources.length; n++) {
         const f = this.#opts.sources[n] as SourceFactory;
         this.#sources.push(await f.create({ metadataPath: joinPath(this.#opts.checkpoint, 'sources', String(n)), conf: this.#conf }));
-      }
-      if (!this.#opts.sinkOutputModes.includes(this.#opts.outputMode)) {
-        throw StreamingErrors.OUTPUT_MODE_UNSUPPORTED_BY_SINK({
-          sink: this.#opts.sinkDescription,
-          outputMode: this.#opts.outputMode,
-          supported: this.#opts.sinkOutputModes.join(', '),
-        });
       }
       this.#sink = await this.#opts.createSink({ queryId: this.#id, conf: this.#conf });
       await this.populateStartOffsets();
