@@ -101,6 +101,8 @@ describe('delta sink', () => {
     const table = path.join(tempDir(), 'out');
     await assert.rejects(async () => plugin('delta').createSink({ bogus: '1' }, ctx(engine, table)), { code: 'INVALID_OPTION' });
     await assert.rejects(async () => plugin('delta').createSink({ txnAppId: 'x' }, ctx(engine, table)), { code: 'DELTA_TXN_OPTIONS_INCOMPLETE' });
+    // a stream's idempotency key is (queryId, batchId): txn options belong to writeDeltaBatch
+    await assert.rejects(async () => plugin('delta').createSink({ txnAppId: 'x', txnVersion: '1' }, ctx(engine, table)), { code: 'INVALID_OPTION' });
   });
 
   it('writeDeltaBatch with txnAppId/txnVersion is idempotent (the foreachBatch pattern)', async () => {
