@@ -238,7 +238,9 @@ export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly
     return { rows: out, eventTime: stats(), numRowsDroppedByWatermark: 0 };
   }
   const wmUs = ctx.watermarkMs * 1000;
-  const checkLate = plan.watermark !== null;
+  // Watermark 0 means "none yet" (the first batches): nothing is late before a watermark exists.
+  // (Spark compares against 0 too, which drops events at or before the epoch; weir does not.)
+  const checkLate = plan.watermark !== null && ctx.watermarkMs > 0;
   const collectLate = ctx.collectLateRows === true;
   const sink = op.kind === 'aggregate' ? new AggregateSink(op, wmUs, checkLate, collectLate) : new DedupSink(op, wmUs, checkLate, collectLate);
   fn(rows, rt, sink);
@@ -362,6 +364,7 @@ function runAggregate(
   const rows: Row[] = [];
   let removed = 0;
   const closed = (key: string): boolean => {
+    if (wmUs <= 0) return false;
     const t = keyEventTime(op, key);
     return t !== null && t <= wmUs;
   };
@@ -412,7 +415,7 @@ function runSessions(
       for (const s of list) rows.push(intermediateRow(op, k, s[2], specs, s));
       continue;
     }
-    const closed = list.filter((s) => s[1] <= wmUs);
+    const closed = wmUs > 0 ? list.filter((s) => s[1] <= wmUs) : [];
     if (closed.length === 0) continue;
     for (const s of closed) rows.push(intermediateRow(op, k, s[2], specs, s));
     const open = list.filter((s) => s[1] > wmUs);
@@ -442,7 +445,7 @@ function runDedup(
     updated++;
   }
   let removed = 0;
-  if (hasWatermark && op.eventTimeColumn !== null) {
+  if (hasWatermark && op.eventTimeColumn !== null && wmUs > 0) {
     const evict = [...store.entries()].filter(([, v]) => typeof v === 'number' && v <= wmUs).map(([k]) => k);
     for (const k of evict) store.remove(k);
     removed = evict.length;
