@@ -287,8 +287,12 @@ export class FileStreamSource implements Source {
 
   /** Lists the input: fully, or (incremental listing) only after the greatest path seen, plus the backlog. */
   async #discover(): Promise<DiscoveredFile[]> {
-    if (!this.#config.incrementalListing) return this.#lister.list();
-    const fresh = await this.#lister.list(this.#listedThrough);
+    const allowOverwrites = this.#config.allowOverwrites;
+    const log = this.#log;
+    // On the very first start with includeExistingFiles=false every listed file is needed (the baseline).
+    const accept = log.isEmpty ? undefined : (path: string, modificationTime: number) => log.isNew({ path, modificationTime }, allowOverwrites);
+    if (!this.#config.incrementalListing) return this.#lister.list(undefined, Infinity, accept);
+    const fresh = await this.#lister.list(this.#listedThrough, Infinity, accept);
     this.#listedThrough = this.#lister.lastListedPath;
     return this.#backlog.length === 0 ? fresh : [...this.#backlog, ...fresh];
   }

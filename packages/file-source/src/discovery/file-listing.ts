@@ -65,42 +65,58 @@ export class FileLister {
     return (await this.list(undefined, 1))[0];
   }
 
-  /** Lists matching files, sorted by path; with `startAfter`, only paths after it (incremental listing). */
-  async list(startAfter?: string, limit = Infinity): Promise<DiscoveredFile[]> {
+  /**
+   * Lists matching files, sorted by path; with `startAfter`, only paths after it (incremental
+   * listing). `accept(path, modificationTime)` drops files early (e.g. already seen) so that a
+   * steady-state listing of a large directory allocates almost nothing per known file.
+   */
+  async list(startAfter?: string, limit = Infinity, accept?: (path: string, modificationTime: number) => boolean): Promise<DiscoveredFile[]> {
     const out: DiscoveredFile[] = [];
     const base = this.#pattern.baseDir;
     const prefixLen = base === '/' ? 1 : base.length + 1;
     const segs = this.#pattern.segments;
+    const nameFilter = this.#nameFilter;
     const { modifiedAfterMs: after, modifiedBeforeMs: before } = this.#filter;
     const options = startAfter === undefined ? { recursive: true } : { recursive: true, startAfter };
+    let last = this.lastListedPath;
     for await (const f of this.#storage.list(base, options)) {
-      if (this.lastListedPath === undefined || f.path > this.lastListedPath) this.lastListedPath = f.path;
-      const rel = f.path.slice(prefixLen);
-      const parts = rel.split('/');
-      if (parts.length < segs.length) continue;
+      const path = f.path;
+      if (last === undefined || path > last) last = path;
+      if (accept !== undefined && !accept(path, f.modificationTime)) continue;
+      if (after !== undefined && !(f.modificationTime > after)) continue;
+      if (before !== undefined && !(f.modificationTime < before)) continue;
+      // Walk the segments below the base without splitting: hidden names, glob segments, key=value dirs.
       let ok = true;
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i] as string;
-        const isDir = i < parts.length - 1;
-        if (isHiddenSegment(part, isDir) || (i < segs.length && !(segs[i] as RegExp).test(part))) {
+      let partitionValues: Record<string, string | null> | undefined;
+      let segStart = prefixLen;
+      let depth = 0;
+      for (;;) {
+        const slash = path.indexOf('/', segStart);
+        const isDir = slash >= 0;
+        const part = path.slice(segStart, isDir ? slash : path.length);
+        const c = part.charCodeAt(0);
+        if (c === 46 /* . */ || (c === 95 /* _ */ && isHiddenSegment(part, isDir))) {
           ok = false;
           break;
         }
-      }
-      if (!ok) continue;
-      const name = parts[parts.length - 1] as string;
-      if (this.#nameFilter !== null && !this.#nameFilter.test(name)) continue;
-      if (after !== undefined && !(f.modificationTime > after)) continue;
-      if (before !== undefined && !(f.modificationTime < before)) continue;
-      let partitionValues: Record<string, string | null> | undefined;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const part = parts[i] as string;
+        if (depth < segs.length && !(segs[depth] as RegExp).test(part)) {
+          ok = false;
+          break;
+        }
+        depth++;
+        if (!isDir) {
+          if (nameFilter !== null && !nameFilter.test(part)) ok = false;
+          break;
+        }
         const eq = part.indexOf('=');
         if (eq > 0) (partitionValues ??= {})[part.slice(0, eq)] = decodeValue(part.slice(eq + 1));
+        segStart = slash + 1;
       }
-      out.push({ path: f.path, size: f.size, modificationTime: f.modificationTime, partitionValues: partitionValues ?? EMPTY });
+      if (!ok || depth < segs.length) continue;
+      out.push({ path, size: f.size, modificationTime: f.modificationTime, partitionValues: partitionValues ?? EMPTY });
       if (out.length >= limit) break;
     }
+    this.lastListedPath = last;
     return out;
   }
 }
