@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeEngine } from '@weir/node';
-import { simulate, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
+import { recordIdOf, simulate, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
 import { observe } from './observe.js';
 
 const engine = createNodeEngine();
@@ -86,6 +86,13 @@ describe('simulate: records', () => {
       assert.ok((WEATHER_CONDITIONS as readonly unknown[]).includes(r['condition']));
     }
     assert.equal(recs[0]!['event_time'], '2026-03-01T10:00:00.000Z');
+    // Clean rows are in clock order: row k is station k % 12's reading number ⌊k / 12⌋.
+    recs.forEach((r, k) => {
+      const id = `ST-${String((k % 12) + 1).padStart(4, '0')}#${Math.floor(k / 12)}`;
+      assert.equal(recordIdOf(m, r as { station_id: string; event_time: string }), id);
+      assert.equal(recordIdOf(m, { station_id: r['station_id'], event_time: Date.parse(r['event_time'] as string) * 1000 }), id);
+    });
+    assert.equal(recordIdOf(m, { station_id: 'ST-0002', event_time: recs[0]!['event_time'] }), null);
   });
 
   it('partitions by landing date under date=YYYY-MM-DD/', async () => {
