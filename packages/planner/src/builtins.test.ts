@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { castFunction, doubleToString, roundHalfUp, substring, regexpExtract, trimSpaces, murmur3, partitionOf } from './builtins.js';
+import fc from 'fast-check';
+import { castFunction, doubleToString, roundHalfUp, roundDecimalString, toPlainString, substring, regexpExtract, trimSpaces, murmur3, partitionOf } from './builtins.js';
 import { parseTimestamp, parseDate, formatTimestamp, formatDate, formatWithPattern, parseWithPattern, daysFromCivil, civilFromDays } from './datetime.js';
 import type { DataType } from '@weir/core';
 
@@ -153,6 +154,15 @@ describe('functions', () => {
     assert.equal(roundHalfUp(125, -1), 130);
     assert.equal(roundHalfUp(0.000123456, 5), 0.00012);
     assert.ok(Number.isNaN(roundHalfUp(NaN, 1)));
+    assert.ok(Object.is(roundHalfUp(-0.4, 0), 0), 'BigDecimal has no negative zero');
+  });
+  it('the fast rounding path agrees with HALF_UP on the decimal string (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 10 }), (x, scale) => {
+        assert.ok(Object.is(roundHalfUp(x, scale), Number(roundDecimalString(toPlainString(x), scale))));
+      }),
+      { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? 20000 : 2000 },
+    );
   });
   it('substring is 1-based; 0 acts as 1; negative counts from the end', () => {
     assert.equal(substring('Spark SQL', 5, 1), 'k');

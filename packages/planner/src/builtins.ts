@@ -103,6 +103,18 @@ export function roundDecimalString(text: string, scale: number): string {
 /** Spark `round(x, scale)` (HALF_UP on the decimal value; NaN and infinities unchanged). */
 export function roundHalfUp(x: number, scale: number): number {
   if (!Number.isFinite(x)) return x;
+  if (scale >= 0 && scale <= 15 && Math.abs(x) < 1e15) {
+    // Fast path: away from a .5 tie, rounding the scaled binary value gives the same result as
+    // HALF_UP on the decimal value, and n / 10^scale is the correctly rounded double of "n e-scale".
+    const p = 10 ** scale;
+    const y = Math.abs(x) * p;
+    const frac = y - Math.floor(y);
+    if (Math.abs(frac - 0.5) > 1e-6 && y < 1e9) {
+      const n = Math.floor(y) + (frac > 0.5 ? 1 : 0);
+      const r = n / p;
+      return x < 0 && r !== 0 ? -r : r;
+    }
+  }
   return Number(roundDecimalString(toPlainString(x), scale));
 }
 
