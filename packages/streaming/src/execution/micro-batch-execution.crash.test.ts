@@ -47,7 +47,7 @@ async function runOnce(storage: MemoryStorage, clock: ManualClock, stream: Memor
   const engine = createNodeEngine({ storage, clock });
   const session = createSession({
     engine,
-    conf: { 'weir.executor.threads': 0, 'weir.sql.streaming.minBatchesToRetain': 3 },
+    conf: { 'weir.executor.threads': 0, 'weir.sql.streaming.minBatchesToRetain': 1 },
     registry: defaultRegistry({ sources: [limitedMemorySource(stream)] }),
   });
   let df =

@@ -518,10 +518,11 @@ export class MicroBatchExecution implements StreamingQuery {
       if (!added) {
         throw StreamingErrors.CONCURRENT_STREAM_LOG_UPDATE({ log: 'offsets', batchId: this.#currentBatchId, checkpoint: this.#opts.checkpoint });
       }
-      // Spark purges old log entries right after the WAL write: keep minBatchesToRetain batches.
+      // Spark purges right after the WAL write: `purge(currentBatchId - minBatchesToRetain)`, so
+      // batch N-1 (whose offsets a re-run of N starts from) always survives.
       const retain = intConf(this.#conf, ConfKeys.MIN_BATCHES_TO_RETAIN, 1);
-      if (this.#currentBatchId - retain >= 0) {
-        const threshold = this.#currentBatchId - retain + 1;
+      const threshold = this.#currentBatchId - retain;
+      if (threshold > 0) {
         await this.#offsetLog.purge(threshold);
         await this.#commitLog.purge(threshold);
       }
