@@ -14,6 +14,7 @@ export function duck(): Promise<DuckDBConnection> {
   return connection;
 }
 
+const isNestedType = (type: string): boolean => type.endsWith('[]') || /^(STRUCT|MAP|UNION)\(/.test(type);
 const q = (name: string): string => '"' + name.replace(/"/g, '""') + '"';
 const lit = (s: string): string => "'" + s.replace(/'/g, "''") + "'";
 
@@ -34,12 +35,12 @@ export async function duckRows(file: string): Promise<Row[]> {
   const select = Object.entries(types).map(([name, type]) => {
     const col = q(name);
     let expr: string;
-    if (type.startsWith('TIMESTAMP')) expr = `CAST(epoch_us(${col}) AS DOUBLE)`;
+    if (isNestedType(type)) expr = `CAST(to_json(${col}) AS VARCHAR)`;
+    else if (type.startsWith('TIMESTAMP')) expr = `CAST(epoch_us(${col}) AS DOUBLE)`;
     else if (type === 'DATE') expr = `CAST(datediff('day', DATE '1970-01-01', ${col}) AS DOUBLE)`;
     else if (type.startsWith('DECIMAL')) expr = `CAST(${col} AS VARCHAR)`;
     else if (type === 'BLOB') expr = `hex(${col})`;
     else if (['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'FLOAT', 'DOUBLE'].includes(type)) expr = `CAST(${col} AS DOUBLE)`;
-    else if (type.includes('(') || type.endsWith('[]')) expr = `CAST(to_json(${col}) AS VARCHAR)`;
     else expr = col;
     return `${expr} AS ${col}`;
   });
@@ -49,7 +50,7 @@ export async function duckRows(file: string): Promise<Row[]> {
     for (const [name, type] of Object.entries(types)) {
       const v = row[name];
       if (v === null || v === undefined) out[name] = null;
-      else if ((type.includes('(') && !type.startsWith('DECIMAL')) || type.endsWith('[]')) out[name] = JSON.parse(String(v), dropZone);
+      else if (isNestedType(type)) out[name] = JSON.parse(String(v), dropZone);
       else if (typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v)) out[name] = Number(v);
       else out[name] = v;
     }
