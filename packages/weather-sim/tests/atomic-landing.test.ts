@@ -43,11 +43,11 @@ describe('atomic landing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-weather-sim-atomic-'));
     const out = join(dir, 'landing');
     const stopFile = join(dir, 'stop');
-    const rowsPerFile = 20_000; // ~4 MB per file: many polls fall inside a write
+    const rowsPerFile = 12_000; // ~2.3 MB per file: many polls fall inside a write
     const poller = spawn(process.execPath, ['-e', POLLER, out, stopFile, String(rowsPerFile)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let report = '';
     poller.stdout.on('data', (d) => (report += String(d)));
-    const m = await simulate({ engine: createNodeEngine(), out, files: 12, rowsPerFile, seed: 5 });
+    const m = await simulate({ engine: createNodeEngine(), out, files: 10, rowsPerFile, seed: 5 });
     writeFileSync(stopFile, '');
     await new Promise((res) => poller.on('close', res));
     const r = JSON.parse(report) as { polls: number; seen: number; partial: number; tempSeen: number; problems: string[] };
