@@ -105,7 +105,7 @@ export class FileStreamSourceLog {
     try {
       const header = JSON.parse(lines[1] ?? '') as Record<string, unknown>;
       const files: LoggedFile[] = [];
-      for (let i = 2; i < lines.length; i++) if ((lines[i] as string).length > 0) files.push(JSON.parse(lines[i] as string) as LoggedFile);
+      for (let i = 2; i < lines.length; i++) if ((lines[i] as string).length > 0) files.push(decodeFile(lines[i] as string));
       return { header, files };
     } catch (cause) {
       throw FileSourceErrors.FILE_SOURCE_LOG_CORRUPT({ path, reason: 'invalid JSON' }, { cause });
@@ -159,7 +159,7 @@ export class FileStreamSourceLog {
   }
 
   async #put(name: string, header: object, files: readonly LoggedFile[], ifAbsent = true): Promise<boolean> {
-    const body = [HEADER, JSON.stringify(header), ...files.map((f) => JSON.stringify(f))].join('\n') + '\n';
+    const body = [HEADER, JSON.stringify(header), ...files.map(encodeFile)].join('\n') + '\n';
     try {
       await this.#storage.put(joinPath(this.#dir, name), utf8Encode(body), { ifAbsent });
       return true;
@@ -224,4 +224,19 @@ export class FileStreamSourceLog {
     }
     return out;
   }
+}
+
+const NO_PARTITIONS: Readonly<Record<string, string | null>> = Object.freeze({});
+
+/** One JSON line per file; empty partition values are left out (most inputs are not partitioned). */
+function encodeFile(f: LoggedFile): string {
+  for (const _k in f.partitionValues) return JSON.stringify(f);
+  const { partitionValues: _omit, ...rest } = f;
+  return JSON.stringify(rest);
+}
+
+function decodeFile(line: string): LoggedFile {
+  const f = JSON.parse(line) as { partitionValues?: Readonly<Record<string, string | null>> };
+  f.partitionValues ??= NO_PARTITIONS;
+  return f as LoggedFile;
 }
