@@ -39,13 +39,32 @@ const table = DeltaTable.forPath(engine, dir);
 const snap = await table.snapshot();
 console.log(`latest version ${snap.version}, ${snap.files.length} files, checkpoint ${snap.logSegment.checkpoint?.version}`);
 
+// A handle that already holds the latest snapshot, for the incremental-update case.
+const warm = DeltaTable.forPath(engine, dir);
+await warm.snapshot();
+let next = COMMITS;
+
 const suite = new Benchmark.Suite('delta snapshot load');
 suite
-  .add(`snapshot() of ${COMMITS} commits, with checkpoints`, {
+  .add(`cold snapshot() of ${COMMITS} commits, with checkpoints (new handle each time)`, {
     defer: true,
-    fn: (d: { resolve(): void }) => void table.snapshot().then(() => d.resolve()),
+    fn: (d: { resolve(): void }) => void DeltaTable.forPath(engine, dir).snapshot().then(() => d.resolve()),
   })
-  .add(`snapshot({ useCheckpoints: false }) — replays all ${COMMITS} commits`, {
+  .add('warm snapshot() after one new commit (incremental update of a held snapshot)', {
+    defer: true,
+    fn: (d: { resolve(): void }) => {
+      const v = next++;
+      const actions: Action[] = [
+        { commitInfo: { timestamp: 1_700_000_000_000 + v, operation: 'STREAMING UPDATE' } },
+        { add: { path: `part-00000-${String(v).padStart(8, '0')}.c000.snappy.parquet`, partitionValues: {}, size: 1000, modificationTime: 1, dataChange: true } },
+      ];
+      void engine.storage
+        .put(commitFilePath(dir, v), serializeCommit(actions), { ifAbsent: true })
+        .then(() => warm.snapshot())
+        .then(() => d.resolve());
+    },
+  })
+  .add(`cold snapshot({ useCheckpoints: false }) — replays all ${COMMITS}+ commits`, {
     defer: true,
     minSamples: 2,
     maxTime: 5,

@@ -9,12 +9,13 @@ import { jsonParquetEngine, tempDir } from './support/engines.js';
 const schema = StructType.fromDDL('id BIGINT');
 const logFile = (dir: string, v: number) => path.join(dir, '_delta_log', String(v).padStart(20, '0') + '.json');
 
+/** Writes n commits, then returns a fresh handle (a new reader, with nothing cached) on the table. */
 async function tableWithCommits(n: number) {
   const engine = jsonParquetEngine();
   const dir = tempDir();
-  const t = DeltaTable.forPath(engine, dir);
-  for (let i = 0; i < n; i++) await t.write({ schema, rows: [{ id: i }] });
-  return { engine, dir, t };
+  const writer = DeltaTable.forPath(engine, dir);
+  for (let i = 0; i < n; i++) await writer.write({ schema, rows: [{ id: i }] });
+  return { engine, dir, t: DeltaTable.forPath(engine, dir) };
 }
 
 describe('hostile logs', () => {

@@ -32,6 +32,13 @@ export interface ScanOptions {
   readonly partitionFilter?: (partitionValues: Readonly<Row>) => boolean;
 }
 
+const states = new WeakMap<Snapshot, TableState>();
+
+/** @internal The reconciled state behind a snapshot (for incremental updates; never mutate it). */
+export function snapshotState(snapshot: Snapshot): TableState {
+  return states.get(snapshot) as TableState;
+}
+
 export class Snapshot {
   readonly #engine: Engine;
   readonly #state: TableState;
@@ -48,6 +55,7 @@ export class Snapshot {
   constructor(engine: Engine, segment: LogSegment, state: TableState) {
     this.#engine = engine;
     this.#state = state;
+    states.set(this, state);
     this.#segment = segment;
     this.tablePath = segment.tablePath;
     this.version = state.version;

@@ -14,8 +14,10 @@ import { vacuum, type VacuumOptions, type VacuumResult } from '../maintenance/va
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../maintenance/optimize.js';
 import { cleanupExpiredLogs } from '../maintenance/log-cleanup.js';
 import { getLogSegment, listCommits, type CommitFile } from '../log/log-segment.js';
-import { readCommitActions, replay } from '../snapshot/log-replay.js';
-import { Snapshot } from '../snapshot/snapshot.js';
+import { commitFilePath } from '../log/log-path.js';
+import { applyActions, readCommitActions, replay, type TableState } from '../snapshot/log-replay.js';
+import { Snapshot, snapshotState } from '../snapshot/snapshot.js';
+import type { CommitInfoAction as CommitInfo } from '../actions/actions.js';
 
 export interface SnapshotOptions {
   /** Time travel to this version. Defaults to the latest. */
@@ -107,6 +109,8 @@ export function protocolForSchema(schema: StructType): ProtocolAction {
 export class DeltaTable {
   readonly #engine: Engine;
   readonly path: string;
+  /** The latest snapshot this handle loaded: later loads replay only the commits after it (Spark's `DeltaLog.update`). */
+  #latest: Snapshot | undefined;
 
   private constructor(engine: Engine, path: string) {
     this.#engine = engine;
@@ -132,7 +136,13 @@ export class DeltaTable {
    * yet (the transaction must then set metadata and protocol).
    */
   async startTransaction(): Promise<Transaction> {
-    const snapshot = (await this.exists()) ? await this.snapshot() : null;
+    let snapshot: Snapshot | null;
+    try {
+      snapshot = await this.snapshot();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'DELTA_TABLE_NOT_FOUND') throw err;
+      snapshot = null;
+    }
     return new Transaction(this.#engine, this.path, snapshot, checkpointPostCommitHook);
   }
 
@@ -280,8 +290,54 @@ export class DeltaTable {
     if (version !== undefined && (!Number.isInteger(version) || version < 0)) {
       throw DeltaErrors.DELTA_INVALID_ARGUMENT({ argument: 'version', reason: 'must be a non-negative integer' });
     }
+    const latest = version === undefined && options.useCheckpoints !== false;
+    if (latest && this.#latest !== undefined) {
+      const updated = await this.#update(this.#latest);
+      if (updated !== undefined) return (this.#latest = updated);
+    }
     const segment = await getLogSegment(this.#engine, this.path, version, { useCheckpoints: options.useCheckpoints ?? true });
     const state = await replay(this.#engine, segment);
+    const snap = new Snapshot(this.#engine, segment, state);
+    if (latest) this.#latest = snap;
+    return snap;
+  }
+
+  /**
+   * Brings `base` up to the latest version by replaying only the commits after it (commits are
+   * immutable, so this equals a full replay). Undefined when the log no longer continues from
+   * `base` (e.g. the table was replaced): the caller then does a full load.
+   */
+  async #update(base: Snapshot): Promise<Snapshot | undefined> {
+    const newer = await listCommits(this.#engine, this.path, base.version);
+    if (newer.length === 0) {
+      // Nothing new — unless the table itself is gone or was replaced (its commit file vanished).
+      return (await this.#engine.storage.head(commitFilePath(this.path, base.version))) === null ? undefined : base;
+    }
+    if ((newer[0] as CommitFile).version !== base.version + 1) return undefined;
+    const prev = snapshotState(base);
+    const state: TableState = {
+      version: base.version,
+      protocol: prev.protocol,
+      metadata: prev.metadata,
+      files: new Map(prev.files),
+      tombstones: new Map(prev.tombstones),
+      txns: new Map(prev.txns),
+      domainMetadata: new Map(prev.domainMetadata),
+      lastCommitInfo: prev.lastCommitInfo,
+    };
+    const mutable = state as { -readonly [K in keyof TableState]: TableState[K] };
+    let expect = base.version + 1;
+    for (const c of newer) {
+      if (c.version !== expect) {
+        throw DeltaErrors.DELTA_VERSIONS_NOT_CONTIGUOUS({ path: this.path, missing: expect, found: newer.map((x) => x.version).slice(0, 10).join(',') });
+      }
+      expect++;
+      const actions = await readCommitActions(this.#engine, c.path);
+      applyActions(state, actions);
+      mutable.lastCommitInfo = actions.find((a): a is { commitInfo: CommitInfo } => 'commitInfo' in a)?.commitInfo;
+      mutable.version = c.version;
+    }
+    const segment = { tablePath: this.path, version: state.version, checkpoint: base.logSegment.checkpoint, commits: [...base.logSegment.commits, ...newer] };
     return new Snapshot(this.#engine, segment, state);
   }
 
