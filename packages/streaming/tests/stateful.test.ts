@@ -105,4 +105,27 @@ describe('windowed aggregation with watermark (Spark programming guide example)'
     for (const r of results) assert.deepEqual(r, results[0]);
     assert.deepEqual(results[0], ['12:00-12:10 cat 1', '12:00-12:10 dog 2']);
   });
+
+  it('a restart keeps the frozen shuffle partitions of the checkpoint even when the session asks for others', async () => {
+    const cp = path.join(tmp, 'frozen');
+    const stream = new MemoryStream(schema);
+    const run = async (partitions: number) => {
+      const session = createSession({ conf: { 'weir.executor.threads': 0, 'weir.sql.shuffle.partitions': partitions } });
+      const df = session.readStream.memory(stream).withWatermark('ts', '10 minutes').groupBy(window(col('ts'), '10 minutes'), col('word')).count();
+      const q = await df.writeStream.format('memory').outputMode('update').queryName('frozen').option('checkpointLocation', cp).start();
+      await q.processAllAvailable();
+      await q.stop();
+      await session.close();
+      if (q.exception) throw q.exception;
+      return { rows: windowRows(session.table('frozen').rows), progress: q.recentProgress };
+    };
+    stream.addData([{ word: 'dog', ts: at('12:07') }]);
+    await run(8);
+    stream.addData([{ word: 'dog', ts: at('12:08') }]);
+    const second = await run(3);
+    // The second run continues the first run's state (8 partitions): dog's count goes to 2.
+    assert.deepEqual(second.rows, ['12:00-12:10 dog 2']);
+    assert.equal(second.progress[0]?.stateOperators[0]?.numShufflePartitions, 8);
+    assert.ok(fs.readdirSync(path.join(cp, 'state', '0')).length === 8);
+  });
 });
