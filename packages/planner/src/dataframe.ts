@@ -5,6 +5,7 @@ import type { JoinType, LogicalPlan, SourceRef } from './logical-plan.js';
 import { PlannerErrors } from './errors.js';
 import { formatLogicalPlan } from './explain.js';
 import { planQuery } from './plan-query.js';
+import { expr, selectItem } from './sql-expression.js';
 
 type ColumnLike = Column | string;
 
@@ -55,11 +56,17 @@ export class DataFrame {
     return new DataFrame({ kind: 'Project', exprs, child: this.plan });
   }
 
-  /** Filters rows where `condition` is true (null and false rows are dropped). */
-  where(condition: Column): DataFrame {
-    return new DataFrame({ kind: 'Filter', condition: condition.expr, child: this.plan });
+  /** Spark's `selectExpr`: SQL expressions with optional aliases (`"temperature_c * 1.8 + 32 AS f"`). */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.select(...exprs.map(selectItem));
   }
-  filter(condition: Column): DataFrame {
+
+  /** Filters rows where `condition` (a Column or a SQL expression string) is true; null and false rows are dropped. */
+  where(condition: Column | string): DataFrame {
+    const c = typeof condition === 'string' ? expr(condition) : condition;
+    return new DataFrame({ kind: 'Filter', condition: c.expr, child: this.plan });
+  }
+  filter(condition: Column | string): DataFrame {
     return this.where(condition);
   }
 

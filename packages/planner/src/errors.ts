@@ -41,6 +41,11 @@ export const PlannerErrors = defineErrors('@weir/planner', {
     retryable: false,
     message: 'Invalid watermark on column <column>: <reason>',
   },
+  PARSE_SYNTAX_ERROR: {
+    domain: 'user',
+    retryable: false,
+    message: 'Syntax error at position <position>: <error> in "<text>"',
+  },
   PLANNER_INTERNAL_ERROR: {
     domain: 'internal',
     retryable: false,

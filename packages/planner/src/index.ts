@@ -72,6 +72,7 @@ export {
   stddev_samp,
 } from './functions.js';
 export { DataFrame, GroupedData } from './dataframe.js';
+export { expr } from './sql-expression.js';
 export type { Expression, BinaryOperator, AggregateFunctionName } from './expression.js';
 export type { LogicalPlan, SourceRef, JoinType } from './logical-plan.js';
 export { planQuery } from './plan-query.js';
