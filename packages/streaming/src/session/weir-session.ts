@@ -1,4 +1,5 @@
 import { createTaskExecutor } from '@weir/executor';
+import { DataFrame } from '@weir/planner';
 import { createNodeEngine } from '@weir/node';
 import { createRegistry, StructType, type Engine, type PluginRegistry, type Row, type SinkPlugin, type SourcePlugin, type TaskExecutor } from '@weir/core';
 import { deltaSinkPlugins, deltaSourcePlugins } from '../delta/index.js';
@@ -167,6 +168,14 @@ export class WeirSession {
   /** Spark's `spark.readStream`: a new DataStreamReader. */
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /**
+   * A static DataFrame over rows (Spark's `spark.createDataFrame`), e.g. the static side of a
+   * stream-static join: `stream.join(session.createDataFrame(rows, 'id LONG, name STRING'), 'id')`.
+   */
+  createDataFrame(rows: readonly Row[], schema: StructType | string): DataFrame {
+    return DataFrame.fromRows(typeof schema === 'string' ? StructType.fromDDL(schema) : schema, rows);
   }
 
   /** Spark's `spark.read`: batch reads (Delta tables, with time travel). */
