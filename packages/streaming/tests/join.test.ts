@@ -31,3 +31,28 @@ describe('stream-static join through the session', () => {
     assert.deepEqual(show(session.table('left').rows), ['KSEA|11.5|Seattle', 'KSFO|15|null']);
   });
 });
+
+describe('streaming deduplication through the session', () => {
+  it('dropDuplicates keeps the first row per key across batches and restarts', async () => {
+    const engine = createTestEngine();
+    const stream = new MemoryStream(StructType.fromDDL('id LONG, v STRING'));
+    const out: string[] = [];
+    const run = async () => {
+      const session = createSession({ engine, conf: { 'weir.executor.threads': 0, 'weir.sql.shuffle.partitions': 4 } });
+      const q = await session.readStream
+        .memory(stream)
+        .dropDuplicates(['id'])
+        .writeStream.option('checkpointLocation', '/chk-dedup')
+        .foreachBatch((b) => void out.push(...b.rows.map((r) => `${r['id']}:${r['v']}`)))
+        .start();
+      await q.processAllAvailable();
+      await q.stop();
+      if (q.exception) throw q.exception;
+    };
+    stream.addData([{ id: 1, v: 'a' }, { id: 1, v: 'b' }, { id: 2, v: 'c' }]);
+    await run();
+    stream.addData([{ id: 2, v: 'd' }, { id: 3, v: 'e' }]);
+    await run();
+    assert.deepEqual(out.sort(), ['1:a', '2:c', '3:e']);
+  });
+});
