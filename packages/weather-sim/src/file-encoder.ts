@@ -1,5 +1,5 @@
 import { rowBatch, StructType, type Engine, type Row } from '@weir/core';
-import { asciiBytes, DayCache, grow, putAscii, putBytes, putFixed1, putFixed3, putTimestamp, putUint } from './ascii-encoding.js';
+import { asciiBytes, constBytes, DayCache, grow, putAscii, putBytes, putConst, putFixed1, putFixed3, putTimestamp, putUint, type ConstBytes } from './ascii-encoding.js';
 import { LineKind, type AssembledFile } from './file-assembler.js';
 import {
   compassPoint,
@@ -54,14 +54,14 @@ export interface EncodeContext {
   readonly ts: TimestampFormatter;
 }
 
-const J_TEMP = asciiBytes('","temperature_c":');
-const J_HUM = asciiBytes(',"humidity":');
-const J_PRES = asciiBytes(',"pressure_hpa":');
-const J_WIND = asciiBytes(',"wind_speed_ms":');
-const J_DIR = asciiBytes(',"wind_dir_deg":');
-const J_UV = asciiBytes(',"uv_index":');
-const J_GUST = asciiBytes(',"gust_ms":');
-const J_END_DRIFT = asciiBytes('}\n');
+const J_TEMP = constBytes('","temperature_c":');
+const J_HUM = constBytes(',"humidity":');
+const J_PRES = constBytes(',"pressure_hpa":');
+const J_WIND = constBytes(',"wind_speed_ms":');
+const J_DIR = constBytes(',"wind_dir_deg":');
+const J_UV = constBytes(',"uv_index":');
+const J_GUST = constBytes(',"gust_ms":');
+const J_END_DRIFT = constBytes('}\n');
 const COMPASS_BYTES = new Map<string, Uint8Array>();
 
 function compassBytes(deg: number): Uint8Array {
@@ -73,70 +73,78 @@ function compassBytes(deg: number): Uint8Array {
 
 // Whole constant runs per station and per condition, so a line is a handful of copies.
 // Readings carry their station index, so these are array lookups, not string hashing.
-const CONDITION_INDEX: Readonly<Record<string, number>> = Object.fromEntries(WEATHER_CONDITIONS.map((c, k) => [c, k]));
-const J_COND_PLAIN = WEATHER_CONDITIONS.map((c) => asciiBytes(',"condition":"' + c + '"}\n'));
-const J_COND_DRIFT = WEATHER_CONDITIONS.map((c) => asciiBytes(',"condition":"' + c + '"'));
-const C_COND_PLAIN = WEATHER_CONDITIONS.map((c) => asciiBytes(',' + c + '\n'));
-const C_COND_DRIFT = WEATHER_CONDITIONS.map((c) => asciiBytes(',' + c + ','));
+const J_COND_PLAIN = WEATHER_CONDITIONS.map((c) => constBytes(',"condition":"' + c + '"}\n'));
+const J_COND_DRIFT = WEATHER_CONDITIONS.map((c) => constBytes(',"condition":"' + c + '"'));
+const C_COND_PLAIN = WEATHER_CONDITIONS.map((c) => constBytes(',' + c + '\n'));
+const C_COND_DRIFT = WEATHER_CONDITIONS.map((c) => constBytes(',' + c + ','));
 
 /** Per-run byte constants and the output buffer. */
 class LineWriter {
   buf: Uint8Array;
+  view: DataView;
   p = 0;
   readonly day = new DayCache();
-  readonly #jsonPrefix: Uint8Array[] = [];
-  readonly #csvPrefix: Uint8Array[] = [];
+  readonly #jsonPrefix: ConstBytes[] = [];
+  readonly #csvPrefix: ConstBytes[] = [];
 
   constructor(capacity: number) {
     this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
   }
 
   ensure(n: number): void {
-    if (this.p + n > this.buf.length) this.buf = grow(this.buf, this.p, n);
+    if (this.p + n > this.buf.length) this.setBuffer(grow(this.buf, this.p, n));
   }
 
-  jsonPrefix(r: Reading): Uint8Array {
-    return (this.#jsonPrefix[r.stationIndex] ??= asciiBytes('{"station_id":"' + r.station_id + '","event_time":"'));
+  setBuffer(buf: Uint8Array): void {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer);
   }
 
-  csvPrefix(r: Reading): Uint8Array {
-    return (this.#csvPrefix[r.stationIndex] ??= asciiBytes(r.station_id + ','));
+  jsonPrefix(r: Reading): ConstBytes {
+    return (this.#jsonPrefix[r.stationIndex] ??= constBytes('{"station_id":"' + r.station_id + '","event_time":"'));
+  }
+
+  csvPrefix(r: Reading): ConstBytes {
+    return (this.#csvPrefix[r.stationIndex] ??= constBytes(r.station_id + ','));
   }
 }
 
 /** One clean NDJSON line (the fast path; the imperfect-line path below must match it byte for byte). */
 function writeJsonLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
-  p = putBytes(buf, p, w.jsonPrefix(r));
+  const view = w.view;
+  p = putConst(view, buf, p, w.jsonPrefix(r));
   p = putTimestamp(buf, p, r.eventTime, micros, w.day);
-  p = putBytes(buf, p, J_TEMP);
+  p = putConst(view, buf, p, J_TEMP);
   p = putFixed1(buf, p, r.temperature_c);
-  p = putBytes(buf, p, J_HUM);
+  p = putConst(view, buf, p, J_HUM);
   p = putFixed3(buf, p, r.humidity);
-  p = putBytes(buf, p, J_PRES);
+  p = putConst(view, buf, p, J_PRES);
   p = putFixed1(buf, p, r.pressure_hpa);
-  p = putBytes(buf, p, J_WIND);
+  p = putConst(view, buf, p, J_WIND);
   p = putFixed1(buf, p, r.wind_speed_ms);
-  p = putBytes(buf, p, J_DIR);
+  p = putConst(view, buf, p, J_DIR);
   if (shape.typeChange) {
     buf[p++] = 34;
     p = putBytes(buf, p, compassBytes(r.wind_dir_deg));
     buf[p++] = 34;
   } else p = putUint(buf, p, r.wind_dir_deg);
-  const cond = CONDITION_INDEX[r.condition] as number;
+  const cond = r.conditionIndex;
   if (shape.drift) {
-    p = putBytes(buf, p, J_COND_DRIFT[cond] as Uint8Array);
-    p = putBytes(buf, p, J_UV);
+    p = putConst(view, buf, p, J_COND_DRIFT[cond] as ConstBytes);
+    p = putConst(view, buf, p, J_UV);
     p = putFixed1(buf, p, r.uv_index);
-    p = putBytes(buf, p, J_GUST);
+    p = putConst(view, buf, p, J_GUST);
     p = putFixed1(buf, p, r.gust_ms);
-    p = putBytes(buf, p, J_END_DRIFT);
-  } else p = putBytes(buf, p, J_COND_PLAIN[cond] as Uint8Array);
+    p = putConst(view, buf, p, J_END_DRIFT);
+  } else p = putConst(view, buf, p, J_COND_PLAIN[cond] as ConstBytes);
   return p;
 }
 
 /** One clean CSV line (the fast path; must match {@link csvCells}). */
 function writeCsvLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
-  p = putBytes(buf, p, w.csvPrefix(r));
+  const view = w.view;
+  p = putConst(view, buf, p, w.csvPrefix(r));
   p = putTimestamp(buf, p, r.eventTime, micros, w.day);
   buf[p++] = 44;
   p = putFixed1(buf, p, r.temperature_c);
@@ -148,14 +156,14 @@ function writeCsvLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, sha
   p = putFixed1(buf, p, r.wind_speed_ms);
   buf[p++] = 44;
   p = shape.typeChange ? putBytes(buf, p, compassBytes(r.wind_dir_deg)) : putUint(buf, p, r.wind_dir_deg);
-  const cond = CONDITION_INDEX[r.condition] as number;
+  const cond = r.conditionIndex;
   if (shape.drift) {
-    p = putBytes(buf, p, C_COND_DRIFT[cond] as Uint8Array);
+    p = putConst(view, buf, p, C_COND_DRIFT[cond] as ConstBytes);
     p = putFixed1(buf, p, r.uv_index);
     buf[p++] = 44;
     p = putFixed1(buf, p, r.gust_ms);
     buf[p++] = 10;
-  } else p = putBytes(buf, p, C_COND_PLAIN[cond] as Uint8Array);
+  } else p = putConst(view, buf, p, C_COND_PLAIN[cond] as ConstBytes);
   return p;
 }
 
@@ -200,10 +208,12 @@ export async function encodeFile(ctx: EncodeContext, file: AssembledFile, format
     let p = w.p;
     for (let i = file.range.first, end = i + file.range.count; i < end; i++) {
       model.fill(i, startMicros + i * stepMicros, r);
-      if (p + MAX_LINE > buf.length) buf = grow(buf, p, MAX_LINE);
+      if (p + MAX_LINE > buf.length) {
+        w.setBuffer(grow(buf, p, MAX_LINE));
+        buf = w.buf;
+      }
       p = writeLine(w, buf, p, r, shape, micros);
     }
-    w.buf = buf;
     w.p = p;
   } else {
     for (let k = 0; k < readings.length; k++) {

@@ -33,6 +33,8 @@ export interface Reading {
   wind_speed_ms: number;
   wind_dir_deg: number;
   condition: WeatherCondition;
+  /** Index of `condition` in WEATHER_CONDITIONS (lets writers use array lookups). */
+  conditionIndex: number;
   /** Written only by drifted files. */
   uv_index: number;
   /** Written only by drifted files. */
@@ -52,6 +54,7 @@ export function newReading(): Reading {
     wind_speed_ms: 0,
     wind_dir_deg: 0,
     condition: 'clear',
+    conditionIndex: 0,
     uv_index: 0,
     gust_ms: 0,
   };
@@ -178,15 +181,16 @@ export class WeatherModel {
     const tempR = Math.round(temp * 10) / 10;
     const humR = Math.round(humidity * 1000) / 1000;
     const windR = Math.round(wind * 10) / 10;
-    let condition: WeatherCondition;
-    if (humR >= 0.97 && windR < 3) condition = 'fog';
+    // Indexes into WEATHER_CONDITIONS.
+    let condition: number;
+    if (humR >= 0.97 && windR < 3) condition = 3; // fog
     else if (front < -0.45 && humR > 0.72) {
-      if (tempR <= 0.5) condition = 'snow';
-      else if (front < -0.75 && windR > 7) condition = 'thunderstorm';
-      else condition = front < -0.6 ? 'rain' : 'drizzle';
-    } else if (front < -0.1) condition = 'cloudy';
-    else if (front < 0.35) condition = 'partly_cloudy';
-    else condition = 'clear';
+      if (tempR <= 0.5) condition = 7; // snow
+      else if (front < -0.75 && windR > 7) condition = 6; // thunderstorm
+      else condition = front < -0.6 ? 5 : 4; // rain : drizzle
+    } else if (front < -0.1) condition = 2; // cloudy
+    else if (front < 0.35) condition = 1; // partly_cloudy
+    else condition = 0; // clear
 
     const sun = Math.cos(TWO_PI * (dayPhase - 12.5 / 24));
     const uv = sun > 0 ? 11 * sun * (this.#cosLat[s] as number) * (0.3 + 0.7 * clear) : 0;
@@ -200,7 +204,8 @@ export class WeatherModel {
     r.pressure_hpa = Math.round(pressure * 10) / 10;
     r.wind_speed_ms = windR;
     r.wind_dir_deg = dir;
-    r.condition = condition;
+    r.condition = WEATHER_CONDITIONS[condition] as WeatherCondition;
+    r.conditionIndex = condition;
     r.uv_index = Math.round(uv * 10) / 10;
     r.gust_ms = Math.round(windR * (1.25 + 0.5 * rowNext()) * 10) / 10;
   }
