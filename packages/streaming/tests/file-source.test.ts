@@ -41,3 +41,25 @@ describe('cloudFiles source through the session', () => {
     assert.ok(progress.some((p) => p.addedColumns?.includes('humidity')), 'a progress event names the added column');
   });
 });
+
+describe('weather-sim source through the session', () => {
+  it('is registered by default; a once-triggered query reads one micro-batch of rowsPerBatch rows', async () => {
+    const session = createSession({ conf: { 'weir.executor.threads': 0 } });
+    const q = await session.readStream
+      .format('weather-sim')
+      .option('rowsPerBatch', 25)
+      .option('numStations', 5)
+      .load()
+      .writeStream.format('memory')
+      .queryName('weather')
+      .option('checkpointLocation', path.join(tmp, 'weather-chk'))
+      .trigger({ once: true })
+      .start();
+    await q.awaitTermination();
+    await session.close();
+    const rows = session.table('weather').rows;
+    assert.equal(rows.length, 25);
+    assert.equal(new Set(rows.map((r) => r['station_id'])).size, 5);
+    assert.equal(q.lastProgress?.numInputRows, 25);
+  });
+});
