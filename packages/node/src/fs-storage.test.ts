@@ -71,6 +71,12 @@ describe('FsStorage', () => {
     assert.deepEqual(after, expected.slice(expected.indexOf('a/b') + 1));
   });
 
+  it('puts a file whose name is near NAME_MAX (the temp name stays short enough)', async () => {
+    const p = `${dir()}/${'n'.repeat(250)}`;
+    await storage.put(p, utf8Encode('long'), { ifAbsent: true });
+    assert.equal(utf8Decode(await storage.read(p)), 'long');
+  });
+
   it('lists files only, never directories', async () => {
     const d = dir();
     await storage.put(`${d}/f`, utf8Encode('1'));

@@ -125,7 +125,8 @@ export class FsStorage implements Storage {
 
   async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     const dir = dirname(path);
-    const tmp = joinPath(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+    // The temp name keeps a bounded prefix of the final name so it stays under NAME_MAX (255 bytes).
+    const tmp = joinPath(dir, `.${basename(path).slice(0, 64)}.${randomBytes(8).toString('hex')}.tmp`);
     try {
       await this.#mkdirs(dir);
       await this.#writeTemp(tmp, data);

@@ -87,7 +87,7 @@ describe('NodeParquetHandler round trips (fast-check)', () => {
           assert.deepEqual(back.rows, rows);
         },
       ),
-      { seed, numRuns: process.env['CI'] ? 300 : 60 },
+      { seed, numRuns: process.env['WEIR_SOAK'] ? 5000 : process.env['CI'] ? 300 : 60 },
     );
   });
 
@@ -99,7 +99,7 @@ describe('NodeParquetHandler round trips (fast-check)', () => {
         fs.writeFileSync(file, await new NodeParquetHandler({ pageSize: 7 }).write(rowBatch(schema, rows), { rowGroupSize }));
         assert.deepEqual(await duckRows(file), comparableRows(schema, rows));
       }),
-      { seed, numRuns: process.env['CI'] ? 60 : 15 },
+      { seed, numRuns: process.env['WEIR_SOAK'] ? 500 : process.env['CI'] ? 60 : 15 },
     );
   });
 });

@@ -9,7 +9,7 @@ import { FsStorage } from '@weir/node';
 import { MemoryStorage } from '@weir/testkit';
 
 const seed = Number(process.env['FC_SEED'] ?? 42);
-const numRuns = process.env['CI'] ? 150 : 25;
+const numRuns = process.env['WEIR_SOAK'] ? 2000 : process.env['CI'] ? 150 : 25;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-testkit-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 

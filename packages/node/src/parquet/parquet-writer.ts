@@ -442,6 +442,9 @@ function plainEncode(leaf: Leaf, values: readonly unknown[], from: number, to: n
 
 // ---- pages and chunks -----------------------------------------------------------------------
 
+/** Target size of a data page holding strings or binaries (parquet-mr's default page size). */
+const PAGE_BYTES = 1 << 20;
+
 interface Dictionary {
   readonly entries: readonly string[];
   readonly indices: Int32Array;
@@ -534,6 +537,20 @@ async function encodeChunk(leaf: Leaf, config: ParquetWriterConfig): Promise<Enc
   for (let start = 0; start < levels; ) {
     // Pages end on record boundaries (repetition level 0) so readers can split pages by rows.
     let end = Math.min(levels, start + config.pageSize);
+    if (dict === null && (leaf.kind === 'string' || leaf.kind === 'binary')) {
+      // Variable-width values: also cut the page near PAGE_BYTES so long strings do not make huge pages.
+      let bytes = 0;
+      let vi = valueCursor;
+      for (let i = start; i < end; i++) {
+        if (leaf.defs[i] !== leaf.maxDef) continue;
+        const v = leaf.values[vi++];
+        bytes += 4 + (typeof v === 'string' ? v.length : (v as Uint8Array).length);
+        if (bytes >= PAGE_BYTES) {
+          end = i + 1;
+          break;
+        }
+      }
+    }
     if (leaf.maxRep > 0) while (end < levels && leaf.reps[end] !== 0) end++;
     let present = 0;
     if (leaf.maxDef === 0) present = end - start;
