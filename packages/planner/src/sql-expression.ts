@@ -89,6 +89,8 @@ function tokenize(text: string): Tok[] {
   return out;
 }
 
+const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'IN', 'BETWEEN', 'AS', 'WHEN', 'THEN', 'ELSE', 'END']);
+
 type ScalarFn = (...args: never[]) => Column;
 const FUNCTION_TABLE: Readonly<Record<string, ScalarFn>> = F.functions as unknown as Record<string, ScalarFn>;
 
@@ -249,6 +251,7 @@ class Parser {
         break;
     }
     const word = t.v.toUpperCase();
+    if (RESERVED.has(word)) this.fail(`unexpected keyword ${word} (quote a column of that name with backticks)`);
     if (word === 'TRUE' || word === 'FALSE') return literal(word === 'TRUE');
     if (word === 'NULL') return literal(null);
     if (word === 'CAST' && this.op('(')) {
