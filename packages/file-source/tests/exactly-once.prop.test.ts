@@ -5,19 +5,23 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WeirError, utf8Decode, utf8Encode, type Offset, type Source } from '@weir/core';
-import { MemoryFs, cloudFiles, readBatch } from './helpers/harness.js';
+import { MemoryStorage } from '@weir/testkit';
+import { cloudFiles, readBatch } from './helpers/harness.js';
 
-type Op = { kind: 'land'; extra: boolean; count: number } | { kind: 'batch' } | { kind: 'crash'; after: number };
+type Op =
+  | { kind: 'land'; extra: boolean; count: number }
+  | { kind: 'batch' }
+  | { kind: 'crash'; after: number; when: 'before' | 'after' }
+  | { kind: 'ioError'; nth: number; errno: 'EIO' | 'ENOSPC' };
 
-const T0 = 1_700_000_000_000;
 
 /** The slice of Spark's MicroBatchExecution this property needs: offsets WAL, sink, commits log. */
 class EngineSim {
-  fs: MemoryFs;
+  fs: MemoryStorage;
   source!: Source;
   readonly #options: Record<string, string>;
 
-  constructor(fs: MemoryFs, options: Record<string, string>) {
+  constructor(fs: MemoryStorage, options: Record<string, string>) {
     this.fs = fs;
     this.#options = options;
   }
@@ -69,11 +73,25 @@ class EngineSim {
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('land' as const), extra: fc.boolean(), count: fc.integer({ min: 1, max: 3 }) }, { noNullPrototype: true }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'batch' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), after: fc.integer({ min: 0, max: 4 }) }, { noNullPrototype: true }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('crash' as const), after: fc.integer({ min: 0, max: 4 }), when: fc.constantFrom('before' as const, 'after' as const) }, { noNullPrototype: true }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('ioError' as const), nth: fc.integer({ min: 1, max: 4 }), errno: fc.constantFrom('EIO' as const, 'ENOSPC' as const) }, { noNullPrototype: true }),
+  },
 );
 
+/** A crash or an injected I/O failure ends the query; anything else is a bug. */
+const isFault = (e: unknown) => WeirError.hasCode(e, 'SIMULATED_CRASH') || WeirError.hasCode(e, 'STORAGE_IO_ERROR');
+
 async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: number | null, compactHeavy: boolean, incremental = false): Promise<void> {
-  let fs = new MemoryFs();
+  // The query's view of the disk takes the faults; files land through a separate, healthy view
+  // (another process writing into the landing directory).
+  const disk = new MemoryStorage();
+  const lander = disk.restart();
+  let fs = disk.restart();
   let seq = 0;
   const landed: string[] = [];
   const land = (extra: boolean) => {
@@ -81,11 +99,13 @@ async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: numbe
     // Names are not in time order; some files carry a new column (schema evolution on the way).
     // Incremental listing needs lexically increasing names; otherwise names are not in time order.
     const name = incremental ? `/in/f${String(seq).padStart(6, '0')}.json` : `/in/d${seq % 3}/f${(seq * 7919) % 1000}-${seq}.json`;
-    fs.write(name, JSON.stringify(extra ? { id, [`c${seq % 4}`]: seq } : { id }) + '\n', T0 + seq * 1000);
+    landedWrites.push(lander.put(name, utf8Encode(JSON.stringify(extra ? { id, [`c${seq % 4}`]: seq } : { id }) + '\n')));
     landed.push(id);
     seq++;
   };
+  const landedWrites: Array<Promise<void>> = [];
   land(false); // schema inference needs one file
+  await Promise.all(landedWrites);
   const options: Record<string, string> = {
     'cloudFiles.format': 'json',
     'cloudFiles.schemaLocation': '/ckpt/schema',
@@ -102,19 +122,22 @@ async function runScenario(ops: readonly Op[], maxFiles: number, maxBytes: numbe
         await engine.start();
         return;
       } catch (e) {
-        if (!WeirError.hasCode(e, 'SIMULATED_CRASH')) throw e;
+        if (!isFault(e)) throw e;
       }
     }
   };
   await restart();
   for (const op of ops) {
-    if (op.kind === 'land') for (let i = 0; i < op.count; i++) land(op.extra);
-    else if (op.kind === 'crash') fs.crashAfter(op.after);
+    if (op.kind === 'land') {
+      for (let i = 0; i < op.count; i++) land(op.extra);
+      await Promise.all(landedWrites);
+    } else if (op.kind === 'crash') fs.arm({ crash: { atMutation: op.after + 1, when: op.when } });
+    else if (op.kind === 'ioError') fs.arm({ failures: [{ operation: 'put', nth: op.nth, errno: op.errno }] });
     else {
       try {
         await engine.step();
       } catch (e) {
-        if (!WeirError.hasCode(e, 'SIMULATED_CRASH')) throw e;
+        if (!isFault(e)) throw e;
         await restart();
       }
     }

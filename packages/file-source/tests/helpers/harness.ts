@@ -1,18 +1,18 @@
 // Test harness: builds sources over MemoryFs and runs "batches" the way the micro-batch loop does
 // (latestOffset → offset WAL → planInputPartitions → read partitions → commit).
-import { simpleString, type Engine, type Offset, type Row, type Source, type SourceContext } from '@weir/core';
+import { simpleString, type Engine, type Offset, type Row, type Source, type SourceContext, type Storage } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
 import { cloudFilesSource, partitionReaders } from '@weir/file-source';
 import { MemoryFs } from './memory-fs.js';
 
 export { MemoryFs };
 
-export function engineOver(storage: MemoryFs): Engine {
+export function engineOver(storage: Storage): Engine {
   return createNodeEngine({ storage });
 }
 
 export async function cloudFiles(
-  fs: MemoryFs,
+  fs: Storage,
   options: Record<string, string>,
   extra: Partial<SourceContext> = {},
 ): Promise<Source> {
@@ -28,7 +28,7 @@ export async function cloudFiles(
 }
 
 /** Reads every partition of (start, end] in-thread, as a worker would. */
-export async function readBatch(source: Source, fs: MemoryFs, start: Offset | null, end: Offset): Promise<Row[]> {
+export async function readBatch(source: Source, fs: Storage, start: Offset | null, end: Offset): Promise<Row[]> {
   const parts = await source.planInputPartitions(start, end);
   const rows: Row[] = [];
   const engine = engineOver(fs);
