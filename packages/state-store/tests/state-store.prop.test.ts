@@ -2,15 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WeirError } from '@weir/core';
-import { MsgpackCodec, SystemClock } from '@weir/node';
+import { listAll } from '@weir/core';
+import { MsgpackCodec } from '@weir/node';
 import { createStateStoreProvider, type StateStore, type StateStoreProvider } from '@weir/state-store';
-import { CrashStorage } from './support/crash-storage.js';
+import { ManualClock, MemoryStorage, type FaultPlan } from '@weir/testkit';
 
 const runs = { seed: Number(process.env.FC_SEED ?? 42), numRuns: process.env.CI ? 300 : 60 };
 const codec = new MsgpackCodec();
 const CHECKPOINT = '/chk';
 // Coverage of the interesting paths, asserted after each property so a generator change cannot silently skip them.
-const seen = { crashes: 0, crashesInCommit: 0, corruptDetected: 0 };
+const seen = { crashes: 0, crashesInCommit: 0, ioErrors: 0, corruptDetected: 0 };
 
 type Op =
   | { readonly kind: 'put'; readonly key: string; readonly value: unknown }
@@ -42,17 +43,33 @@ function isCode(err: unknown, code: string): boolean {
 }
 
 /**
- * Drives a provider through `ops` like a stateful operator would, with one optional storage crash.
- * After a crash the "query restarts": a fresh provider re-runs the in-flight batch with the same
- * changes, as the micro-batch loop does. Returns the model (version → map) and the oldest version
- * maintenance promised to keep.
+ * Drives a provider through `ops` like a stateful operator would, on a testkit MemoryStorage with
+ * a fault plan (one crash, injected EIO/ENOSPC). After a crash the "query restarts" on
+ * `storage.restart()`: a fresh provider re-runs the in-flight batch with the same changes, as the
+ * micro-batch loop does; after an I/O error the task is retried the same way on the same provider.
+ * Returns the model (version → map) and the oldest version maintenance promised to keep.
  */
-async function drive(storage: CrashStorage, ops: readonly Op[], minDeltasForSnapshot: number) {
-  const open = () => createStateStoreProvider({ storage, codec, clock: new SystemClock() }, { checkpointLocation: CHECKPOINT, operatorId: 1, partition: 2, minDeltasForSnapshot, freezeValues: true });
+async function drive(initial: MemoryStorage, ops: readonly Op[], minDeltasForSnapshot: number) {
+  let storage = initial;
+  const open = () =>
+    createStateStoreProvider(
+      { storage, codec, clock: new ManualClock() },
+      { checkpointLocation: CHECKPOINT, operatorId: 1, partition: 2, minDeltasForSnapshot, freezeValues: true },
+    );
   const models = new Map<number, Map<string, unknown>>([[0, new Map()]]);
   let provider: StateStoreProvider = open();
   let version = 0;
-  let store: StateStore = await provider.load(0);
+  // At most one injected I/O failure per run: a storage call made outside the op loop retries once.
+  const retryIO = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isCode(err, 'STORAGE_IO_ERROR')) throw err;
+      seen.ioErrors++;
+      return fn();
+    }
+  };
+  let store: StateStore = await retryIO(() => provider.load(0));
   let pending = new Map<string, unknown>();
   let batchOps: Op[] = [];
   let retainedFrom = 0;
@@ -107,35 +124,54 @@ async function drive(storage: CrashStorage, ops: readonly Op[], minDeltasForSnap
           break;
       }
     } catch (err) {
-      if (!isCode(err, 'SIMULATED_CRASH')) throw err;
+      // Recover like the micro-batch loop would; a recovery attempt may itself hit the other fault.
+      let failure: unknown = err;
+      for (;;) {
+        try {
+          await recover(failure, o);
+          break;
+        } catch (again) {
+          failure = again;
+        }
+      }
+    }
+  }
+
+  async function recover(err: unknown, o: Op): Promise<void> {
+    if (isCode(err, 'SIMULATED_CRASH')) {
       assert.equal(crashed, false, 'one crash per run');
       crashed = true;
       seen.crashes++;
       if (o.kind === 'commit') seen.crashesInCommit++;
-      storage.restart();
+      storage = storage.restart();
       provider = open();
-      const latest = await provider.latestVersion();
-      if (o.kind === 'commit') {
-        assert.ok(latest === version || latest === version + 1, `after a crash in commit, latest ${latest} for in-flight ${version + 1}`);
-        // The restarted query re-runs the batch: load the last committed version, redo the changes, commit.
-        store = await provider.load(version);
-        for (const b of batchOps) apply(store, b);
-        const v = await store.commit();
-        models.set(v, pending);
-        version = v;
-        pending = new Map(pending);
-        batchOps = [];
-        store = await provider.load(version);
-      } else {
-        assert.ok(latest <= version);
-        // The in-flight batch continues on a store from the restarted provider.
-        store = await provider.load(version);
-        for (const b of batchOps) apply(store, b);
-      }
+    } else if (isCode(err, 'STORAGE_IO_ERROR')) {
+      seen.ioErrors++;
+      store.abort(); // the failed task's store; the retry opens a new one on the same provider
+    } else {
+      throw err;
+    }
+    const latest = await provider.latestVersion();
+    if (o.kind === 'commit') {
+      assert.ok(latest === version || latest === version + 1, `after a failure in commit, latest ${latest} for in-flight ${version + 1}`);
+      // The batch re-runs: load the last committed version, redo the changes, commit.
+      store = await provider.load(version);
+      for (const b of batchOps) apply(store, b);
+      const v = await store.commit();
+      models.set(v, pending);
+      version = v;
+      pending = new Map(pending);
+      batchOps = [];
+      store = await provider.load(version);
+    } else {
+      assert.ok(latest <= version);
+      // The in-flight batch continues on a store from the (restarted) provider.
+      store = await provider.load(version);
+      for (const b of batchOps) apply(store, b);
     }
   }
   store.abort();
-  return { models, version, retainedFrom, open };
+  return { models, version, retainedFrom, open, storage: () => storage };
 }
 
 async function loadEntries(provider: StateStoreProvider, v: number): Promise<Map<string, unknown>> {
@@ -152,12 +188,17 @@ describe('state store against a model map (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(op, { minLength: 1, maxLength: 60 }),
-        fc.option(fc.record({ call: fc.integer({ min: 1, max: 30 }), when: fc.constantFrom('before' as const, 'after' as const) }, { noNullPrototype: true })),
+        fc.option(fc.record({ atMutation: fc.integer({ min: 1, max: 12 }), when: fc.constantFrom('before' as const, 'after' as const) }, { noNullPrototype: true })),
+        fc.option(fc.record({ operation: fc.constantFrom('put' as const, 'read' as const, 'list' as const), nth: fc.integer({ min: 1, max: 20 }), errno: fc.constantFrom('EIO' as const, 'ENOSPC' as const) }, { noNullPrototype: true })),
         fc.integer({ min: 1, max: 4 }),
-        async (ops, crashAt, minDeltasForSnapshot) => {
-          const storage = new CrashStorage();
-          storage.crashAt = crashAt;
-          const { models, version, retainedFrom, open } = await drive(storage, ops, minDeltasForSnapshot);
+        async (ops, crash, failure, minDeltasForSnapshot) => {
+          const faults: FaultPlan = { ...(crash === null ? {} : { crash }), ...(failure === null ? {} : { failures: [failure] }) };
+          const run = await drive(new MemoryStorage({ faults }), ops, minDeltasForSnapshot);
+          const { models, version, retainedFrom } = run;
+          // Verify on a fault-free view of what is durably stored (an unused injected failure must not fire here).
+          const durable = run.storage().restart();
+          const open = () =>
+            createStateStoreProvider({ storage: durable, codec, clock: new ManualClock() }, { checkpointLocation: CHECKPOINT, operatorId: 1, partition: 2 });
           for (const [v, model] of models) {
             const fresh = open();
             if (v >= retainedFrom) {
@@ -181,7 +222,7 @@ describe('state store against a model map (property)', () => {
       ),
       runs,
     );
-    assert.ok(seen.crashes > 0 && seen.crashesInCommit > 0, JSON.stringify(seen));
+    assert.ok(seen.crashes > 0 && seen.crashesInCommit > 0 && seen.ioErrors > 0, JSON.stringify(seen));
   });
 
   it('a torn or truncated file is never misread: loads return the model or fail with STATE_STORE_CORRUPT', async () => {
@@ -193,9 +234,10 @@ describe('state store against a model map (property)', () => {
         fc.nat(),
         fc.boolean(),
         async (ops, minDeltasForSnapshot, pick, cut, truncate) => {
-          const storage = new CrashStorage();
-          const { models, version, retainedFrom, open } = await drive(storage, [...ops, { kind: 'commit' }], minDeltasForSnapshot);
-          const files = storage.paths();
+          const run = await drive(new MemoryStorage(), [...ops, { kind: 'commit' }], minDeltasForSnapshot);
+          const { models, version, retainedFrom, open } = run;
+          const storage = run.storage();
+          const files = (await listAll(storage, CHECKPOINT, { recursive: true })).map((f) => f.path);
           const victim = files[pick % files.length] as string;
           const bytes = await storage.read(victim);
           let torn: Uint8Array;
@@ -207,7 +249,7 @@ describe('state store against a model map (property)', () => {
             torn[i] = (torn[i] as number) ^ (1 + (cut % 255));
             if (i === 6 || i === 7) return; // reserved header bytes carry no information
           }
-          storage.tamper(victim, torn);
+          await storage.put(victim, torn); // a torn write the storage did not notice
           const victimVersion = Number(/\/(\d+)\.(delta|snapshot)$/.exec(victim)?.[1]);
           const victimIsDelta = victim.endsWith('.delta');
           for (const [v, model] of models) {
