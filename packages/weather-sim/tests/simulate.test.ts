@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeEngine } from '@weir/node';
-import { recordIdOf, simulate, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
+import { recordIdOf, simulate, weatherRecords, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
 import { observe } from './observe.js';
 
 const engine = createNodeEngine();
@@ -93,6 +93,20 @@ describe('simulate: records', () => {
       assert.equal(recordIdOf(m, { station_id: r['station_id'], event_time: Date.parse(r['event_time'] as string) * 1000 }), id);
     });
     assert.equal(recordIdOf(m, { station_id: 'ST-0002', event_time: recs[0]!['event_time'] }), null);
+  });
+
+  it('weatherRecords yields the same readings as the files, as rows with µs event times', async () => {
+    const out = tmp();
+    await simulate({ engine, out, seed: 21, stations: 4, files: 2, rowsPerFile: 50, rate: 2, startTime: '2026-07-01T00:00:00Z' });
+    const fromFiles = listFiles(out).flatMap((f) =>
+      readFileSync(f, 'utf8').trim().split('\n').map((l) => {
+        const r = JSON.parse(l) as Record<string, unknown>;
+        return { ...r, event_time: Date.parse(r['event_time'] as string) * 1000 };
+      }),
+    );
+    const rows = [];
+    for await (const row of weatherRecords({ seed: 21, stations: 4, rate: 2, startTime: '2026-07-01T00:00:00Z', limit: 100 })) rows.push(row);
+    assert.deepEqual(rows, fromFiles);
   });
 
   it('partitions by landing date under date=YYYY-MM-DD/', async () => {
