@@ -133,4 +133,19 @@ describe('session API', () => {
     assert.equal((lines[0]!['row'] as Record<string, unknown>)['word'], 'cat');
     assert.equal(lines[0]!['watermark'], '2024-01-01T12:11:00.000Z');
   });
+
+  it('uses a temporary checkpoint for memory/console sinks (deleted on a clean stop) and requires one for others', async () => {
+    const { session, storage } = testSession();
+    const stream = new MemoryStream(schema);
+    const q = await session.readStream.memory(stream).writeStream.format('memory').queryName('tmpchk').start();
+    stream.addData([{ word: 'a', ts: 0 }]);
+    await q.processAllAvailable();
+    assert.ok([...storage.snapshot().keys()].some((k) => k.includes('weir-temporary-') && k.endsWith('/commits/0')));
+    await q.stop();
+    assert.deepEqual([...storage.snapshot().keys()].filter((k) => k.includes('weir-temporary-')), []);
+    await assert.rejects(
+      session.readStream.memory(stream).writeStream.format('delta').start('/tables/x'),
+      (e) => WeirError.hasCode(e, 'MISSING_CHECKPOINT_LOCATION'),
+    );
+  });
 });

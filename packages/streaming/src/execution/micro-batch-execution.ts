@@ -61,6 +61,8 @@ export interface MicroBatchExecutionOptions {
   readonly listeners: ListenerBus;
   readonly log: (message: string) => void;
   readonly onLateData?: LateDataHandler;
+  /** A temporary checkpoint (no checkpointLocation given): its files are deleted when the query stops cleanly, as Spark does. */
+  readonly deleteCheckpointOnStop?: boolean;
   /**
    * Called once the query id is known and before anything runs (the session refuses a second
    * active query on the same checkpoint or name by throwing here).
@@ -355,6 +357,7 @@ export class MicroBatchExecution implements StreamingQuery {
       this.#active = false;
       this.#status = { message: 'Stopped', isDataAvailable: false, isTriggerActive: false };
       await this.#closeAll();
+      if (this.#opts.deleteCheckpointOnStop && this.#exception === null) await this.#deleteCheckpoint();
       for (const w of this.#noDataWaiters.splice(0)) this.#exception ? w.reject(this.#exception) : w.resolve();
       const ex = this.#exception as WeirError | null;
       this.#opts.listeners.post('onQueryTerminated', {
@@ -734,6 +737,14 @@ export class MicroBatchExecution implements StreamingQuery {
     this.#idleReported = true;
     this.#lastNoDataProgressMs = triggerStart;
     this.#opts.listeners.post('onQueryIdle', { id: this.#id, runId: this.runId, timestamp: formatTimestamp(triggerStart) });
+  }
+
+  async #deleteCheckpoint(): Promise<void> {
+    try {
+      for await (const f of this.#engine.storage.list(this.#opts.checkpoint, { recursive: true })) await this.#engine.storage.delete(f.path);
+    } catch (e) {
+      this.#opts.log(`Could not delete temporary checkpoint ${this.#opts.checkpoint}: ${(e as Error).message}`);
+    }
   }
 
   async #closeAll(): Promise<void> {

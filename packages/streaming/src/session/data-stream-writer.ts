@@ -109,7 +109,7 @@ export class DataStreamWriter {
     const session = (found[0]!.entry as { session: WeirSession }).session;
     const conf = session.conf;
     const format = this.#format || 'console';
-    const checkpoint = this.#checkpointLocation(conf, format);
+    const { checkpoint, temporary } = this.#checkpointLocation(conf, format);
 
     const sources: SourceFactory[] = found.map(({ ref, entry }, n) => {
       const d = entry!.descriptor;
@@ -171,6 +171,7 @@ export class DataStreamWriter {
       listeners: session.streams.bus,
       log: session.log,
       ...(this.#onLateData ? { onLateData: this.#onLateData } : {}),
+      deleteCheckpointOnStop: temporary,
       onStarting: (q) => session.streams.register(q),
       onTerminated: (q) => session.streams.unregister(q),
     });
@@ -178,12 +179,16 @@ export class DataStreamWriter {
     return query;
   }
 
-  #checkpointLocation(conf: Readonly<Record<string, string>>, format: string): string {
+  /**
+   * Spark's resolution: the `checkpointLocation` option, else `<weir.sql.streaming.checkpointLocation>/<queryName|uuid>`,
+   * else (memory/console/foreachBatch only) a temporary location deleted when the query stops cleanly.
+   */
+  #checkpointLocation(conf: Readonly<Record<string, string>>, format: string): { checkpoint: string; temporary: boolean } {
     const explicit = Object.entries(this.#options).find(([k]) => k.toLowerCase() === 'checkpointlocation')?.[1];
-    if (explicit) return explicit;
+    if (explicit) return { checkpoint: explicit, temporary: false };
     const root = conf['weir.sql.streaming.checkpointLocation'];
-    if (root) return joinPath(root, this.#queryName ?? randomUUID());
-    if (TEMP_CHECKPOINT_SINKS.has(format.toLowerCase())) return joinPath(tmpdir(), `weir-temporary-${randomUUID()}`);
+    if (root) return { checkpoint: joinPath(root, this.#queryName ?? randomUUID()), temporary: false };
+    if (TEMP_CHECKPOINT_SINKS.has(format.toLowerCase())) return { checkpoint: joinPath(tmpdir(), `weir-temporary-${randomUUID()}`), temporary: true };
     throw StreamingErrors.MISSING_CHECKPOINT_LOCATION({ sink: format });
   }
 }
