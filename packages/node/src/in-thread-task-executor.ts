@@ -81,13 +81,17 @@ export class InThreadTaskExecutor implements TaskExecutor {
 
   async #runOnce<O>(task: Task, signal: AbortSignal | undefined): Promise<O> {
     const handler = await loadHandler(task);
-    // The signal may have fired while the module loaded: an aborted task never starts.
-    throwIfAborted(signal);
     const ctx: TaskContext = { engine: await this.#taskEngine(), ...(signal === undefined ? {} : { signal }) };
+    // The signal may have fired while the module or the engine loaded: an aborted task never starts.
+    throwIfAborted(signal);
     const work = handler(task.input, ctx) as Promise<O>;
     if (signal === undefined) return work;
     return new Promise<O>((resolve, reject) => {
       const onAbort = (): void => reject(abortError(signal));
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
       signal.addEventListener('abort', onAbort, { once: true });
       work.then(
         (v) => {
