@@ -182,6 +182,20 @@ describe('transactions', () => {
     await assert.rejects(tx.commit(), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'checkConstraints', path: dir, operation: 'writing' } });
   });
 
+  it('commitFiles with metadata creates the table in the same commit', async () => {
+    const engine = jsonParquetEngine();
+    const dir = tempDir();
+    const t = DeltaTable.forPath(engine, dir);
+    const adds = await writeDataFiles(engine, dir, { schema, rows: rows(2) });
+    const metadata = { id: 'abc', format: { provider: 'parquet', options: {} }, schemaString: StructType.toJSON(schema), partitionColumns: [], configuration: {} };
+    assert.deepEqual(await t.commitFiles({ adds, metadata, appTransaction: { appId: 'q', version: 0 } }), { kind: 'committed', version: 0, attempts: 1 });
+    const snap = await DeltaTable.forPath(engine, dir).snapshot();
+    assert.deepEqual(snap.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
+    assert.equal(snap.metadata.id, 'abc');
+    assert.equal((await snap.collect()).length, 2);
+    await assert.rejects(DeltaTable.forPath(engine, tempDir()).commitFiles({ adds }), { code: 'DELTA_INVALID_ARGUMENT' });
+  });
+
   it('creating an existing table is DELTA_TABLE_ALREADY_EXISTS', async () => {
     const engine = jsonParquetEngine();
     const dir = tempDir();

@@ -179,6 +179,7 @@ export class DeltaTable {
   /**
    * Commits already-written data files (e.g. `add`s made by `writeDataFiles` in workers) with an
    * optional `txn` and metadata change, as one commit. A blind append: concurrent appends rebase.
+   * When the table does not exist yet, `metadata` is required and the commit creates it.
    */
   async commitFiles(request: {
     readonly adds: readonly AddAction[];
@@ -190,7 +191,11 @@ export class DeltaTable {
     const txn = await this.startTransaction();
     txn.addFiles(request.adds);
     if (request.appTransaction) txn.setAppTransaction(request.appTransaction.appId, request.appTransaction.version);
-    if (request.metadata) txn.updateMetadata(request.metadata);
+    if (request.metadata) {
+      txn.updateMetadata(request.metadata);
+      // Creating the table in this commit: the protocol follows from the schema (1/2, or 3/7 for timestamp_ntz).
+      if (txn.snapshot === null) txn.updateProtocol(protocolForSchema(StructType.fromJSON(request.metadata.schemaString)));
+    }
     const opts: CommitOptions = {
       operation: request.operation ?? (request.appTransaction ? 'STREAMING UPDATE' : 'WRITE'),
       operationParameters: request.operationParameters ?? { mode: 'Append' },
