@@ -184,6 +184,17 @@ export function registerSimulateCommand(program: Command): void {
     .option('--partition-by-date', 'land files under date=YYYY-MM-DD/ (landing date)')
     .option('--manifest <path>', 'write the run manifest (JSON: counts, record ids per kind, files) here')
     .option('--no-progress', 'no progress bar (it is shown only on a TTY anyway)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  weir simulate --out ./landing --files 10 --rows-per-file 1000 --seed 7
+  weir simulate --out ./landing --format csv --late-fraction 0.05 --max-lateness 10m --duplicate-fraction 0.01 --manifest ./manifest.json
+  weir simulate --out ./landing --rate 500/s --file-interval 1s --duration 10m     (continuous; Ctrl-C stops cleanly)
+
+Files land atomically (temp name starting with '.', then renamed) as weather-<yyyyMMddTHHmmssSSS>-<NNNNNN>.<ext>.
+The manifest counts rows, late, outOfOrder, duplicates, malformed, missing and drifted lines exactly, with record ids.`,
+    )
     .action(async (flags: SimulateFlags) => {
       let options: SimulateOptions;
       try {
