@@ -342,7 +342,7 @@ function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, stri
       const matches = g.tmp('m');
       const none = op.outer ? 'h.ONE_NULL' : 'h.NONE';
       g.line(
-        `const ${matches} = ${keyVars.map((k) => `${k} === null`).join(' || ')} ? ${none} : (${table}.get(JSON.stringify([${keyVars.join(', ')}])) ?? ${none});`,
+        `const ${matches} = ${keyVars.map((k) => `${k} === null`).join(' || ')} ? ${none} : (${table}.get(h.key([${keyVars.join(', ')}])) ?? ${none});`,
       );
       const rr = g.tmp('j');
       g.open(`for (const ${rr} of ${matches}) {`);

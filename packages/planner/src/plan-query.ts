@@ -6,6 +6,7 @@ import { PlannerErrors } from './errors.js';
 import { formatAnalyzedPlan, formatLogicalPlan, texprToString } from './explain.js';
 import type { LogicalPlan } from './logical-plan.js';
 import { executeBatch } from './reference.js';
+import { encodeKey } from './key-encoding.js';
 import type { AggregateFunctionName } from './expression.js';
 import type { Fields, TExpr } from './typed-expression.js';
 
@@ -153,7 +154,7 @@ class PhysicalPlanner {
             return v === null || !cast ? v : (cast as (x: unknown) => unknown)(v);
           });
           if (key.some((v) => v === null)) continue;
-          const ks = JSON.stringify(key);
+          const ks = encodeKey(key);
           const list = entries.get(ks) ?? [];
           list.push(statCols.map((f) => r[f.name] ?? null));
           entries.set(ks, list);

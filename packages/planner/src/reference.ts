@@ -173,7 +173,7 @@ export function executeBatch(p: APlan, inputs: ReadonlyMap<number, readonly Row[
     case 'Deduplicate': {
       const seen = new Set<string>();
       return executeBatch(p.child, inputs, env).filter((r) => {
-        const k = JSON.stringify(p.keys.map((n) => own(r, n)));
+        const k = refKey(p.keys.map((n) => own(r, n)));
         if (seen.has(k)) return false;
         seen.add(k);
         return true;
@@ -209,7 +209,7 @@ export function executeBatch(p: APlan, inputs: ReadonlyMap<number, readonly Row[
         let matched = false;
         right.forEach((r, j) => {
           const rk = keyOf(r, 'right');
-          if (lk.every((v, i) => v !== null && eq(v, rk[i], null))) {
+          if (lk.every((v, i) => v !== null && rk[i] !== null && eq(v, rk[i], typeof v === 'number' ? 'double' : null))) {
             matched = true;
             matchedRight.add(j);
             out.push(build(l, r, lk, rk));
@@ -248,7 +248,7 @@ export function executeBatch(p: APlan, inputs: ReadonlyMap<number, readonly Row[
         for (const keys of keySets) {
           const values = p.aggs.map((a) => (a.input === null ? null : evalExpr(a.input, r, env)));
           const states = initStates(specs).map((s, i) => updateState(specs[i] as AggSpec, s, values[i]));
-          const ks = sessionIdx >= 0 ? JSON.stringify(keys.map((v, i) => (i === sessionIdx ? null : v))) + '\u0000' + JSON.stringify(keys[sessionIdx]) : JSON.stringify(keys);
+          const ks = sessionIdx >= 0 ? refKey(keys.map((v, i) => (i === sessionIdx ? null : v))) + '\u0000' + JSON.stringify(keys[sessionIdx]) : refKey(keys);
           const g = groups.get(ks);
           if (g) g.states = g.states.map((s, i) => mergeStates(specs[i] as AggSpec, s, states[i]));
           else groups.set(ks, { keys, states });
@@ -289,6 +289,11 @@ export function executeBatch(p: APlan, inputs: ReadonlyMap<number, readonly Row[
 }
 
 type Group = { keys: unknown[]; states: unknown[] };
+
+/** Group identity for the reference GROUP BY: numbers by their string form (NaN is one group, -0 is 0). */
+function refKey(keys: readonly unknown[]): string {
+  return keys.map((v) => (typeof v === 'number' ? `n${String(v)}` : JSON.stringify(v))).join('\u0001');
+}
 
 /** Merges per-event sessions of the same key that overlap or touch (`next.start <= current.end`). */
 function mergeSessionGroups(entries: [string, Group][], sessionIdx: number, specs: AggSpec[]): [string, Group][] {

@@ -11,6 +11,7 @@ import {
   wrapInt,
 } from './builtins.js';
 import { US_PER_DAY } from './datetime.js';
+import { encodeKey } from './key-encoding.js';
 
 /** Floor modulo (the result has the sign of the divisor), for window alignment before the epoch. */
 function floorMod(a: number, b: number): number {
@@ -83,6 +84,7 @@ export const GENERATED_CODE_HELPERS = Object.freeze({
   cmpDec: (a: string, b: string) => compareDouble(Number(a), Number(b)),
   eqJ: (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b),
   tumble,
+  key: encodeKey,
   ONE_NULL: Object.freeze([null]),
   NONE: Object.freeze([]),
 });

@@ -2,6 +2,7 @@ import type { OutputMode, Row, StateStoreView } from '@weir/core';
 import { compareValues, partitionOf } from './builtins.js';
 import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
 import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
+import { decodeKey, encodeKey } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
 
@@ -75,6 +76,7 @@ export interface MapStageResult {
 
 type Session = [number, number, unknown[]];
 
+
 /** Collects partial aggregates within one map task. */
 class AggregateSink {
   readonly partials = new Map<string, unknown>();
@@ -115,7 +117,7 @@ class AggregateSink {
         const t = keys[this.#op.eventTimeKeyIndex as number];
         if (t !== null && (t as number) <= this.#wmUs) return this.#drop(r);
       }
-      this.#fold(JSON.stringify(keys), inputs);
+      this.#fold(encodeKey(keys), inputs);
       return;
     }
     const t = keys[w.keyIndex] as number | null;
@@ -125,7 +127,7 @@ class AggregateSink {
       const end = t + w.gapUs;
       if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
       keys[w.keyIndex] = null;
-      const key = JSON.stringify(keys);
+      const key = encodeKey(keys);
       let sessions = this.partials.get(key) as Session[] | undefined;
       if (sessions === undefined) {
         sessions = [];
@@ -140,7 +142,7 @@ class AggregateSink {
       const end = start + w.windowUs;
       if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
       keys[w.keyIndex] = [start, end];
-      this.#fold(JSON.stringify(keys), inputs);
+      this.#fold(encodeKey(keys), inputs);
       return;
     }
     const lastStart = t - ((((t - w.startUs) % w.slideUs) + w.slideUs) % w.slideUs);
@@ -153,7 +155,7 @@ class AggregateSink {
       if (s > t || t >= s + w.windowUs) continue;
       if (this.#checkLate && s + w.windowUs <= this.#wmUs) continue;
       keys[w.keyIndex] = [s, s + w.windowUs];
-      this.#fold(JSON.stringify(keys), inputs);
+      this.#fold(encodeKey(keys), inputs);
       any = true;
     }
     void any;
@@ -199,7 +201,7 @@ class DedupSink {
         return;
       }
     }
-    const key = JSON.stringify(keys);
+    const key = encodeKey(keys);
     if (!this.partials.has(key)) this.partials.set(key, row);
   }
 }
@@ -326,7 +328,7 @@ export function runStatefulPartition(
 }
 
 function intermediateRow(op: AggregateOperator, key: string, states: readonly unknown[], specs: readonly AggSpec[], session?: Session): Row {
-  const keys = JSON.parse(key) as unknown[];
+  const keys = decodeKey(key);
   const o: Row = {};
   op.keyNames.forEach((n, i) => {
     let v = keys[i] ?? null;
@@ -342,7 +344,7 @@ function intermediateRow(op: AggregateOperator, key: string, states: readonly un
 /** Event time (µs) of an encoded key, for lateness: the window end, or the watermarked key column. */
 function keyEventTime(op: AggregateOperator, key: string): number | null {
   if (op.eventTimeKeyIndex === null) return null;
-  const v = (JSON.parse(key) as unknown[])[op.eventTimeKeyIndex];
+  const v = decodeKey(key)[op.eventTimeKeyIndex];
   if (v === null || v === undefined) return null;
   return Array.isArray(v) ? (v[1] as number) : (v as number);
 }

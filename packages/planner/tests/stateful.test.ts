@@ -195,3 +195,20 @@ describe('union', () => {
     assert.equal(m0.partials?.[0]?.[0]?.[0], m1.partials?.[0]?.[0]?.[0], 'both sources produce the same key');
   });
 });
+
+describe('grouping keys', () => {
+  it('NaN, null, -0/0 and infinities form Spark groups (NaN with NaN, -0 with 0, null apart)', () => {
+    const s2 = StructType.fromDDL('x DOUBLE');
+    const df = DataFrame.fromSource({ index: 0, format: 'memory', schema: s2 }).groupBy('x').agg(count('*').alias('n'));
+    const xs = [NaN, NaN, null, 0, -0, Infinity, -Infinity, Infinity, 1.5];
+    const { results } = runStream(df, [s2], [xs.map((x) => ({ x }))], { outputMode: 'complete', shufflePartitions: 3, tasks: 2 });
+    const got = new Map(results[0]!.rows.map((r) => [String(r['x']), r['n']]));
+    assert.deepEqual(Object.fromEntries([...got].sort()), { '-Infinity': 1, '0': 2, '1.5': 1, Infinity: 2, NaN: 2, null: 1 });
+  });
+  it('dropDuplicates keeps NaN and null keys apart', () => {
+    const s2 = StructType.fromDDL('x DOUBLE');
+    const df = DataFrame.fromSource({ index: 0, format: 'memory', schema: s2 }).dropDuplicates(['x']);
+    const { results } = runStream(df, [s2], [[{ x: NaN }, { x: null }, { x: NaN }]], { outputMode: 'append', shufflePartitions: 2 });
+    assert.equal(results[0]!.rows.length, 2);
+  });
+});
