@@ -187,6 +187,27 @@ describe('schema inference (cloudFiles.schemaLocation)', () => {
     await assert.rejects(cloudFiles(fs, { 'cloudFiles.format': 'json' }), { code: 'CF_SCHEMA_LOCATION_REQUIRED' });
   });
 
+  it('samples at most sampleSize.numBytes bytes (always at least one file)', async () => {
+    const fs = new MemoryFs();
+    fs.write('/in/f1.json', '{"a":1}\n', T0); // 8 bytes
+    fs.write('/in/f2.json', '{"b":1}\n', T0 + 1);
+    const opts = { 'cloudFiles.format': 'json', 'cloudFiles.schemaLocation': '/schema', 'cloudFiles.schemaEvolutionMode': 'rescue' };
+    const one = await cloudFiles(fs, { ...opts, 'cloudFiles.schemaInference.sampleSize.numBytes': '10b' });
+    assert.equal(schemaDDL(one), 'a string, _rescued_data string');
+    const tiny = await cloudFiles(fs, { ...opts, 'cloudFiles.schemaLocation': '/schema2', 'cloudFiles.schemaInference.sampleSize.numBytes': '1b' });
+    assert.equal(schemaDDL(tiny), 'a string, _rescued_data string');
+    const both = await cloudFiles(fs, { ...opts, 'cloudFiles.schemaLocation': '/schema3', 'cloudFiles.schemaInference.sampleSize.numBytes': '16b' });
+    assert.equal(schemaDDL(both), 'a string, b string, _rescued_data string');
+  });
+
+  it('columnNameOfCorruptRecord renames the corrupt record column (inferred and read)', async () => {
+    const fs = new MemoryFs();
+    fs.write('/in/f1.json', '{"a":1}\nbroken\n', T0);
+    const { src, rows } = await readAll(fs, { 'cloudFiles.format': 'json', 'cloudFiles.schemaLocation': '/schema', columnNameOfCorruptRecord: '_bad' });
+    assert.equal(schemaDDL(src), 'a string, _bad string, _rescued_data string');
+    assert.deepEqual(rows[1], { a: null, _bad: 'broken', _rescued_data: null });
+  });
+
   it('samples at most sampleSize.numFiles files (oldest first)', async () => {
     const fs = new MemoryFs();
     fs.write('/in/f1.json', '{"a":1}\n', T0);

@@ -86,6 +86,16 @@ describe('weather-sim drift/malformed manifests as the oracle', () => {
     await assert.rejects(src.latestOffset(b0.end, {}), (e: unknown) => WeirError.hasCode(e, 'UNKNOWN_FIELD_EXCEPTION'));
   });
 
+  it('partitionByDate landings become a date partition column (date=YYYY-MM-DD directories)', async () => {
+    const fs = new MemoryFs();
+    const m = await simulate({ out: '/in', files: 2, rowsPerFile: 20, stations: 2, engine: engineOver(fs), seed: 3, partitionByDate: true });
+    const src = await cloudFiles(fs, { ...OPTS, 'cloudFiles.schemaHints': `${WEATHER_SCHEMA_DDL}, date DATE` });
+    const { rows } = await batch(src, fs, null);
+    assert.equal(rows.length, m.counts.rows);
+    const dirs = new Set(m.files.map((f) => /date=(\d{4}-\d\d-\d\d)\//.exec(f.path)?.[1]));
+    assert.deepEqual(new Set(rows.map((r) => new Date((r['date'] as number) * 86_400_000).toISOString().slice(0, 10))), dirs);
+  });
+
   it('DROPMALFORMED drops exactly the malformed records; badRecordsPath records exactly them', async () => {
     const fs = new MemoryFs();
     const clean = await landClean(fs);
