@@ -11,6 +11,7 @@ import {
   type RowBatch,
   type StructField,
 } from '@weir/core';
+import { compareByteOrder } from '../byte-order.js';
 import { NodeErrors } from '../errors.js';
 import { bigIntToBytes, unscaledDecimal } from './decimal.js';
 import { codecOf, compress, type CompressionName } from './parquet-compression.js';
@@ -583,6 +584,53 @@ async function encodeChunk(leaf: Leaf, config: ParquetWriterConfig): Promise<Enc
   };
 }
 
+/**
+ * Column-chunk statistics: `null_count`, and `min_value`/`max_value` (the parquet-format 2.x
+ * fields with well-defined orders) for the types whose order is unambiguous: signed integers
+ * (incl. dates, timestamps and INT32/INT64 decimals), floats (none when a NaN is present; zero as -0/+0),
+ * booleans, and UTF-8 strings (byte order). Binary and FIXED_LEN_BYTE_ARRAY columns get no
+ * min/max. Readers such as DuckDB and Spark skip row groups with them.
+ */
+function statistics(leaf: Leaf, nullCount: number): ThriftValue {
+  const fields: Array<[number, ThriftValue]> = [[3, i64(nullCount)]];
+  const values = leaf.values;
+  if (values.length > 0 && leaf.physical !== 'FIXED_LEN_BYTE_ARRAY' && leaf.kind !== 'binary') {
+    let min: unknown = undefined;
+    let max: unknown = undefined;
+    if (leaf.kind === 'string') {
+      for (const v of values) {
+        if (min === undefined || compareByteOrder(v as string, min as string) < 0) min = v;
+        if (max === undefined || compareByteOrder(v as string, max as string) > 0) max = v;
+      }
+    } else if (leaf.kind === 'boolean') {
+      min = values.includes(false) ? false : true;
+      max = values.includes(true) ? true : false;
+    } else {
+      for (const v of values) {
+        // A NaN makes min/max unsafe: readers order NaN above every number (Spark, DuckDB) and
+        // could skip a group whose max ignores it. Such chunks get null_count only.
+        if (typeof v === 'number' && Number.isNaN(v)) {
+          min = max = undefined;
+          break;
+        }
+        // number and bigint compare correctly with < and > in JavaScript.
+        if (min === undefined || (v as number) < (min as number)) min = v;
+        if (max === undefined || (v as number) > (max as number)) max = v;
+      }
+      if (leaf.kind === 'float' || leaf.kind === 'double') {
+        if (min === 0) min = -0; // parquet-format: a zero minimum is written as -0.0, a zero maximum as +0.0
+        if (max === 0) max = 0;
+      }
+    }
+    if (min !== undefined && max !== undefined) {
+      const encode = (v: unknown): Uint8Array =>
+        leaf.kind === 'string' ? new TextEncoder().encode(v as string) : plainEncode(leaf, [v], 0, 1);
+      fields.push([5, { t: 'binary', v: encode(max) }], [6, { t: 'binary', v: encode(min) }]);
+    }
+  }
+  return struct(fields);
+}
+
 function schemaElements(nodes: readonly WriteNode[]): ThriftValue[] {
   const out: ThriftValue[] = [struct([[4, str('spark_schema')], [5, i32(nodes.length)]])];
   const visit = (n: WriteNode): void => {
@@ -652,7 +700,7 @@ export async function writeParquet(batch: RowBatch, config: ParquetWriterConfig)
         [7, i64(chunk.size)],
         [9, i64(chunkStart + chunk.dataPageOffset)],
         [11, chunk.dictionaryPageOffset === null ? undefined : i64(chunkStart + chunk.dictionaryPageOffset)],
-        [12, struct([[3, i64(chunk.nullCount)]])],
+        [12, statistics(leaf, chunk.nullCount)],
       ]);
       columns.push(struct([[2, i64(chunkStart)], [3, meta]]));
     }
