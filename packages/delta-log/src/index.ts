@@ -15,7 +15,7 @@
  *   schema enforcement, `mergeSchema`, overwrite, `overwriteSchema`.
  * - **Checkpoints** every `delta.checkpointInterval` commits in Spark's layout; vacuum, optimize, log cleanup.
  *
- * Tables needing features weir lacks (deletion vectors, column mapping, …) are refused by name
+ * Tables needing features weir lacks (deletion vectors, variant, type widening, …) are refused by name
  * with `DELTA_UNSUPPORTED_FEATURE`, never read wrongly.
  *
  * ```ts
@@ -72,6 +72,7 @@ export {
   writerFeaturesOf,
   assertReadSupported,
   assertWriteSupported,
+  columnMappingMode,
 } from './table/table-features.js';
 export { Transaction, ENGINE_INFO } from './transaction/transaction.js';
 export type { CommitOptions, PostCommitHook } from './transaction/transaction.js';

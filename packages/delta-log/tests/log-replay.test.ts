@@ -35,8 +35,18 @@ describe('log replay over golden logs (JSON commits only)', () => {
     await assert.rejects(table('delta-rs/table-with-dv-small').snapshot(), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'deletionVectors', path: path.join(TESTDATA, 'delta-rs/table-with-dv-small/delta'), operation: 'reading' } });
   });
 
-  it('column mapping (reader 2) is refused by feature name', async () => {
-    await assert.rejects(table('delta-rs/table_with_column_mapping').snapshot(), (e: { code: string; details: { feature: string } }) => e.code === 'DELTA_UNSUPPORTED_FEATURE' && e.details.feature === 'columnMapping');
+  it('column mapping (name mode) reads by physical name; writing to it is refused by feature name', async () => {
+    const t = table('delta-rs/table_with_column_mapping');
+    const snap = await t.snapshot();
+    assert.deepEqual(snap.partitionColumns, ['Company Very Short']);
+    // partition values are keyed by physical name in the log, by logical name in scan files
+    assert.deepEqual(snap.scanFiles().map((f) => f.partitionValues['Company Very Short']).sort(), ['BME', 'BMS']);
+    const named = await table('delta-spark-golden/table-with-columnmapping-mode-name').snapshot();
+    const rows = await named.collect();
+    assert.equal(rows.length, 6);
+    assert.ok(rows.every((r) => Object.keys(r).every((k) => !k.startsWith('col-'))));
+    assert.ok(rows.some((r) => r['ByteType'] !== null));
+    await assert.rejects(t.write({ schema: snap.schema, rows: [] }), (e: { code: string; details: { feature: string } }) => e.code === 'DELTA_UNSUPPORTED_FEATURE' && e.details.feature === 'columnMapping');
   });
 
   it('an unknown reader version is DELTA_INVALID_PROTOCOL_VERSION', async () => {

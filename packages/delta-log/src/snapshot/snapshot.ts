@@ -7,7 +7,7 @@ import { DeltaErrors } from '../errors.js';
 import type { AddAction, DomainMetadataAction, MetadataAction, ProtocolAction, RemoveAction, TxnAction, CommitInfoAction } from '../actions/actions.js';
 import { resolveDataFilePath } from '../log/table-path.js';
 import { decodePartitionValue } from '../write/partition-values.js';
-import { assertReadSupported } from '../table/table-features.js';
+import { assertReadSupported, columnMappingMode } from '../table/table-features.js';
 import type { LogSegment } from '../log/log-segment.js';
 import type { TableState } from './log-replay.js';
 
@@ -50,6 +50,8 @@ export class Snapshot {
   readonly schema: StructType;
   /** Commit timestamp (ms) of this version: in-commit timestamp if present, else the commit file's modification time. */
   readonly timestamp: number | undefined;
+  /** Column mapping is on (`name`/`id`): Parquet columns and partition values use physical names. */
+  readonly #mapped: boolean;
 
   /** @internal Built by `DeltaTable`; validates protocol support (`DELTA_UNSUPPORTED_FEATURE`). */
   constructor(engine: Engine, segment: LogSegment, state: TableState) {
@@ -70,6 +72,7 @@ export class Snapshot {
     this.metadata = state.metadata;
     // Spark writes tables whose first metaData has no (or an empty) schemaString: an empty schema.
     const schemaString = state.metadata.schemaString;
+    this.#mapped = columnMappingMode(state.metadata) !== 'none';
     this.schema = typeof schemaString === 'string' && schemaString.length > 0 ? StructType.fromJSON(schemaString) : StructType.fromJSON({ type: 'struct', fields: [] });
     const last = segment.commits[segment.commits.length - 1];
     const ict = state.lastCommitInfo?.['inCommitTimestamp'];
@@ -151,7 +154,7 @@ export class Snapshot {
     for (const add of this.#state.files.values()) {
       const pv: Row = {};
       for (const f of fields) {
-        const raw = lookupPartitionValue(add.partitionValues, f.name);
+        const raw = lookupPartitionValue(add.partitionValues, this.#physicalName(f));
         const v = decodePartitionValue(raw, f.type, options.sessionTimeZone ?? 'UTC');
         if (v === undefined) {
           throw DeltaErrors.DELTA_LOG_FILE_CORRUPT({ file: add.path, line: 0, reason: `partition value ${JSON.stringify(raw)} is not a valid ${JSON.stringify(f.type)}` });
@@ -209,7 +212,8 @@ export class Snapshot {
     }
     const nameInFile = new Map<string, string>();
     for (const f of dataFields) {
-      const exact = fileFields.find((n) => n === f.name) ?? fileFields.find((n) => n.toLowerCase() === f.name.toLowerCase());
+      const want = this.#physicalName(f);
+      const exact = fileFields.find((n) => n === want) ?? (this.#mapped ? undefined : fileFields.find((n) => n.toLowerCase() === want.toLowerCase()));
       if (exact !== undefined) nameInFile.set(f.name, exact);
     }
     const out: Row[] = new Array(rows.length);
@@ -220,12 +224,38 @@ export class Snapshot {
         if (partitionNames.has(f.name.toLowerCase())) r[f.name] = partitionValueOf(file.partitionValues, f.name);
         else {
           const n = nameInFile.get(f.name);
-          r[f.name] = n === undefined ? null : coerce(src[n], f.type);
+          const v = n === undefined ? null : coerce(src[n], f.type);
+          r[f.name] = this.#mapped ? this.#toLogical(v, f.type) : v;
         }
       }
       out[i] = r;
     }
     return { schema: outSchema, rows: out };
+  }
+
+  #physicalName(f: StructField): string {
+    const p = this.#mapped ? f.metadata['delta.columnMapping.physicalName'] : undefined;
+    return typeof p === 'string' ? p : f.name;
+  }
+
+  /** Renames nested struct fields from physical to logical names (column mapping). */
+  #toLogical(v: unknown, type: DataType): unknown {
+    if (v === null || v === undefined || typeof type !== 'object') return v ?? null;
+    if (type.type === 'struct') {
+      const src = v as Row;
+      const out: Row = {};
+      for (const f of type.fields) {
+        const p = this.#physicalName(f);
+        out[f.name] = this.#toLogical(p in src ? src[p] : src[f.name], f.type);
+      }
+      return out;
+    }
+    if (type.type === 'array') return (v as unknown[]).map((x) => this.#toLogical(x, type.elementType));
+    if (type.type === 'map') {
+      const m = v instanceof Map ? v : new Map(Object.entries(v as Row));
+      return new Map([...m.entries()].map(([k, x]) => [this.#toLogical(k, type.keyType), this.#toLogical(x, type.valueType)]));
+    }
+    return v;
   }
 
   /** All rows of `scan(options)` in one array (convenience for small tables and tests). */

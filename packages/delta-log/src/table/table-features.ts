@@ -6,7 +6,10 @@ import { DeltaErrors } from '../errors.js';
 import type { MetadataAction, ProtocolAction } from '../actions/actions.js';
 
 /** Reader features weir implements (reader version 3). */
-export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(['timestampNtz', 'vacuumProtocolCheck', 'v2Checkpoint']);
+export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(['timestampNtz', 'vacuumProtocolCheck', 'v2Checkpoint', 'columnMapping']);
+
+/** Column mapping modes weir reads (by physical name; Spark writes Parquet columns under their physical names in both modes). */
+const READABLE_COLUMN_MAPPING_MODES: ReadonlySet<string> = new Set(['none', 'name', 'id']);
 
 /** Writer features weir honours when writing (writer version 7). */
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
@@ -47,7 +50,7 @@ export function readerFeaturesOf(protocol: ProtocolAction): string[] {
   return protocol.minReaderVersion === 2 ? ['columnMapping'] : [];
 }
 
-function columnMappingMode(metadata: MetadataAction | undefined): string {
+export function columnMappingMode(metadata: MetadataAction | undefined): string {
   return metadata?.configuration['delta.columnMapping.mode'] ?? 'none';
 }
 
@@ -68,8 +71,7 @@ export function assertReadSupported(path: string, protocol: ProtocolAction, meta
     if (f === 'columnMapping' && columnMappingMode(metadata) === 'none') continue;
     if (!SUPPORTED_READER_FEATURES.has(f)) throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: f, operation: 'reading' });
   }
-  // A table may carry column-mapping metadata at writer level 5+ without the reader bump on old writers.
-  if (columnMappingMode(metadata) !== 'none') {
+  if (!READABLE_COLUMN_MAPPING_MODES.has(columnMappingMode(metadata))) {
     throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'columnMapping', operation: 'reading' });
   }
 }
@@ -81,6 +83,8 @@ export function assertReadSupported(path: string, protocol: ProtocolAction, meta
  */
 export function assertWriteSupported(path: string, protocol: ProtocolAction, metadata: MetadataAction): void {
   assertReadSupported(path, protocol, metadata);
+  // Writing with column mapping needs physical names for new files, stats and partition values: not implemented.
+  if (columnMappingMode(metadata) !== 'none') throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'columnMapping', operation: 'writing' });
   const used = new Set<string>();
   const schema = metadata.schemaString;
   if (schema.includes('"delta.invariants"')) used.add('invariants');
