@@ -63,7 +63,7 @@ export interface RunGrid {
  *    field, or clean (malformed and missing fractions apply to the rows not held back);
  * 2. rows held back from earlier files for this one are inserted at random places;
  * 3. clean rows get exact duplicate copies placed later in the same file;
- * 4. a fraction of positions are shuffled among themselves (out of order within the file).
+ * 4. a fraction of lines swap with their next line (out of order within the file).
  *
  * A late row from file f goes to a file g > f chosen so that its lateness behind every earlier
  * file — `max(event_time of files < g) − event_time ≤ maxLateness` — holds: g ≤
@@ -157,10 +157,23 @@ export class FileAssembler {
     const late = this.#pending.get(f);
     if (late !== undefined) {
       this.#pending.delete(f);
-      for (const r of late) {
-        const at = rnd.nextInt(lines.length + 1);
-        lines.splice(at, 0, r), kinds.splice(at, 0, LineKind.DELAYED), details.splice(at, 0, 0);
+      // Each held-back row goes after a random line; one merge pass (splicing would be quadratic).
+      const after = late.map(() => rnd.nextInt(lines.length + 1) - 1);
+      const order = late.map((_, k) => k).sort((a, b) => (after[a] as number) - (after[b] as number) || a - b);
+      const l2: Reading[] = [];
+      const k2: number[] = [];
+      const d2: number[] = [];
+      let o = 0;
+      while (o < order.length && (after[order[o] as number] as number) < 0) {
+        l2.push(late[order[o++] as number] as Reading), k2.push(LineKind.DELAYED), d2.push(0);
       }
+      for (let k = 0; k < lines.length; k++) {
+        l2.push(lines[k] as Reading), k2.push(kinds[k] as number), d2.push(details[k] as number);
+        while (o < order.length && after[order[o] as number] === k) {
+          l2.push(late[order[o++] as number] as Reading), k2.push(LineKind.DELAYED), d2.push(0);
+        }
+      }
+      return this.#finish(f, l2, k2, d2, rnd);
     }
     return this.#finish(f, lines, kinds, details, rnd);
   }
@@ -215,16 +228,15 @@ export class FileAssembler {
       }
     }
     if (imp.outOfOrderFraction > 0) {
-      const picked: number[] = [];
-      for (let k = 0; k < lines.length; k++) if (rnd.next() < imp.outOfOrderFraction) picked.push(k);
-      // Fisher–Yates over the picked positions only: everything else keeps its place.
-      for (let a = picked.length - 1; a > 0; a--) {
-        const b = rnd.nextInt(a + 1);
-        const pa = picked[a] as number;
-        const pb = picked[b] as number;
-        [lines[pa], lines[pb]] = [lines[pb] as Reading, lines[pa] as Reading];
-        [kinds[pa], kinds[pb]] = [kinds[pb] as number, kinds[pa] as number];
-        [details[pa], details[pb]] = [details[pb] as number, details[pa] as number];
+      // Local disorder: a picked line swaps with the next one, so about `outOfOrderFraction` of
+      // lines end up older than an earlier line. (A wider shuffle moves a newer row far up and
+      // makes every line it jumps over "out of order", inflating the count well past the fraction.)
+      for (let k = 0; k < lines.length - 1; k++) {
+        if (rnd.next() >= imp.outOfOrderFraction) continue;
+        const j = k + 1;
+        [lines[k], lines[j]] = [lines[j] as Reading, lines[k] as Reading];
+        [kinds[k], kinds[j]] = [kinds[j] as number, kinds[k] as number];
+        [details[k], details[j]] = [details[j] as number, details[k] as number];
       }
     }
     return { index: f, readings: lines, kinds, details, hasDuplicates, range: null };

@@ -37,7 +37,7 @@ export interface SimulateOptions {
   readonly lateFraction?: number;
   /** Upper bound of a late reading's lateness (ms or duration string). Defaults to `"10 minutes"`. */
   readonly maxLateness?: number | string;
-  /** Fraction of lines shuffled within their file. Defaults to `0`. */
+  /** Fraction of lines swapped with their next line (out of order within the file). Defaults to `0`. */
   readonly outOfOrderFraction?: number;
   /** Fraction of clean readings written twice (exact duplicates). Defaults to `0`. */
   readonly duplicateFraction?: number;

@@ -174,7 +174,7 @@ describe('simulate: imperfections', () => {
       // Every kind was actually produced, at roughly the asked-for rate.
       const generated = imperfect.files * imperfect.rowsPerFile;
       assert.equal(m.counts.rows, generated + m.counts.duplicates);
-      for (const [k, frac] of [['late', 0.08], ['duplicates', 0.03], ['malformed', 0.03], ['missing', 0.03]] as const) {
+      for (const [k, frac] of [['late', 0.08], ['duplicates', 0.03], ['malformed', 0.03], ['missing', 0.03], ['outOfOrder', 0.05]] as const) {
         assert.ok(m.counts[k] > generated * frac * 0.3 && m.counts[k] < generated * frac * 2, `${k}: ${m.counts[k]}`);
       }
       assert.ok(m.counts.outOfOrder > 0);

@@ -175,7 +175,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--start-time <iso>', 'event time of the first reading (default: 2026-01-01T00:00:00Z bounded, now continuous)', parseStartTime)
     .option('--late-fraction <f>', 'fraction of readings delivered in a later file', parseFraction)
     .option('--max-lateness <d>', 'bound on a late reading\'s lateness (default 10m)', parseDurationFlag)
-    .option('--out-of-order-fraction <f>', 'fraction of lines shuffled within their file', parseFraction)
+    .option('--out-of-order-fraction <f>', 'fraction of lines swapped with their next line (out of order)', parseFraction)
     .option('--duplicate-fraction <f>', 'fraction of readings written twice (exact duplicates)', parseFraction)
     .option('--malformed-fraction <f>', 'fraction of lines truncated or wrong-typed (json, csv)', parseFraction)
     .option('--missing-fraction <f>', 'fraction of lines missing one measurement', parseFraction)
