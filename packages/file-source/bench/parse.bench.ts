@@ -26,7 +26,7 @@ for (let i = 0; i < rows; i++) {
 }
 const fs = new MemoryFs();
 const perFile = 10_000;
-const files = [];
+const files: Array<{ path: string; size: number; partitionValues: Record<string, string | null> }> = [];
 for (let f = 0; f * perFile < rows; f++) {
   const path = `/in/part-${f}.json`;
   fs.write(path, lines.slice(f * perFile, (f + 1) * perFile).join('\n') + '\n');
