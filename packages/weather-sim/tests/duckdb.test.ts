@@ -64,6 +64,22 @@ describe('DuckDB reads the simulator output', () => {
     });
   }
 
+  it('parquet: manifest counts of rows, missing values, duplicates and drifted rows match DuckDB', async () => {
+    const out = join(dir, 'imperfect');
+    const m = await simulate({ ...common, out, format: 'parquet', missingFraction: 0.05, duplicateFraction: 0.04, lateFraction: 0.05, driftAtFile: 2 });
+    const rel = `read_parquet('${out}/*.parquet', union_by_name = true)`;
+    const measures = ['temperature_c', 'humidity', 'pressure_hpa', 'wind_speed_ms', 'wind_dir_deg', 'condition'];
+    const [row] = await query(
+      `SELECT count(*)::INTEGER,
+              count(*) FILTER (WHERE ${measures.map((c) => `${c} IS NULL`).join(' OR ')})::INTEGER,
+              (count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${rel})))::INTEGER,
+              count(uv_index)::INTEGER
+       FROM ${rel}`,
+    );
+    assert.deepEqual(row, [m.counts.rows, m.counts.missing, m.counts.duplicates, m.counts.drifted]);
+    assert.ok(m.counts.missing > 0 && m.counts.duplicates > 0 && m.counts.late > 0);
+  });
+
   it('parquet: drifted files add uv_index/gust_ms (DOUBLE) and the type change makes wind_dir_deg VARCHAR', async () => {
     const out = join(dir, 'drift');
     await simulate({ ...common, out, format: 'parquet', driftAtFile: 1, driftTypeChange: true });
