@@ -1,3 +1,4 @@
+import { pack, unpack } from 'msgpackr';
 import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
 import { planQuery, runMapStage, runStatefulPartition, type DataFrame, type QueryPlan } from '@weir/planner';
 
@@ -8,8 +9,8 @@ export class MemoryStateStore implements StateStoreView {
     return this.#map.get(key);
   }
   put(key: string, value: unknown): void {
-    // Values are stored as a structural copy, like a real store that encodes them.
-    this.#map.set(key, structuredClone(value));
+    // Values are stored msgpackr-encoded, as the real state store does (the Codec).
+    this.#map.set(key, unpack(pack(value)));
   }
   remove(key: string): void {
     this.#map.delete(key);
@@ -63,7 +64,8 @@ export function runStream(df: DataFrame, schemas: readonly StructType[], batches
       dropped += m.numRowsDroppedByWatermark;
       late.push(...(m.lateRows ?? []));
       if (m.rows) out.push(...m.rows);
-      m.partials?.forEach((p, i) => (partials[i] as [string, unknown][]).push(...p));
+      // Shuffle blocks travel msgpackr-encoded between tasks, as in @weir/streaming.
+      m.partials?.forEach((p, i) => (partials[i] as [string, unknown][]).push(...(unpack(pack(p)) as [string, unknown][])));
     }
     if (plan.stateful) {
       partials.forEach((p, i) => {
