@@ -91,7 +91,17 @@ function common(o: Record<string, unknown>) {
 
 /** Validates `cloudFiles` options (throws `INVALID_OPTION`, `CF_FILE_FORMAT_REQUIRED`). */
 export function cloudFilesConfig(raw: Readonly<Record<string, string>>): FileSourceConfig {
-  const o = parseOptions(CLOUD_FILES_OPTIONS, raw, 'cloudFiles source') as unknown as Record<string, unknown>;
+  const o = { ...(parseOptions(CLOUD_FILES_OPTIONS, raw, 'cloudFiles source') as unknown as Record<string, unknown>) };
+  // Auto Loader's cloudFiles.cleanSource (OFF/DELETE/MOVE + moveDestination) maps onto Spark's cleanSource/sourceArchiveDir.
+  const cf = o['cloudFiles.cleanSource'] as 'OFF' | 'DELETE' | 'MOVE' | undefined;
+  if (cf !== undefined) {
+    if (o['cleanSource'] !== 'off') {
+      throw FileSourceErrors.CF_INVALID_OPTION_COMBINATION({ reason: 'set either cloudFiles.cleanSource or cleanSource, not both' });
+    }
+    o['cleanSource'] = cf === 'MOVE' ? 'archive' : cf === 'DELETE' ? 'delete' : 'off';
+  }
+  const moveTo = o['cloudFiles.cleanSource.moveDestination'] as string | undefined;
+  if (moveTo !== undefined) o['sourceArchiveDir'] ??= moveTo;
   const format = o['cloudFiles.format'] as FileFormat | undefined;
   if (format === undefined) throw FileSourceErrors.CF_FILE_FORMAT_REQUIRED();
   const partitionColumns = o['cloudFiles.partitionColumns'] as string | undefined;

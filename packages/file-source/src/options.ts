@@ -36,6 +36,8 @@ export const CLOUD_FILES_OPTIONS = defineOptions([
   { name: 'cloudFiles.allowOverwrites', kind: 'boolean', default: 'false', doc: 'Re-ingest a file whose modification time changed after it was ingested.' },
   { name: 'cloudFiles.maxFileAge', kind: 'duration', doc: 'How long a file is tracked for de-duplication, relative to the newest modification time seen; older files are ignored and expire from the index.' },
   { name: 'cloudFiles.useIncrementalListing', kind: 'enum', values: ['auto', 'true', 'false'], default: 'auto', doc: 'true: after the first full listing, list only paths after the greatest one seen (for lexically ordered file names; a file landing with a smaller name is missed). auto and false: full listing every trigger (weir does not auto-detect).' },
+  { name: 'cloudFiles.cleanSource', kind: 'enum', values: ['OFF', 'DELETE', 'MOVE'], doc: "Auto Loader's spelling of cleanSource: MOVE = archive to cloudFiles.cleanSource.moveDestination, DELETE = delete, after the batch commits (no retention delay in weir)." },
+  { name: 'cloudFiles.cleanSource.moveDestination', kind: 'string', doc: 'Archive directory for cloudFiles.cleanSource=MOVE (same layout as sourceArchiveDir).' },
   { name: 'cloudFiles.schemaInference.sampleSize.numFiles', kind: 'int', min: 1, default: '1000', doc: 'Files sampled for schema inference.' },
   { name: 'cloudFiles.schemaInference.sampleSize.numBytes', kind: 'bytes', min: 1, default: '50g', doc: 'Bytes sampled for schema inference.' },
   ...PARSE_OPTIONS,

@@ -301,6 +301,18 @@ describe('discovery and admission', () => {
     assert.deepEqual((await drain(full, b.end)).batches, [['a0.json']]);
   });
 
+  it("Auto Loader's cloudFiles.cleanSource=MOVE + moveDestination archives like cleanSource=archive", async () => {
+    const fs = new MemoryFs();
+    land(fs, 'f1.json', 1);
+    const src = await source(fs, { 'cloudFiles.cleanSource': 'MOVE', 'cloudFiles.cleanSource.moveDestination': '/moved' });
+    const end = await src.latestOffset(null, {});
+    await batchFiles(src, null, end!);
+    await src.commit(end!);
+    assert.ok(!fs.files.has('/in/f1.json'));
+    assert.ok(fs.files.has('/moved/in/f1.json'));
+    await assert.rejects(source(fs, { 'cloudFiles.cleanSource': 'MOVE' }), { code: 'CF_INVALID_OPTION_COMBINATION' });
+  });
+
   it('rejects unknown or ill-typed options with INVALID_OPTION, and an archive dir under the input', async () => {
     const fs = new MemoryFs();
     await assert.rejects(source(fs, { 'cloudFiles.maxFilesPerTriger': '1' }), { code: 'INVALID_OPTION' });
