@@ -848,7 +848,7 @@ export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
       throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'More than one window or session_window in groupBy', reason: '' });
     }
   }
-  const walk = (p: APlan, aboveAggregate: boolean): void => {
+  const walk = (p: APlan): void => {
     switch (p.kind) {
       case 'Sort':
         if (p.streaming && !(outputMode === 'complete' && containsStreamingAggregate(p.child))) {
@@ -877,16 +877,10 @@ export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
             reason: '',
           });
         }
-        if (aboveAggregate && p.streaming) {
-          throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'A join after a streaming aggregation', reason: ' in weir yet' });
-        }
         break;
       case 'Union':
         if (p.streaming && p.children.some((c) => !c.streaming)) {
           throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'Union between streaming and batch DataFrames/Datasets', reason: '' });
-        }
-        if (aboveAggregate && p.streaming) {
-          throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'A union after a stateful operator', reason: ' in weir yet' });
         }
         break;
       case 'Deduplicate':
@@ -897,11 +891,9 @@ export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
       default:
         break;
     }
-    const isStateful = p.streaming && (p.kind === 'Aggregate' || p.kind === 'Deduplicate');
-    for (const c of aPlanChildren(p)) walk(c, aboveAggregate);
-    void isStateful;
+    for (const c of aPlanChildren(p)) walk(c);
   };
-  walk(plan, false);
+  walk(plan);
   // Joins/unions above the stateful operator.
   const above = (p: APlan): void => {
     if (p.kind === 'Aggregate' || p.kind === 'Deduplicate') return;

@@ -196,9 +196,6 @@ function postOps(root: APlan, stateful: APlan): { ops: StageOp[]; sortBy: string
         if (k.k !== 'col') throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: `Sorting by an expression (${texprToString(k)})`, reason: ' in weir: sort by output columns' });
         return k.name;
       });
-      if (c !== root && chain[chain.length - 1] !== c) {
-        // A sort must be the last operator for its order to reach the sink.
-      }
     } else if (c.kind === 'Watermark') {
       // A watermark re-declared after the stateful operator does not change the stage.
     } else throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: `${c.kind} after a stateful operator`, reason: ' in weir yet' });

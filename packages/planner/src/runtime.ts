@@ -146,7 +146,6 @@ class AggregateSink {
       return;
     }
     const lastStart = t - ((((t - w.startUs) % w.slideUs) + w.slideUs) % w.slideUs);
-    let any = false;
     const n = Math.ceil(w.windowUs / w.slideUs);
     // Late only when every window of the row is closed, so a row is either aggregated or counted.
     if (this.#checkLate && lastStart + w.windowUs <= this.#wmUs) return this.#drop(r);
@@ -156,9 +155,7 @@ class AggregateSink {
       if (this.#checkLate && s + w.windowUs <= this.#wmUs) continue;
       keys[w.keyIndex] = [s, s + w.windowUs];
       this.#fold(encodeKey(keys), inputs);
-      any = true;
     }
-    void any;
   }
 }
 
