@@ -37,6 +37,16 @@ async function drain(engine: Engine, source: Source, start: Offset | null, limit
   return { batches, offset: current };
 }
 
+/** Sizes of the table's data files in commit order (the snapshot order for files written one per commit). */
+async function fileSizes(table: string): Promise<number[]> {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const sizes: number[] = [];
+  for (const n of readdirSync(path.join(table, '_delta_log')).filter((x) => x.endsWith('.json')).sort()) {
+    for (const line of readFileSync(path.join(table, '_delta_log', n), 'utf8').split('\n')) if (line.includes('"add"')) sizes.push(JSON.parse(line).add.size);
+  }
+  return sizes;
+}
+
 describe('delta streaming source', () => {
   it('streams the initial snapshot, then later commits, honouring maxFilesPerTrigger; replays are identical', async () => {
     const engine = createNodeEngine();
@@ -44,6 +54,8 @@ describe('delta streaming source', () => {
     await writeDeltaBatch(engine, table, rowBatch(schema, rows(0, 1)));
     await writeDeltaBatch(engine, table, rowBatch(schema, rows(2)));
     const source = await plugin.createSource({ maxFilesPerTrigger: '1' }, ctx(engine, table));
+    assert.deepEqual(await source.latestOffset(null, source.getDefaultReadLimit()), { v: 1, reservoirVersion: 1, index: 0, isStartingVersion: true });
+    assert.deepEqual(source.metrics!(null), { numFilesOutstanding: '1', numBytesOutstanding: String((await fileSizes(table))[1]) });
     const first = await drain(engine, source, null);
     assert.deepEqual(first.batches, [[0, 1], [2]]);
     assert.deepEqual(first.offset, { v: 1, reservoirVersion: 1, index: 1, isStartingVersion: true });

@@ -88,6 +88,7 @@ export class DeltaSource implements Source {
   readonly #partitionColumns: readonly string[];
   readonly #snapshotCache = new Map<number, readonly DeltaAddFile[]>();
   #pinnedVersion: number | null = null;
+  #outstanding = { files: 0, bytes: 0 };
 
   constructor(engine: Engine, config: DeltaSourceConfig, schema: StructType, partitionColumns: readonly string[]) {
     this.#engine = engine;
@@ -181,16 +182,31 @@ export class DeltaSource implements Source {
     let count = 0;
     let bytes = 0;
     let last: IndexedFile | null = null;
+    let outstandingFiles = 0;
+    let outstandingBytes = 0;
     for await (const f of this.#filesAfter(pos.from, pos.snapshotOnly)) {
-      if (limit.maxFiles !== undefined && count >= limit.maxFiles) break;
-      if (limit.maxBytes !== undefined && count > 0 && bytes + f.add.size > limit.maxBytes) break;
+      const full =
+        (limit.maxFiles !== undefined && count >= limit.maxFiles) ||
+        (limit.maxBytes !== undefined && count > 0 && bytes + f.add.size > limit.maxBytes);
+      if (full || outstandingFiles > 0) {
+        // Keep walking only to count the backlog (Delta's numFilesOutstanding / numBytesOutstanding).
+        outstandingFiles++;
+        outstandingBytes += f.add.size;
+        continue;
+      }
       count++;
       bytes += f.add.size;
       last = f;
     }
+    this.#outstanding = { files: outstandingFiles, bytes: outstandingBytes };
     if (!last) return start;
     const end: DeltaSourceOffset = { v: 1, reservoirVersion: last.version, index: last.index, isStartingVersion: last.isStartingVersion };
     return end;
+  }
+
+  /** Delta's source metrics: the backlog left after the last `latestOffset`. */
+  metrics(): Readonly<Record<string, string>> {
+    return { numFilesOutstanding: String(this.#outstanding.files), numBytesOutstanding: String(this.#outstanding.bytes) };
   }
 
   async planInputPartitions(start: Offset | null, endOffset: Offset): Promise<readonly InputPartition[]> {
