@@ -118,7 +118,8 @@ export function roundHalfUp(x: number, scale: number): number {
   return Number(roundDecimalString(toPlainString(x), scale));
 }
 
-const INTEGRAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+// Spark's legacy UTF8String.toInt: digits, an optional fraction that is truncated ("." alone reads as 0).
+const INTEGRAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d*)$/;
 const DOUBLE_TEXT = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)[dDfF]?$/;
 
 function stringToIntegral(s: string, min: number, max: number): number | null {
