@@ -2,10 +2,11 @@ import type { Reading } from './weather-model.js';
 import type { TimestampFormatter } from './time-format.js';
 
 /**
- * Hand-written serialisation of readings to NDJSON and CSV lines. `JSON.stringify` per record
- * and `Number#toString` on doubles dominate a naive generator; here every value is a rounded
- * decimal, so it is written from its scaled integer (always with a decimal point, so type
- * inference sees a double even for `12.0`).
+ * The string form of records: column lists, value formatting, and the general (slow) line
+ * builders used for imperfect lines. Clean lines take the byte-level fast path in
+ * `file-encoder.ts`, which a test holds to these builders byte for byte. Every value is a rounded
+ * decimal written from its scaled integer, always with a decimal point (so type inference sees a
+ * double even for `12.0`).
  * @internal
  */
 
@@ -68,30 +69,6 @@ export interface LineShape {
   readonly typeChange: boolean;
 }
 
-/** The fast path: one clean NDJSON line, newline included. */
-export function ndjsonLine(r: Reading, ts: TimestampFormatter, shape: LineShape): string {
-  let s =
-    '{"station_id":"' +
-    r.station_id +
-    '","event_time":"' +
-    ts.format(r.eventTime) +
-    '","temperature_c":' +
-    fmt1(r.temperature_c) +
-    ',"humidity":' +
-    fmt3(r.humidity) +
-    ',"pressure_hpa":' +
-    fmt1(r.pressure_hpa) +
-    ',"wind_speed_ms":' +
-    fmt1(r.wind_speed_ms) +
-    ',"wind_dir_deg":' +
-    (shape.typeChange ? '"' + compassPoint(r.wind_dir_deg) + '"' : r.wind_dir_deg) +
-    ',"condition":"' +
-    r.condition +
-    '"';
-  if (shape.drift) s += ',"uv_index":' + fmt1(r.uv_index) + ',"gust_ms":' + fmt1(r.gust_ms);
-  return s + '}\n';
-}
-
 /** A reading's fields as [column, JSON text] pairs, in file order (the slow, general path). */
 export function jsonFields(r: Reading, ts: TimestampFormatter, shape: LineShape): Array<[string, string]> {
   const out: Array<[string, string]> = [
@@ -127,26 +104,4 @@ export function csvCells(r: Reading, ts: TimestampFormatter, shape: LineShape): 
   ];
   if (shape.drift) out.push(fmt1(r.uv_index), fmt1(r.gust_ms));
   return out;
-}
-
-/** The fast path: one clean CSV line, newline included. */
-export function csvLine(r: Reading, ts: TimestampFormatter, shape: LineShape): string {
-  let s =
-    r.station_id +
-    ',' +
-    ts.format(r.eventTime) +
-    ',' +
-    fmt1(r.temperature_c) +
-    ',' +
-    fmt3(r.humidity) +
-    ',' +
-    fmt1(r.pressure_hpa) +
-    ',' +
-    fmt1(r.wind_speed_ms) +
-    ',' +
-    (shape.typeChange ? compassPoint(r.wind_dir_deg) : r.wind_dir_deg) +
-    ',' +
-    r.condition;
-  if (shape.drift) s += ',' + fmt1(r.uv_index) + ',' + fmt1(r.gust_ms);
-  return s + '\n';
 }
