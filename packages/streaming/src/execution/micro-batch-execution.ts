@@ -25,7 +25,7 @@ import { formatTimestamp } from '../progress.js';
 import type { ListenerBus } from '../query-listener.js';
 import { ConfKeys, FROZEN_CONF_KEYS, intConf } from '../session/conf.js';
 import type { StreamingQuery } from '../streaming-query.js';
-import { planQuery, type EventTimeStats, type PlannerDataFrame, type QueryPlan, type SourceRef } from './planner-bridge.js';
+import { planQuery, remapSourceIndices, type EventTimeStats, type PlannerDataFrame, type QueryPlan, type SourceRef } from './planner-bridge.js';
 import { forgetStateStores } from './state-store-bridge.js';
 import type { MapTaskInput, MapTaskOutput, StatefulTaskInput, StatefulTaskOutput } from './task-handlers.js';
 import { nextBatchTime, type TriggerSpec } from './trigger.js';
@@ -234,17 +234,27 @@ export class MicroBatchExecution implements StreamingQuery {
     return f.ref.schema ?? (this.#sources[n] as Source).schema();
   }
 
+  /**
+   * Plans with per-query source indices: the plan's source nodes are renumbered to their ordinal
+   * in this query (`sources[n]` ↔ index n), so `sourceSchemas` has exactly one entry per source
+   * and map tasks name their source by ordinal, however many streams the process has created.
+   */
   #planQuery(): QueryPlan {
     const schemas: StructType[] = [];
-    const empty = StructType.fromJSON({ type: 'struct', fields: [] });
+    const ordinalOf = new Map<number, number>();
     this.#plannedSchemas = [];
     this.#opts.sources.forEach((f, n) => {
       const schema = this.#sourceSchema(n);
-      schemas[f.ref.index] = schema;
+      ordinalOf.set(f.ref.index, n);
+      schemas[n] = schema;
       this.#plannedSchemas[n] = StructType.toJSON(schema);
     });
-    for (let i = 0; i < schemas.length; i++) if (schemas[i] === undefined) schemas[i] = empty;
-    return planQuery(this.#opts.frame.plan, {
+    const plan = remapSourceIndices(this.#opts.frame.plan, (globalIndex) => {
+      const n = ordinalOf.get(globalIndex);
+      if (n === undefined) throw StreamingErrors.STREAM_FAILED({ query: this.name ?? '', id: this.#id, runId: this.runId, reason: `the plan reads source ${globalIndex}, which this query did not start` });
+      return n;
+    });
+    return planQuery(plan, {
       sourceSchemas: schemas,
       outputMode: this.#opts.outputMode,
       shufflePartitions: intConf(this.#conf, ConfKeys.SHUFFLE_PARTITIONS, 1),
@@ -566,7 +576,7 @@ export class MicroBatchExecution implements StreamingQuery {
         parts.map((p, taskId) => {
           const input: MapTaskInput = {
             plan,
-            sourceIndex: (this.#opts.sources[p.sourceOrdinal] as SourceFactory).ref.index,
+            sourceIndex: p.sourceOrdinal, // per-query index (see #planQuery)
             partition: p.partition,
             batchId,
             taskId,

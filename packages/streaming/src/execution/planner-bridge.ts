@@ -94,3 +94,31 @@ export function collectSourceRefs(plan: unknown): SourceRef[] {
   walk(plan);
   return [...found.values()].sort((a, b) => a.index - b.index);
 }
+
+/**
+ * A copy of a logical plan whose source nodes carry per-query indices (`indexOf(globalIndex)`,
+ * i.e. the source's ordinal in the query) instead of the session-wide registration numbers.
+ * Why: `planQuery` takes the source schemas as an array indexed by `SourceRef.index`, and map
+ * tasks name their source by that index; with process-wide numbers that array grows with every
+ * `load()` ever made in the process. Only the plan spine (`child`/`left`/`right`/`children`) is
+ * copied; expressions and other payloads are shared, the input is not modified.
+ */
+export function remapSourceIndices(plan: unknown, indexOf: (globalIndex: number) => number): unknown {
+  const rewrite = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    const o = node as Record<string, unknown>;
+    if (o['kind'] === 'Source' && typeof o['index'] === 'number') return Object.freeze({ ...o, index: indexOf(o['index']) });
+    let copy: Record<string, unknown> | null = null;
+    for (const key of ['child', 'left', 'right'] as const) {
+      if (!(key in o)) continue;
+      const next = rewrite(o[key]);
+      if (next !== o[key]) (copy ??= { ...o })[key] = next;
+    }
+    if (Array.isArray(o['children'])) {
+      const kids = (o['children'] as unknown[]).map(rewrite);
+      if (kids.some((k, i) => k !== (o['children'] as unknown[])[i])) (copy ??= { ...o })['children'] = Object.freeze(kids);
+    }
+    return copy === null ? node : Object.freeze(copy);
+  };
+  return rewrite(plan);
+}
