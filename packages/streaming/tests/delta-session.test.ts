@@ -133,15 +133,24 @@ function isCrash(e: unknown): boolean {
   return false;
 }
 
-async function runOnce(storage: FaultyMemoryStorage, stream: MemoryStream, kind: TriggerKind): Promise<number | 'crashed'> {
+/** The query's input: the memory stream, or (chain, notebook 08) the upstream Delta table `/src`. */
+type Input = { readonly stream: MemoryStream } | { readonly deltaTable: string };
+
+async function runOnce(storage: FaultyMemoryStorage, input: Input, kind: TriggerKind): Promise<number | 'crashed'> {
   const engine: Engine = createNodeEngine({ storage });
   const session = createSession({
     engine,
     conf: { 'weir.executor.threads': 0, 'weir.sql.streaming.minBatchesToRetain': 3 },
-    registry: defaultRegistry({ sources: [limitedStream(stream, 2)] }),
+    registry: 'stream' in input ? defaultRegistry({ sources: [limitedStream(input.stream, 2)] }) : defaultRegistry(),
   });
   try {
-    const writer = pipeline(session).writeStream.format('delta').option('checkpointLocation', '/chk');
+    const df =
+      'stream' in input
+        ? pipeline(session)
+        : (session.readStream.format('delta').option('maxFilesPerTrigger', '2').load(input.deltaTable) as any)
+            .where(F.col('n').mod(2).eq(0))
+            .withColumn('k', F.concat(F.col('k'), F.lit('!')));
+    const writer = df.writeStream.format('delta').option('checkpointLocation', '/chk');
     if (TRIGGERS[kind]) writer.trigger(TRIGGERS[kind]);
     let q: StreamingQuery;
     try {
@@ -168,13 +177,28 @@ async function runOnce(storage: FaultyMemoryStorage, stream: MemoryStream, kind:
 }
 
 /** Runs until a run finds nothing to do; returns the final storage and the mutating calls made in all. */
-async function runToCompletion(kind: TriggerKind, chunks: Row[][], plan: FaultPlan | null): Promise<{ storage: FaultyMemoryStorage; mutations: number }> {
-  const stream = new MemoryStream(schema);
-  for (const c of chunks) stream.addData(c);
-  let storage = new FaultyMemoryStorage(plan ?? undefined);
+async function runToCompletion(
+  kind: TriggerKind,
+  chunks: Row[][],
+  plan: FaultPlan | null,
+  chain = false,
+): Promise<{ storage: FaultyMemoryStorage; mutations: number }> {
+  let storage = new FaultyMemoryStorage();
+  let input: Input;
+  if (chain) {
+    // The upstream table: one commit per chunk, written crash-free before the query starts.
+    const upstream = createNodeEngine({ storage });
+    for (const c of chunks) await writeDeltaBatch(upstream, '/src', rowBatch(schema, c));
+    input = { deltaTable: '/src' };
+  } else {
+    const stream = new MemoryStream(schema);
+    for (const c of chunks) stream.addData(c);
+    input = { stream };
+  }
+  storage = storage.restart(plan ?? undefined);
   let mutations = 0;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const r = await runOnce(storage, stream, kind);
+    const r = await runOnce(storage, input, kind);
     mutations += storage.mutations;
     if (r === 0) return { storage, mutations };
     storage = storage.restart();
@@ -199,23 +223,25 @@ const chunksArb = fc.array(fc.array(fc.record({ k: fc.constantFrom('a', 'b'), n:
 // Where to crash: any of the crash-free run's mutating storage calls (uniformly, via the modulo).
 const planArb = fc.record({ at: fc.integer({ min: 0, max: 0x7fffffff }), when: fc.constantFrom('before' as const, 'after' as const) }, { noNullPrototype: true });
 
-describe('delta sink through the session: crash property per trigger', () => {
-  for (const kind of Object.keys(TRIGGERS) as TriggerKind[]) {
-    it(`trigger ${kind}: after crashes at random storage ops the table holds the crash-free rows, txn versions unique`, async () => {
-      await fc.assert(
-        fc.asyncProperty(chunksArb, planArb, async (chunks, plan) => {
-          const clean = await runToCompletion(kind, chunks, null);
-          const expected = key((await readDeltaTable(createNodeEngine({ storage: clean.storage.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
-          assert.deepEqual(expected, key(transform(chunks.flat())));
-          const crashAt = 1 + (plan.at % Math.max(1, clean.mutations));
-          const { storage: crashed } = await runToCompletion(kind, chunks, { crashAt, when: plan.when });
-          const actual = key((await readDeltaTable(createNodeEngine({ storage: crashed.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
-          assert.deepEqual(actual, expected);
-          const txns = await tableTxnVersions(crashed);
-          assert.equal(new Set(txns).size, txns.length, `duplicate txn versions: ${txns}`);
-        }),
-        { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: RUNS },
-      );
-    });
-  }
-});
+for (const chain of [false, true]) {
+  describe(chain ? 'delta source → delta sink chain through the session: crash property per trigger' : 'delta sink through the session: crash property per trigger', () => {
+    for (const kind of Object.keys(TRIGGERS) as TriggerKind[]) {
+      it(`trigger ${kind}: after crashes at random storage ops the table holds the crash-free rows, txn versions unique`, async () => {
+        await fc.assert(
+          fc.asyncProperty(chunksArb, planArb, async (chunks, plan) => {
+            const clean = await runToCompletion(kind, chunks, null, chain);
+            const expected = key((await readDeltaTable(createNodeEngine({ storage: clean.storage.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
+            assert.deepEqual(expected, key(transform(chunks.flat())));
+            const crashAt = 1 + (plan.at % Math.max(1, clean.mutations));
+            const { storage: crashed } = await runToCompletion(kind, chunks, { crashAt, when: plan.when }, chain);
+            const actual = key((await readDeltaTable(createNodeEngine({ storage: crashed.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
+            assert.deepEqual(actual, expected);
+            const txns = await tableTxnVersions(crashed);
+            assert.equal(new Set(txns).size, txns.length, `duplicate txn versions: ${txns}`);
+          }),
+          { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: chain ? Math.max(8, Math.floor(RUNS / 2)) : RUNS },
+        );
+      });
+    }
+  });
+}
