@@ -51,6 +51,11 @@ export const DeltaErrors = defineErrors('@weir/delta-log', {
     retryable: false,
     message: 'File path <filePath> in the log of <path> resolves outside the table root; refusing to read it',
   },
+  DELTA_DELETION_VECTOR_INVALID: {
+    domain: 'external',
+    retryable: false,
+    message: 'Deletion vector <dv> of table <path> cannot be read: <reason>',
+  },
   DELTA_VERSION_NOT_FOUND: {
     domain: 'user',
     retryable: false,

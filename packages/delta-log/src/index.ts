@@ -15,7 +15,8 @@
  *   schema enforcement, `mergeSchema`, overwrite, `overwriteSchema`.
  * - **Checkpoints** every `delta.checkpointInterval` commits in Spark's layout; vacuum, optimize, log cleanup.
  *
- * Tables needing features weir lacks (deletion vectors, variant, type widening, …) are refused by name
+ * Deletion vectors and column mapping are read (tables using them are read-only for weir).
+ * Tables needing features weir lacks (variant, type widening, …) are refused by name
  * with `DELTA_UNSUPPORTED_FEATURE`, never read wrongly.
  *
  * ```ts
@@ -96,3 +97,4 @@ export type { VacuumOptions, VacuumResult } from './maintenance/vacuum.js';
 export { optimize } from './maintenance/optimize.js';
 export type { OptimizeOptions, OptimizeResult } from './maintenance/optimize.js';
 export { cleanupExpiredLogs } from './maintenance/log-cleanup.js';
+export { loadDeletionVector, deletionVectorPath, decodeZ85, parseRoaringBitmapArray } from './deletion-vectors/deletion-vector.js';

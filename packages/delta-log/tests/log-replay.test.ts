@@ -31,8 +31,14 @@ describe('log replay over golden logs (JSON commits only)', () => {
     assert.deepEqual(letters, ['a', 'a', 'b', 'c', 'e', null].sort());
   });
 
-  it('deletion vectors are refused by feature name', async () => {
-    await assert.rejects(table('delta-rs/table-with-dv-small').snapshot(), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'deletionVectors', path: path.join(TESTDATA, 'delta-rs/table-with-dv-small/delta'), operation: 'reading' } });
+  it('deletion vectors are applied: 10 rows in the file, 2 deleted', async () => {
+    const snap = await table('delta-rs/table-with-dv-small').snapshot();
+    assert.equal((await snap.collect()).length, 8);
+  });
+
+  it('unimplemented reader features are refused by name (typeWidening-preview, geospatial)', async () => {
+    await assert.rejects(table('delta-kernel-rs/type-widening').snapshot(), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'typeWidening-preview', path: path.join(TESTDATA, 'delta-kernel-rs/type-widening/delta'), operation: 'reading' } });
+    await assert.rejects(table('delta-kernel-rs/table-with-geo').snapshot(), (e: { code: string; details: { feature: string } }) => e.code === 'DELTA_UNSUPPORTED_FEATURE' && e.details.feature === 'geospatial');
   });
 
   it('column mapping (name mode) reads by physical name; writing to it is refused by feature name', async () => {

@@ -10,6 +10,7 @@ import { decodePartitionValue } from '../write/partition-values.js';
 import { assertReadSupported, columnMappingMode } from '../table/table-features.js';
 import type { LogSegment } from '../log/log-segment.js';
 import type { TableState } from './log-replay.js';
+import { loadDeletionVector } from '../deletion-vectors/deletion-vector.js';
 
 /** An active data file with its storage path and typed partition values. */
 export interface ScanFile {
@@ -130,7 +131,7 @@ export class Snapshot {
     for (const f of this.#state.files.values()) {
       const r = parseStats(f.stats)?.numRecords;
       if (typeof r !== 'number') return undefined;
-      n += r;
+      n += r - (f.deletionVector?.cardinality ?? 0);
     }
     return n;
   }
@@ -216,8 +217,11 @@ export class Snapshot {
       const exact = fileFields.find((n) => n === want) ?? (this.#mapped ? undefined : fileFields.find((n) => n.toLowerCase() === want.toLowerCase()));
       if (exact !== undefined) nameInFile.set(f.name, exact);
     }
-    const out: Row[] = new Array(rows.length);
+    // Rows whose index (position in the file) is in the file's deletion vector are skipped.
+    const deleted = file.add.deletionVector ? await loadDeletionVector(this.#engine, this.tablePath, file.add.deletionVector) : null;
+    const out: Row[] = [];
     for (let i = 0; i < rows.length; i++) {
+      if (deleted !== null && deleted.has(i)) continue;
       const src = rows[i] as Row;
       const r: Row = {};
       for (const f of fields) {
@@ -228,7 +232,7 @@ export class Snapshot {
           r[f.name] = this.#mapped ? this.#toLogical(v, f.type) : v;
         }
       }
-      out[i] = r;
+      out.push(r);
     }
     return { schema: outSchema, rows: out };
   }

@@ -6,7 +6,7 @@ import { DeltaErrors } from '../errors.js';
 import type { MetadataAction, ProtocolAction } from '../actions/actions.js';
 
 /** Reader features weir implements (reader version 3). */
-export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(['timestampNtz', 'vacuumProtocolCheck', 'v2Checkpoint', 'columnMapping']);
+export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set(['timestampNtz', 'vacuumProtocolCheck', 'v2Checkpoint', 'columnMapping', 'deletionVectors']);
 
 /** Column mapping modes weir reads (by physical name; Spark writes Parquet columns under their physical names in both modes). */
 const READABLE_COLUMN_MAPPING_MODES: ReadonlySet<string> = new Set(['none', 'name', 'id']);
@@ -83,6 +83,8 @@ export function assertReadSupported(path: string, protocol: ProtocolAction, meta
  */
 export function assertWriteSupported(path: string, protocol: ProtocolAction, metadata: MetadataAction): void {
   assertReadSupported(path, protocol, metadata);
+  // Deletes that write DVs are not implemented: a DV table is read-only for weir.
+  if (readerFeaturesOf(protocol).includes('deletionVectors')) throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'deletionVectors', operation: 'writing' });
   // Writing with column mapping needs physical names for new files, stats and partition values: not implemented.
   if (columnMappingMode(metadata) !== 'none') throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'columnMapping', operation: 'writing' });
   const used = new Set<string>();
