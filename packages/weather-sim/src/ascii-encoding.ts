@@ -121,8 +121,14 @@ export function putTimestamp(buf: Uint8Array, p: number, us: number, micros: boo
     const iso = new Date(day * 86_400_000).toISOString();
     for (let k = 0; k < 11; k++) cache.prefix[k] = iso.charCodeAt(k);
   }
+  const pre = cache.prefix;
+  for (let k = 0; k < 11; k++) buf[p + k] = pre[k] as number;
+  return putTimeOfDay(buf, p + 11, us - day * 86_400_000_000, micros);
+}
+
+/** `HH:MM:SS.mmmZ` (or `HH:MM:SS.mmmuuuZ` with `micros`) of µs since midnight UTC. */
+export function putTimeOfDay(buf: Uint8Array, p: number, usOfDay: number, micros: boolean): number {
   // Split without float modulo: ms of day < 2^27, so the rest is int32 arithmetic.
-  const usOfDay = us - day * 86_400_000_000;
   const msOfDay = Math.floor(usOfDay / 1000);
   const micro = (usOfDay - msOfDay * 1000) | 0;
   const secOfDay = (msOfDay / 1000) | 0;
@@ -131,9 +137,6 @@ export function putTimestamp(buf: Uint8Array, p: number, us: number, micros: boo
   const sec = secOfDay - minOfDay * 60;
   const hour = (minOfDay / 60) | 0;
   const min = minOfDay - hour * 60;
-  const pre = cache.prefix;
-  for (let k = 0; k < 11; k++) buf[p + k] = pre[k] as number;
-  p += 11;
   buf[p] = 48 + ((hour / 10) | 0);
   buf[p + 1] = 48 + (hour % 10);
   buf[p + 2] = 58;

@@ -1,5 +1,7 @@
 import { rowBatch, StructType, type Engine, type Row } from '@weir/core';
-import { asciiBytes, constBytes, DayCache, grow, putAscii, putBytes, putConst, putFixed1, putFixed3, putTimestamp, putUint, type ConstBytes } from './ascii-encoding.js';
+import { asciiBytes, constBytes, grow, putAscii, putBytes, putConst, putFixed1, putFixed3, putTimeOfDay, putUint, type ConstBytes } from './ascii-encoding.js';
+
+const DAY_US = 86_400_000_000;
 import { LineKind, type AssembledFile } from './file-assembler.js';
 import {
   compassPoint,
@@ -83,9 +85,12 @@ class LineWriter {
   buf: Uint8Array;
   view: DataView;
   p = 0;
-  readonly day = new DayCache();
-  readonly #jsonPrefix: ConstBytes[] = [];
-  readonly #csvPrefix: ConstBytes[] = [];
+  /** Per station: everything before the time of day (`{"station_id":"ST-0001","event_time":"2026-01-01T`). */
+  #jsonPrefix: ConstBytes[] = [];
+  #csvPrefix: ConstBytes[] = [];
+  /** The UTC day (days since the epoch) the prefixes are for, and its `YYYY-MM-DDT`. */
+  #day = NaN;
+  #dayText = '';
 
   constructor(capacity: number) {
     this.buf = new Uint8Array(capacity);
@@ -101,20 +106,30 @@ class LineWriter {
     this.view = new DataView(buf.buffer);
   }
 
-  jsonPrefix(r: Reading): ConstBytes {
-    return (this.#jsonPrefix[r.stationIndex] ??= constBytes('{"station_id":"' + r.station_id + '","event_time":"'));
+  #setDay(day: number): void {
+    this.#day = day;
+    this.#dayText = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    this.#jsonPrefix = [];
+    this.#csvPrefix = [];
   }
 
-  csvPrefix(r: Reading): ConstBytes {
-    return (this.#csvPrefix[r.stationIndex] ??= constBytes(r.station_id + ','));
+  jsonPrefix(r: Reading, day: number): ConstBytes {
+    if (day !== this.#day) this.#setDay(day);
+    return (this.#jsonPrefix[r.stationIndex] ??= constBytes('{"station_id":"' + r.station_id + '","event_time":"' + this.#dayText));
+  }
+
+  csvPrefix(r: Reading, day: number): ConstBytes {
+    if (day !== this.#day) this.#setDay(day);
+    return (this.#csvPrefix[r.stationIndex] ??= constBytes(r.station_id + ',' + this.#dayText));
   }
 }
 
 /** One clean NDJSON line (the fast path; the imperfect-line path below must match it byte for byte). */
 function writeJsonLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
   const view = w.view;
-  p = putConst(view, buf, p, w.jsonPrefix(r));
-  p = putTimestamp(buf, p, r.eventTime, micros, w.day);
+  const day = Math.floor(r.eventTime / DAY_US);
+  p = putConst(view, buf, p, w.jsonPrefix(r, day));
+  p = putTimeOfDay(buf, p, r.eventTime - day * DAY_US, micros);
   p = putConst(view, buf, p, J_TEMP);
   p = putFixed1(buf, p, r.temperature_c);
   p = putConst(view, buf, p, J_HUM);
@@ -144,8 +159,9 @@ function writeJsonLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, sh
 /** One clean CSV line (the fast path; must match {@link csvCells}). */
 function writeCsvLine(w: LineWriter, buf: Uint8Array, p: number, r: Reading, shape: LineShape, micros: boolean): number {
   const view = w.view;
-  p = putConst(view, buf, p, w.csvPrefix(r));
-  p = putTimestamp(buf, p, r.eventTime, micros, w.day);
+  const day = Math.floor(r.eventTime / DAY_US);
+  p = putConst(view, buf, p, w.csvPrefix(r, day));
+  p = putTimeOfDay(buf, p, r.eventTime - day * DAY_US, micros);
   buf[p++] = 44;
   p = putFixed1(buf, p, r.temperature_c);
   buf[p++] = 44;
