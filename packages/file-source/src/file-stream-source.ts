@@ -299,8 +299,9 @@ export class FileStreamSource implements Source {
 
   /** Detects new columns in the files about to be admitted and applies the evolution mode. */
   async #evolveSchema(files: readonly FileInfo[]): Promise<void> {
-    if (!this.#inferred || this.#schemaLog === null) return;
     if (this.#mode !== 'addNewColumns' && this.#mode !== 'failOnNewColumns') return;
+    // addNewColumns needs a schema log (inferred schema); failOnNewColumns also guards a user schema.
+    if (this.#mode === 'addNewColumns' && (!this.#inferred || this.#schemaLog === null)) return;
     if (this.#config.format === 'text') return;
     // Parsing every admitted file is real work: it runs as tasks (in workers with @weir/executor).
     const { dataSchema } = await inferInTasks(this.#ctx.engine, READER_MODULE, files, {
@@ -331,14 +332,15 @@ export class FileStreamSource implements Source {
       rescuedDataColumn: cur.rescuedDataColumn,
       addedColumns: names,
     };
-    const written = await this.#schemaLog.add(next);
-    this.#current = written ? next : ((await this.#schemaLog.latest()) ?? next);
+    const schemaLog = this.#schemaLog as SchemaLog;
+    const written = await schemaLog.add(next);
+    this.#current = written ? next : ((await schemaLog.latest()) ?? next);
     if (this.#config.restartOnSchemaChange) {
       throw FileSourceErrors.UNKNOWN_FIELD_EXCEPTION({
         newFields: names.join(', '),
         path: this.#inputPath,
         mode: 'addNewColumns',
-        action: `schema version ${next.version} recorded under ${this.#schemaLog.dir}; restart the query to continue`,
+        action: `schema version ${next.version} recorded under ${schemaLog.dir}; restart the query to continue`,
       });
     }
     this.#lastChange = { fromVersion: cur.version, toVersion: this.#current.version, addedColumns: names };

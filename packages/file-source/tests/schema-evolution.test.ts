@@ -114,6 +114,16 @@ describe('schema evolution (cloudFiles.schemaEvolutionMode)', () => {
     assert.deepEqual(await readBatch(src, fs, e0, e1!), [{ a: null, b: 'y', _rescued_data: JSON.stringify({ A: 2, _file_path: '/in/f2.json' }) }]);
   });
 
+  it('failOnNewColumns also guards a user schema', async () => {
+    const fs = setup();
+    const { StructType } = await import('@weir/core');
+    const src = await cloudFiles(fs, { 'cloudFiles.format': 'json', 'cloudFiles.schemaEvolutionMode': 'failOnNewColumns' }, { userSchema: StructType.fromDDL('a BIGINT, b STRING') });
+    const e0 = await src.latestOffset(null, {});
+    assert.ok(e0);
+    fs.write('/in/f2.json', '{"a":2,"b":"y","c":true}\n', T0 + 1);
+    await assert.rejects(src.latestOffset(e0, {}), (e: unknown) => WeirError.hasCode(e, 'UNKNOWN_FIELD_EXCEPTION'));
+  });
+
   it('addNewColumns is refused with a user schema', async () => {
     const fs = setup();
     const { StructType } = await import('@weir/core');
