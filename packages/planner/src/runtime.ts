@@ -239,7 +239,9 @@ export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly
   const wmUs = ctx.watermarkMs * 1000;
   // Watermark 0 means "none yet" (the first batches): nothing is late before a watermark exists.
   // (Spark compares against 0 too, which drops events at or before the epoch; weir does not.)
-  const checkLate = plan.watermark !== null && ctx.watermarkMs > 0;
+  // Complete mode keeps every group and emits all of them (Spark: the watermark cannot drop
+  // anything there), so only append and update drop late rows.
+  const checkLate = plan.watermark !== null && ctx.watermarkMs > 0 && plan.outputMode !== 'complete';
   const collectLate = ctx.collectLateRows === true;
   const sink = op.kind === 'aggregate' ? new AggregateSink(op, wmUs, checkLate, collectLate) : new DedupSink(op, wmUs, checkLate, collectLate);
   fn(rows, rt, sink);

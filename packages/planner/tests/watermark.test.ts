@@ -92,3 +92,13 @@ describe("Spark guide's windowed word count with watermark", () => {
     assert.deepEqual(sortRows(results[4]!.rows), sortRows(results[3]!.rows));
   });
 });
+
+describe('complete mode ignores the watermark', () => {
+  it('late rows are still aggregated and nothing is evicted', () => {
+    const { results } = runStream(windowed, [schema], batches, { outputMode: 'complete', shufflePartitions: 2 });
+    assert.equal(results.reduce((s, r) => s + r.numRowsDroppedByWatermark, 0), 0);
+    const last = results[4]!.rows;
+    assert.ok(last.some((r) => r['word'] === 'donkey'), 'the 12:04 donkey is counted');
+    assert.ok(last.some((r) => JSON.stringify(r['window']) === JSON.stringify(win('12:00', '12:10'))), 'closed windows stay');
+  });
+});
