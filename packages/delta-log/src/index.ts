@@ -15,7 +15,7 @@
  *   schema enforcement, `mergeSchema`, overwrite, `overwriteSchema`.
  * - **Checkpoints** every `delta.checkpointInterval` commits in Spark's layout; vacuum, optimize, log cleanup.
  *
- * Deletion vectors and column mapping are read (tables using them are read-only for weir).
+ * Deletion vectors and column mapping are read; column-mapped tables are read-only for weir.
  * Tables needing features weir lacks (variant, type widening, …) are refused by name
  * with `DELTA_UNSUPPORTED_FEATURE`, never read wrongly.
  *

@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DeltaTable, loadDeletionVector, parseCommitFile, type DeletionVectorDescriptor } from '@weir/delta-log';
 import { TESTDATA, fsEngine } from './support/engines.js';
@@ -47,6 +48,31 @@ describe('deletion vectors', () => {
     const snap = await DeltaTable.forPath(fsEngine(), path.join(TESTDATA, 'delta-spark-golden/log-replay-dv-key-cases/delta')).snapshot();
     assert.equal(snap.numRecords(), 47);
     assert.equal((await snap.collect()).length, 47);
-    await assert.rejects(DeltaTable.forPath(fsEngine(), path.join(TESTDATA, 'delta-spark-golden/log-replay-dv-key-cases/delta')).write({ schema: snap.schema, rows: [] }), { code: 'DELTA_UNSUPPORTED_FEATURE', details: { feature: 'deletionVectors', path: path.join(TESTDATA, 'delta-spark-golden/log-replay-dv-key-cases/delta'), operation: 'writing' } });
+  });
+
+  it('writing to a DV table (a temp copy): appends keep the DV, vacuum keeps the DV file, overwrite removes with the DV', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-delta-log-dv-'));
+    fs.cpSync(path.join(TESTDATA, 'delta-rs/table-with-dv-small/delta'), dir, { recursive: true });
+    const engine = fsEngine();
+    const t = DeltaTable.forPath(engine, dir);
+    const before = await t.snapshot();
+    assert.equal((await before.collect()).length, 8);
+    const schema = before.schema;
+    const extra = Object.fromEntries(schema.fields.map((f) => [f.name, f.type === 'integer' || f.type === 'long' ? 100 : null]));
+    assert.equal((await t.write({ schema, rows: [extra] })).kind, 'committed');
+    assert.equal((await (await t.snapshot()).collect()).length, 9);
+    const dvFiles = () => fs.readdirSync(dir).filter((f) => f.startsWith('deletion_vector_'));
+    const dvCount = dvFiles().length;
+    assert.ok(dvCount >= 1);
+    // far-future clock: every unreferenced file is old; the DV of the active file must survive
+    const later = Object.freeze({ ...engine, clock: { now: () => engine.clock.now() + 10 * 24 * 3_600_000, sleep: engine.clock.sleep.bind(engine.clock) } });
+    await DeltaTable.forPath(later, dir).vacuum();
+    assert.ok(dvFiles().length >= 1, 'the active file’s DV file is kept');
+    assert.equal((await (await DeltaTable.forPath(engine, dir).snapshot()).collect()).length, 9);
+    assert.equal((await t.write({ schema, rows: [extra] }, { mode: 'overwrite' })).kind, 'committed');
+    const last = fs.readdirSync(path.join(dir, '_delta_log')).filter((f) => f.endsWith('.json')).sort().at(-1)!;
+    const removes = parseCommitFile(fs.readFileSync(path.join(dir, '_delta_log', last)), last).filter((a) => 'remove' in a);
+    assert.ok(removes.some((a) => 'remove' in a && a.remove.deletionVector), 'the remove carries the DV descriptor');
+    assert.equal((await (await t.snapshot()).collect()).length, 1);
   });
 });

@@ -7,6 +7,8 @@
 import type { Engine } from '@weir/core';
 import { DeltaErrors } from '../errors.js';
 import { resolveDataFilePath } from '../log/table-path.js';
+import { deletionVectorPath } from '../deletion-vectors/deletion-vector.js';
+import type { DeletionVectorDescriptor } from '../actions/actions.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { assertWriteSupported } from '../table/table-features.js';
 import { parseDeltaInterval } from '../internal/delta-interval.js';
@@ -42,8 +44,18 @@ export async function vacuum(engine: Engine, snapshot: Snapshot, options: Vacuum
   }
   const cutoff = engine.clock.now() - retentionMs;
   const keep = new Set<string>();
-  for (const f of snapshot.files) keep.add(resolveDataFilePath(snapshot.tablePath, f.path));
-  for (const t of snapshot.tombstones) if ((t.deletionTimestamp ?? 0) >= cutoff) keep.add(resolveDataFilePath(snapshot.tablePath, t.path));
+  const keepDv = (dv: DeletionVectorDescriptor | null | undefined) => {
+    if (dv && dv.storageType !== 'i') keep.add(deletionVectorPath(snapshot.tablePath, dv));
+  };
+  for (const f of snapshot.files) {
+    keep.add(resolveDataFilePath(snapshot.tablePath, f.path));
+    keepDv(f.deletionVector);
+  }
+  for (const t of snapshot.tombstones) {
+    if ((t.deletionTimestamp ?? 0) < cutoff) continue;
+    keep.add(resolveDataFilePath(snapshot.tablePath, t.path));
+    keepDv(t.deletionVector);
+  }
   const root = snapshot.tablePath.replace(/\/+$/, '');
   const victims: string[] = [];
   for await (const f of engine.storage.list(root, { recursive: true })) {

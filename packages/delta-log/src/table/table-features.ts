@@ -19,6 +19,8 @@ export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   'vacuumProtocolCheck',
   'changeDataFeed',
   'domainMetadata',
+  // weir never creates DVs; appends leave existing DVs alone and removes carry the file's DV, as the spec requires.
+  'deletionVectors',
 ]);
 
 /** The highest reader / writer versions weir understands. */
@@ -83,8 +85,6 @@ export function assertReadSupported(path: string, protocol: ProtocolAction, meta
  */
 export function assertWriteSupported(path: string, protocol: ProtocolAction, metadata: MetadataAction): void {
   assertReadSupported(path, protocol, metadata);
-  // Deletes that write DVs are not implemented: a DV table is read-only for weir.
-  if (readerFeaturesOf(protocol).includes('deletionVectors')) throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'deletionVectors', operation: 'writing' });
   // Writing with column mapping needs physical names for new files, stats and partition values: not implemented.
   if (columnMappingMode(metadata) !== 'none') throw DeltaErrors.DELTA_UNSUPPORTED_FEATURE({ path, feature: 'columnMapping', operation: 'writing' });
   const used = new Set<string>();
