@@ -303,14 +303,17 @@ export class FileStreamSource implements Source {
     // addNewColumns needs a schema log (inferred schema); failOnNewColumns also guards a user schema.
     if (this.#mode === 'addNewColumns' && (!this.#inferred || this.#schemaLog === null)) return;
     if (this.#config.format === 'text') return;
-    // Parsing every admitted file is real work: it runs as tasks (in workers with @weir/executor).
-    const { dataSchema } = await inferInTasks(this.#ctx.engine, READER_MODULE, files, {
-      format: this.#config.format,
-      inferColumnTypes: this.#config.inferColumnTypes,
-      parse: this.#config.parse,
-    });
+    // Inference runs as tasks (in workers with @weir/executor); files whose keys/header hold only
+    // known columns are skipped after a cheap scan, so only files that may add columns are parsed.
     const cur = this.#current;
     const known = new Set(cur.schema.fields.map((f) => f.name.toLowerCase()));
+    const { dataSchema } = await inferInTasks(
+      this.#ctx.engine,
+      READER_MODULE,
+      files,
+      { format: this.#config.format, inferColumnTypes: this.#config.inferColumnTypes, parse: this.#config.parse },
+      [...known],
+    );
     // Case-insensitively known columns are not new: a case mismatch is rescued, not added.
     const added = dataSchema.fields.filter((f) => !known.has(f.name.toLowerCase()) && !cur.partitionColumns.includes(f.name));
     if (added.length === 0) return;

@@ -1,11 +1,19 @@
-import { StructType, field, struct, type Engine, type FileInfo, type TaskContext, type TaskExecutor } from '@weir/core';
+import { StructType, field, struct, utf8Decode, type Engine, type FileInfo, type TaskContext, type TaskExecutor } from '@weir/core';
+import { tokenizeCsv } from '../reader/csv-tokenizer.js';
 import { inferDataSchema, type InferenceOptions, type InferenceResult } from './schema-inference.js';
+import { scanTopLevelKeys } from './top-level-keys.js';
 import { finalType, mergeStructs, mergeTypes, widenParquet, type InferredType } from './type-inference.js';
 
 /** Input of the `inferSchema` task: plain data. */
 export interface InferSchemaTaskInput {
   readonly files: ReadonlyArray<Pick<FileInfo, 'path' | 'size' | 'modificationTime'>>;
   readonly options: InferenceOptions;
+  /**
+   * Lower-cased names of the columns already known. When given, files whose top-level keys (JSON
+   * lines) or header (CSV) hold no other name are skipped after a cheap scan: only files that
+   * may add columns are fully inferred. The result then describes those files only.
+   */
+  readonly knownColumns?: readonly string[];
 }
 
 /** Output of the `inferSchema` task: the schema as Spark JSON (it crosses threads). */
@@ -17,9 +25,44 @@ export interface InferSchemaTaskOutput {
 
 /** Worker-side schema inference over some files (`taskHandlers.inferSchema`). */
 export async function inferSchemaTask(input: unknown, ctx: TaskContext): Promise<InferSchemaTaskOutput> {
-  const { files, options } = input as InferSchemaTaskInput;
-  const r = await inferDataSchema(ctx.engine, files, options);
+  const { files, options, knownColumns } = input as InferSchemaTaskInput;
+  let candidates = files;
+  if (knownColumns !== undefined && canScan(options)) {
+    const known = new Set(knownColumns);
+    const keep = [];
+    for (const f of files) if (await mayAddColumns(ctx.engine, f.path, options, known)) keep.push(f);
+    candidates = keep;
+  }
+  const r = await inferDataSchema(ctx.engine, candidates, options);
   return { dataSchemaJson: StructType.toJSON(r.dataSchema), sawMalformed: r.sawMalformed, nullColumns: r.nullColumns ?? [] };
+}
+
+function canScan(options: InferenceOptions): boolean {
+  return (options.format === 'json' && !options.parse.multiLine) || (options.format === 'csv' && options.parse.header);
+}
+
+/** The cheap scan: does this file name any top-level column outside `known` (lower-cased)? */
+async function mayAddColumns(engine: Pick<Engine, 'storage'>, path: string, options: InferenceOptions, known: ReadonlySet<string>): Promise<boolean> {
+  const text = utf8Decode(await engine.storage.read(path));
+  if (options.format === 'csv') {
+    const nl = text.indexOf('\n');
+    const header = tokenizeCsv(nl < 0 ? text : text.slice(0, nl + 1), { ...options.parse, multiLine: false })[0];
+    return header === undefined ? false : header.fields.some((f, i) => !known.has((f ?? `_c${i}`).toLowerCase()));
+  }
+  let unknown = false;
+  const onKey = (k: string) => {
+    if (!known.has(k.toLowerCase())) unknown = true;
+  };
+  let start = 0;
+  const n = text.length;
+  while (start < n && !unknown) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    // A line the scan cannot read is left to the full parse (it may be malformed, or not).
+    if (end > start && !scanTopLevelKeys(text, start, end, onKey) && text.slice(start, end).trim() !== '') return true;
+    start = end + 1;
+  }
+  return unknown;
 }
 
 /** Merges per-group inference results exactly as one pass over all files would (null-only columns stay undecided). */
@@ -60,6 +103,7 @@ export async function inferInTasks(
   module: string,
   files: readonly FileInfo[],
   options: InferenceOptions,
+  knownColumns?: readonly string[],
 ): Promise<InferenceResult> {
   const tasks: TaskExecutor = engine.tasks;
   const groups = Math.max(1, Math.min(tasks.parallelism, files.length));
@@ -68,7 +112,7 @@ export async function inferInTasks(
   for (let g = 0; g < groups; g++) {
     const slice = files.slice(g * per, (g + 1) * per).map(({ path, size, modificationTime }) => ({ path, size, modificationTime }));
     if (slice.length === 0) continue;
-    const input: InferSchemaTaskInput = { files: slice, options };
+    const input: InferSchemaTaskInput = knownColumns === undefined ? { files: slice, options } : { files: slice, options, knownColumns };
     runs.push(tasks.run<InferSchemaTaskOutput>({ module, handler: 'inferSchema', input }));
   }
   const outs = await Promise.all(runs);
