@@ -71,9 +71,10 @@ describe('weir delta', () => {
   });
 
   it('errors: unsupported feature and missing table print CODE: message and exit non-zero; bad flags exit 2', async () => {
-    const dv = await weir(['delta', 'cat', path.join(GOLDEN, 'delta-rs/table-with-dv-small/delta')]);
-    assert.equal(dv.code, 1);
-    assert.match(dv.stderr, /^DELTA_UNSUPPORTED_FEATURE: .*deletionVectors/);
+    const geo = await weir(['delta', 'cat', path.join(GOLDEN, 'delta-kernel-rs/table-with-geo/delta')]);
+    assert.equal(geo.code, 1);
+    assert.match(geo.stderr, /^DELTA_UNSUPPORTED_FEATURE: .*geospatial/);
+    assert.equal(geo.stderr.trim().split('\n').length, 1);
     await assert.rejects(deltaDescribe(path.join(os.tmpdir(), 'weir-no-such-table-xyz')), { code: 'DELTA_TABLE_NOT_FOUND' });
     const bad = await weir(['delta', 'cat', 'x', '--version', 'abc']);
     assert.equal(bad.code, 2);
