@@ -29,10 +29,13 @@ export async function openStateStore(
   minBatchesToRetain: number,
 ): Promise<OpenedStore> {
   // Keyed by run: a restarted query (new runId) never trusts a cache from before the restart.
-  const key = `${checkpoint}\u0000${runId}\u0000${operatorId}\u0000${partition}`;
+  const run = `${checkpoint}\u0000${runId}\u0000`;
+  const key = `${run}${operatorId}\u0000${partition}`;
   let provider = providers.get(key);
   if (provider === undefined) {
-    for (const k of [...providers.keys()]) if (k.startsWith(`${checkpoint}\u0000`)) providers.delete(k);
+    // Drop only other runs' providers of this checkpoint: the other partitions of this run that
+    // this worker holds MUST stay hot (dropping them made every batch reload state from files).
+    for (const k of [...providers.keys()]) if (k.startsWith(`${checkpoint}\u0000`) && !k.startsWith(run)) providers.delete(k);
     provider = createStateStoreProvider(ctx.engine, { checkpointLocation: checkpoint, operatorId, partition, minBatchesToRetain });
     providers.set(key, provider);
   }
