@@ -29,7 +29,7 @@
  * await query.stop();
  * ```
  */
-import { mapTask, statefulTask } from './execution/task-handlers.js';
+import { mapTask, statefulTask, warmUp } from './execution/task-handlers.js';
 import { readRatePartition } from './sources/rate-source.js';
 
 export { StreamingErrors } from './errors.js';
@@ -81,7 +81,7 @@ export type { ForeachBatchFunction } from './sinks/foreach-batch-sink.js';
 
 export * from './delta/index.js';
 
-/** Worker-side task handlers (see `Task`): the map stage and the stateful stage of a micro-batch. */
-export const taskHandlers = Object.freeze({ mapTask, statefulTask });
+/** Worker-side task handlers (see `Task`): the map stage and the stateful stage of a micro-batch, and the pool warm-up. */
+export const taskHandlers = Object.freeze({ mapTask, statefulTask, warmUp });
 /** Worker-side readers for this package's input partitions (the `rate` source). */
 export const partitionReaders = Object.freeze({ rate: readRatePartition });

@@ -92,6 +92,22 @@ async function write(writer: WriterFactory, batchId: number, taskId: number, pla
   return handler({ options: writer.options, batchId, taskId, batch: { schema: StructType.fromJSON(plan.outputSchema), rows } }, ctx);
 }
 
+/** What a warm-up task loads: modules whose handlers/readers the coming tasks will import. */
+export interface WarmUpInput {
+  readonly modules: readonly string[];
+}
+
+/**
+ * Loads modules into this worker ahead of the first batch. A cold worker pays its module graph
+ * (TypeScript transpile under tsx, @weir/*, parquet, msgpackr) on its first task; doing that
+ * while the main thread is still discovering files keeps it off the first batch's critical path
+ * and lets benchmarks report the one-off pool start separately.
+ */
+export async function warmUp(input: WarmUpInput, _ctx: TaskContext): Promise<{ readonly modules: number }> {
+  for (const m of input.modules) await import(m);
+  return { modules: input.modules.length };
+}
+
 /** Reads one input partition and runs the map stage over it. */
 export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<MapTaskOutput> {
   const rows = await readPartition(input.partition, ctx);

@@ -4,6 +4,8 @@ import { MemoryStream, StructType, WeirError, utf8Decode } from '@weir/core';
 import { createSession } from './weir-session.js';
 import { writeStream } from './data-stream-writer.js';
 import { MemoryStorage, createTestEngine } from '@weir/testkit';
+import { InThreadTaskExecutor } from '@weir/node';
+import type { TaskExecutor } from '@weir/core';
 import type { StreamingQueryProgress } from '../progress.js';
 
 const schema = StructType.fromDDL('id LONG, name STRING');
@@ -40,5 +42,29 @@ describe('memory stream → memory sink', () => {
       writeStream(session.readStream.memory(stream)).format('console').option('numRows', 'many').start(),
       (e) => WeirError.hasCode(e, 'INVALID_OPTION'),
     );
+  });
+});
+
+describe('session.warmUp', () => {
+  it('runs one warm-up task pinned to each worker slot, once per session', async () => {
+    const calls: Array<[string, number | undefined]> = [];
+    const inner = new InThreadTaskExecutor();
+    const tasks: TaskExecutor = {
+      parallelism: 3,
+      run: (task, options) => {
+        calls.push([task.handler, options?.affinity]);
+        return inner.run(task, options);
+      },
+      close: () => inner.close(),
+    };
+    const session = createSession({ engine: createTestEngine({ tasks }), conf: { 'weir.executor.threads': 0 } });
+    await session.warmUp();
+    await session.warmUp();
+    assert.deepEqual(calls, [
+      ['warmUp', 0],
+      ['warmUp', 1],
+      ['warmUp', 2],
+    ]);
+    await session.close();
   });
 });
