@@ -359,7 +359,14 @@ export class DeltaTable {
    */
   async getVersionAt(timestamp: number | string): Promise<number> {
     const ts = parseTimestampArg(timestamp);
-    const commits = await this.#commitTimeline();
+    // In-commit timestamps live inside the commit files; without them the file times are enough.
+    let ict = true;
+    try {
+      ict = (await this.snapshot()).configuration['delta.enableInCommitTimestamps'] === 'true';
+    } catch {
+      ict = true; // unreadable latest snapshot: fall back to reading every commit
+    }
+    const commits = await this.#commitTimeline(ict);
     if (commits.length === 0) throw DeltaErrors.DELTA_TABLE_NOT_FOUND({ path: this.path, reason: '_delta_log has no commits' });
     const first = commits[0] as { version: number; timestamp: number };
     const last = commits[commits.length - 1] as { version: number; timestamp: number };
@@ -375,13 +382,17 @@ export class DeltaTable {
     return found;
   }
 
-  async #commitTimeline(): Promise<Array<{ version: number; timestamp: number; commitInfo: CommitInfoAction | undefined }>> {
+  /**
+   * Commit versions and timestamps. Commit files are read only when their commitInfo is needed
+   * (history) or may carry in-commit timestamps; otherwise the listing's times suffice (Spark).
+   */
+  async #commitTimeline(readCommitInfo = true): Promise<Array<{ version: number; timestamp: number; commitInfo: CommitInfoAction | undefined }>> {
     const files = await listCommits(this.#engine, this.path);
     const out: Array<{ version: number; timestamp: number; commitInfo: CommitInfoAction | undefined }> = [];
     let prev = -Infinity;
     for (const f of files) {
-      const actions = await readCommitActions(this.#engine, f.path);
-      const ci = actions.find((a): a is { commitInfo: CommitInfoAction } => 'commitInfo' in a)?.commitInfo;
+      const actions = readCommitInfo ? await readCommitActions(this.#engine, f.path) : undefined;
+      const ci = actions?.find((a): a is { commitInfo: CommitInfoAction } => 'commitInfo' in a)?.commitInfo;
       let ts = commitTimestamp(f, actions);
       if (typeof ci?.['inCommitTimestamp'] !== 'number' && ts <= prev) ts = prev + 1;
       prev = ts;
