@@ -2,7 +2,7 @@
 // Run: node --conditions=@weir/source --import tsx packages/file-source/bench/parse.bench.ts [rows]
 import { StructType } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
-import { partitionReaders, type FilePartitionData } from '@weir/file-source';
+import { partitionReaders, taskHandlers, type FilePartitionData } from '@weir/file-source';
 import { MemoryFs } from '../tests/helpers/memory-fs.js';
 
 const rows = Number(process.argv[2] ?? 200_000);
@@ -90,4 +90,18 @@ for (let round = 0; round < 5; round++) {
       `bare decode+JSON.parse cpu ${baseMs.toFixed(0)} ms = ${rate(baseMs)} rows/s → reader/baseline ${(cpuMs / baseMs).toFixed(2)}x; ` +
       `same keeping the objects ${rate(keepMs)} rows/s`,
   );
+}
+
+// Schema-evolution check (addNewColumns) over the same files: full inference vs the key-scan pre-filter.
+const inferInput = { files: files.map((f) => ({ path: f.path, size: 0, modificationTime: 0 })), options: { format: 'json' as const, inferColumnTypes: false, parse: data.parse } };
+const known = schema.fields.map((f) => f.name.toLowerCase());
+for (let round = 0; round < 3; round++) {
+  const c0 = process.cpuUsage();
+  await taskHandlers.inferSchema(inferInput, { engine });
+  const c1 = process.cpuUsage(c0);
+  const k0 = process.cpuUsage();
+  await taskHandlers.inferSchema({ ...inferInput, knownColumns: known }, { engine });
+  const k1 = process.cpuUsage(k0);
+  const ms = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  console.log(`evolution check of ${rows} rows: full inference cpu ${ms(c1).toFixed(0)} ms, key scan cpu ${ms(k1).toFixed(0)} ms`);
 }

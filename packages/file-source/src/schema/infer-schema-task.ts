@@ -1,7 +1,7 @@
 import { StructType, field, struct, utf8Decode, type Engine, type FileInfo, type TaskContext, type TaskExecutor } from '@weir/core';
 import { tokenizeCsv } from '../reader/csv-tokenizer.js';
 import { inferDataSchema, type InferenceOptions, type InferenceResult } from './schema-inference.js';
-import { scanTopLevelKeys } from './top-level-keys.js';
+import { keyAt, scanTopLevelKeys } from './top-level-keys.js';
 import { finalType, mergeStructs, mergeTypes, widenParquet, type InferredType } from './type-inference.js';
 
 /** Input of the `inferSchema` task: plain data. */
@@ -50,8 +50,15 @@ async function mayAddColumns(engine: Pick<Engine, 'storage'>, path: string, opti
     return header === undefined ? false : header.fields.some((f, i) => !known.has((f ?? `_c${i}`).toLowerCase()));
   }
   let unknown = false;
-  const onKey = (k: string) => {
-    if (!known.has(k.toLowerCase())) unknown = true;
+  // Known names grouped by length: a key is matched in place with startsWith, no allocation.
+  const byLength = new Map<number, string[]>();
+  // (Names holding a backslash are left to the decoded comparison: a raw span is undecoded JSON.)
+  for (const k of known) if (!k.includes('\\')) byLength.set(k.length, [...(byLength.get(k.length) ?? []), k]);
+  const onKey = (s: number, e: number) => {
+    const same = byLength.get(e - s);
+    if (same !== undefined) for (const k of same) if (text.startsWith(k, s)) return;
+    const key = keyAt(text, s, e);
+    if (!known.has(key) && !known.has(key.toLowerCase())) unknown = true;
   };
   let start = 0;
   const n = text.length;

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { scanTopLevelKeys } from './top-level-keys.js';
+import { keyAt, scanTopLevelKeys } from './top-level-keys.js';
 
 const keys = (text: string): string[] | null => {
   const out: string[] = [];
-  return scanTopLevelKeys(text, 0, text.length, (k) => out.push(k)) ? out : null;
+  return scanTopLevelKeys(text, 0, text.length, (s, e) => out.push(keyAt(text, s, e))) ? out : null;
 };
 
 describe('scanTopLevelKeys (oracle: JSON.parse + Object.keys)', () => {

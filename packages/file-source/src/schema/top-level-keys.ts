@@ -1,10 +1,17 @@
+/** Decodes the key at `[start, end)` of `text` (the raw text between its quotes). */
+export function keyAt(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+}
+
 /**
- * Calls `onKey` with each top-level key of a one-line JSON object, without building the object
+ * Calls `onKey(start, end)` with the span (between the quotes, escapes undecoded: see `keyAt`) of
+ * each top-level key of a one-line JSON object, without building the object
  * (a character scan is several times cheaper than `JSON.parse`). Returns false when the text is
  * not a JSON object as far as the scan can tell (unbalanced, not starting with `{`); it does not
  * validate values — callers use it only to decide whether a full parse is needed.
  */
-export function scanTopLevelKeys(text: string, start: number, end: number, onKey: (key: string) => void): boolean {
+export function scanTopLevelKeys(text: string, start: number, end: number, onKey: (keyStart: number, keyEnd: number) => void): boolean {
   let i = start;
   while (i < end && isSpace(text.charCodeAt(i))) i++;
   if (i >= end || text.charCodeAt(i) !== 123 /* { */) return false;
@@ -15,21 +22,17 @@ export function scanTopLevelKeys(text: string, start: number, end: number, onKey
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
       const s = ++i;
-      let escaped = false;
-      while (i < end) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) {
-          escaped = true;
-          i += 2;
-          continue;
-        }
-        if (d === 34) break;
+      // Jump quote to quote (native indexOf); a quote preceded by an odd run of backslashes is escaped.
+      for (;;) {
+        i = text.indexOf('"', i);
+        if (i < 0 || i >= end) return false;
+        let b = i - 1;
+        while (b >= s && text.charCodeAt(b) === 92 /* \ */) b--;
+        if ((i - 1 - b) % 2 === 0) break;
         i++;
       }
-      if (i >= end) return false;
       if (depth === 1 && expectKey) {
-        const raw = text.slice(s, i);
-        onKey(escaped ? (JSON.parse(`"${raw}"`) as string) : raw);
+        onKey(s, i);
         expectKey = false;
       }
       i++;
