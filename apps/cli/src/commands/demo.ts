@@ -7,6 +7,7 @@
  * the row counts are read back from Delta); `--continuous` keeps simulator and queries running
  * until Ctrl-C.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createNodeEngine } from '@weir/node';
@@ -64,13 +65,22 @@ export function buildIngestWriter(session: any, dirs: { landing: string; checkpo
     .option('path', dirs.table);
 }
 
-/** The aggregation (Delta source → watermark → 10-minute windows per station → Delta). */
-export function buildWindowWriter(session: any, dirs: { readings: string; checkpoint: string; table: string }): any {
+/**
+ * The aggregation (Delta source → watermark → windows per station → Delta). Bounded runs use
+ * 10-minute windows and a 15-minute watermark over the simulated hours; continuous runs, whose
+ * event time advances in real time, 1-minute windows and a 30-second watermark so windows close
+ * while you watch.
+ */
+export function buildWindowWriter(
+  session: any,
+  dirs: { readings: string; checkpoint: string; table: string },
+  timing: { window: string; watermark: string } = { window: '10 minutes', watermark: '15 minutes' },
+): any {
   return session.readStream
     .format('delta')
     .load(dirs.readings)
-    .withWatermark('event_time', '15 minutes')
-    .groupBy(F.window(F.col('event_time'), '10 minutes'), F.col('station_id'))
+    .withWatermark('event_time', timing.watermark)
+    .groupBy(F.window(F.col('event_time'), timing.window), F.col('station_id'))
     .agg(F.avg('temperature_c').alias('avg_temperature_c'), F.max('wind_speed_ms').alias('max_wind_speed_ms'), F.count('*').alias('readings'))
     .writeStream.format('delta')
     .outputMode('append')
@@ -136,14 +146,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       const agg = await buildWindowWriter(session, windowDirs).trigger({ availableNow: true }).start();
       await agg.awaitTermination();
     } else {
-      log(`continuous mode: simulator + both queries until Ctrl-C`);
+      log('continuous mode: simulator + ingest + 1-minute windows (30 s watermark) until Ctrl-C');
       const controller = new AbortController();
       options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
       const simDone = simulate({ ...sim, fileInterval: '1s', rate: (options.stations ?? 10) * 2, signal: controller.signal });
-      await new Promise((r) => setTimeout(r, 1500)); // let the first file land so the schema is known
+      const waitFor = async (what: string, ready: () => boolean) => {
+        for (let i = 0; i < 600 && !ready() && !controller.signal.aborted; i++) await new Promise((r) => setTimeout(r, 100));
+        if (!ready() && !controller.signal.aborted) throw new Error(`timed out waiting for ${what}`);
+      };
+      await waitFor('the first simulated file', () => fs.existsSync(landing) && fs.readdirSync(landing).some((n) => n.endsWith('.json')));
       const ingest = await buildIngestWriter(session, ingestDirs).trigger({ processingTime: '2 seconds' }).start();
-      await new Promise((r) => setTimeout(r, 3000)); // the readings table exists after the first batch
-      const agg = await buildWindowWriter(session, windowDirs).trigger({ processingTime: '5 seconds' }).start();
+      // The Delta source needs the readings table, which the ingest's first batch creates.
+      await waitFor('the readings table', () => fs.existsSync(path.join(readings, '_delta_log')));
+      const agg = await buildWindowWriter(session, windowDirs, { window: '1 minute', watermark: '30 seconds' }).trigger({ processingTime: '5 seconds' }).start();
       await new Promise<void>((resolve) => {
         if (controller.signal.aborted) resolve();
         controller.signal.addEventListener('abort', () => resolve(), { once: true });
