@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareKeys } from './key-order.js';
+import { compareKeys, sortKeys } from './key-order.js';
 
 const runs = { seed: Number(process.env.FC_SEED ?? 42), numRuns: process.env.CI ? 2000 : 300 };
 
@@ -17,5 +17,20 @@ describe('compareKeys', () => {
       }),
       runs,
     );
+  });
+});
+
+describe('sortKeys', () => {
+  it('sorts in UTF-8 byte order (Buffer.compare), with and without astral / U+E000..U+FFFF keys', () => {
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    const ascii = fc.array(fc.string({ unit: 'binary-ascii' }), { maxLength: 40 });
+    const any = fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(ascii, any), (keys) => {
+        assert.deepEqual(sortKeys([...keys]), [...keys].sort(byBytes));
+      }),
+      runs,
+    );
+    assert.deepEqual(sortKeys(['\uFFFD', 'b', '\u{1F600}', 'a']), ['a', 'b', '\uFFFD', '\u{1F600}']);
   });
 });

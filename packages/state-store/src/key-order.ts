@@ -19,3 +19,24 @@ function fixup(u: number): number {
   if (u >= 0xd800) return u + 0x2000;
   return u;
 }
+
+/** A code unit at or above U+D800: where UTF-16 order and code-point order can disagree. */
+const NEEDS_FIXUP = /[\uD800-\uFFFF]/;
+
+/**
+ * Sorts `keys` in place in {@link compareKeys} order and returns them. Why not just
+ * `sort(compareKeys)`: state keys share long prefixes (`[[<window start>,…`) and the per-char
+ * fix-up loop is several times slower than the engine's own string `<`; when no key holds a
+ * unit ≥ U+D800 (the usual case, checked in one pass) both orders are the same, so the fast
+ * comparison is used.
+ */
+export function sortKeys(keys: string[]): string[] {
+  for (let i = 0; i < keys.length; i++) {
+    if (NEEDS_FIXUP.test(keys[i] as string)) return keys.sort(compareKeys);
+  }
+  return keys.sort(lessThan);
+}
+
+function lessThan(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

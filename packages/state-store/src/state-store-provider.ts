@@ -1,6 +1,6 @@
 import { CoreErrors, WeirError, type Engine } from '@weir/core';
 import { StateStoreErrors } from './errors.js';
-import { compareKeys } from './key-order.js';
+import { compareKeys, sortKeys } from './key-order.js';
 import { decodeStateFile, encodeStateFile, type DeltaFileContent } from './state-file.js';
 import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
 import { LoadedState, REMOVED, StateStore, deepFreeze, entryBytes, type StateStoreHost, type StateStoreMetrics } from './state-store.js';
@@ -185,7 +185,7 @@ export class StateStoreProvider implements StateStoreHost {
     const { storage, codec, clock } = this.#engine;
     const started = clock.now();
     const newVersion = store.version + 1;
-    const changedKeys = [...changes.keys()].sort(compareKeys);
+    const changedKeys = sortKeys([...changes.keys()]);
     const puts: Array<readonly [string, unknown]> = [];
     const removes: string[] = [];
     for (const k of changedKeys) {

@@ -1,5 +1,5 @@
 import { CoreErrors, type StateStoreView } from '@weir/core';
-import { compareKeys } from './key-order.js';
+import { compareKeys, sortKeys } from './key-order.js';
 import { StateStoreErrors } from './errors.js';
 
 /** What one committed (or in-flight) version reports; Spark's `StateStoreMetrics` names. */
@@ -48,7 +48,7 @@ export class LoadedState {
   }
 
   keysInOrder(): string[] {
-    if (this.sortedKeys === null) this.sortedKeys = [...this.map.keys()].sort(compareKeys);
+    if (this.sortedKeys === null) this.sortedKeys = sortKeys([...this.map.keys()]);
     return this.sortedKeys;
   }
 }
@@ -161,7 +161,7 @@ export class StateStore implements StateStoreView {
   /** Every entry after this version's changes, in key (UTF-8 byte) order. */
   *entries(): IterableIterator<readonly [string, unknown]> {
     const baseKeys = this.#base.keysInOrder();
-    const changed = [...this.#changes.keys()].sort(compareKeys);
+    const changed = sortKeys([...this.#changes.keys()]);
     let i = 0;
     let j = 0;
     while (i < baseKeys.length || j < changed.length) {
