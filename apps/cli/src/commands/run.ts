@@ -77,6 +77,12 @@ export async function runPipelineFile(file: string, options: RunPipelineOptions 
   let builder = WeirSession.builder();
   for (const [k, v] of Object.entries(options.conf ?? {})) builder = builder.config(k, v);
   const session = builder.getOrCreate();
+  session.streams.addListener({
+    onQueryStarted: () => {},
+    onQueryProgress: (e) => log(`weir run: [${e.progress.name ?? e.progress.id}] batch ${e.progress.batchId}: ${e.progress.numInputRows} input rows`),
+    onQueryIdle: () => {},
+    onQueryTerminated: () => {},
+  });
   try {
     let result = await pipeline(session, options.params ?? {});
     if (isWriter(result)) {
