@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fc from 'fast-check';
-import { MemoryStream, StructType, WeirError, joinPath, memorySourcePlugin, utf8Decode, type Engine, type Row, type Source, type SourcePlugin } from '@weir/core';
+import { MemoryStream, StructType, WeirError, joinPath, utf8Decode, utf8Encode, type Engine, type Row, type Source, type SourcePlugin } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
 import { functions as F } from '@weir/planner';
 import { createSession, defaultRegistry, readDeltaTable, readFileSinkOutput, writeDeltaBatch, type StreamingQuery, type Trigger } from '@weir/streaming';
@@ -134,7 +134,8 @@ function isCrash(e: unknown): boolean {
 }
 
 /** The query's input: the memory stream, or (chain, notebook 08) the upstream Delta table `/src`. */
-type Input = { readonly stream: MemoryStream } | { readonly deltaTable: string };
+type Input = { readonly stream: MemoryStream } | { readonly deltaTable: string } | { readonly landing: string };
+type InputKind = 'memory' | 'files' | 'delta';
 
 async function runOnce(storage: FaultyMemoryStorage, input: Input, kind: TriggerKind): Promise<number | 'crashed'> {
   const engine: Engine = createNodeEngine({ storage });
@@ -144,12 +145,19 @@ async function runOnce(storage: FaultyMemoryStorage, input: Input, kind: Trigger
     registry: 'stream' in input ? defaultRegistry({ sources: [limitedStream(input.stream, 2)] }) : defaultRegistry(),
   });
   try {
-    const df =
+    const source =
       'stream' in input
-        ? pipeline(session)
-        : (session.readStream.format('delta').option('maxFilesPerTrigger', '2').load(input.deltaTable) as any)
-            .where(F.col('n').mod(2).eq(0))
-            .withColumn('k', F.concat(F.col('k'), F.lit('!')));
+        ? session.readStream.format('mem').load()
+        : 'deltaTable' in input
+          ? session.readStream.format('delta').option('maxFilesPerTrigger', '2').load(input.deltaTable)
+          : session.readStream
+              .format('cloudFiles')
+              .option('cloudFiles.format', 'json')
+              .option('cloudFiles.schemaLocation', '/chk/schema')
+              .option('cloudFiles.maxFilesPerTrigger', '2')
+              .schema('k STRING, n LONG')
+              .load(input.landing);
+    const df = (source as any).where(F.col('n').mod(2).eq(0)).withColumn('k', F.concat(F.col('k'), F.lit('!')));
     const writer = df.writeStream.format('delta').option('checkpointLocation', '/chk');
     if (TRIGGERS[kind]) writer.trigger(TRIGGERS[kind]);
     let q: StreamingQuery;
@@ -181,11 +189,17 @@ async function runToCompletion(
   kind: TriggerKind,
   chunks: Row[][],
   plan: FaultPlan | null,
-  chain = false,
+  inputKind: InputKind = 'memory',
 ): Promise<{ storage: FaultyMemoryStorage; mutations: number }> {
   let storage = new FaultyMemoryStorage();
   let input: Input;
-  if (chain) {
+  if (inputKind === 'files') {
+    // One NDJSON file per chunk, landed before the query starts (names sort in landing order).
+    for (const [i, c] of chunks.entries()) {
+      await storage.put(`/landing/part-${String(i).padStart(4, '0')}.json`, utf8Encode(c.map((r) => JSON.stringify(r)).join('\n')));
+    }
+    input = { landing: '/landing' };
+  } else if (inputKind === 'delta') {
     // The upstream table: one commit per chunk, written crash-free before the query starts.
     const upstream = createNodeEngine({ storage });
     for (const c of chunks) await writeDeltaBatch(upstream, '/src', rowBatch(schema, c));
@@ -223,23 +237,28 @@ const chunksArb = fc.array(fc.array(fc.record({ k: fc.constantFrom('a', 'b'), n:
 // Where to crash: any of the crash-free run's mutating storage calls (uniformly, via the modulo).
 const planArb = fc.record({ at: fc.integer({ min: 0, max: 0x7fffffff }), when: fc.constantFrom('before' as const, 'after' as const) }, { noNullPrototype: true });
 
-for (const chain of [false, true]) {
-  describe(chain ? 'delta source → delta sink chain through the session: crash property per trigger' : 'delta sink through the session: crash property per trigger', () => {
+const SUITES: Record<InputKind, string> = {
+  memory: 'delta sink through the session (memory source): crash property per trigger',
+  files: 'file source (cloudFiles) → delta sink through the session: crash property per trigger',
+  delta: 'delta source → delta sink chain through the session: crash property per trigger',
+};
+for (const inputKind of ['memory', 'files', 'delta'] as const) {
+  describe(SUITES[inputKind], () => {
     for (const kind of Object.keys(TRIGGERS) as TriggerKind[]) {
       it(`trigger ${kind}: after crashes at random storage ops the table holds the crash-free rows, txn versions unique`, async () => {
         await fc.assert(
           fc.asyncProperty(chunksArb, planArb, async (chunks, plan) => {
-            const clean = await runToCompletion(kind, chunks, null, chain);
+            const clean = await runToCompletion(kind, chunks, null, inputKind);
             const expected = key((await readDeltaTable(createNodeEngine({ storage: clean.storage.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
             assert.deepEqual(expected, key(transform(chunks.flat())));
             const crashAt = 1 + (plan.at % Math.max(1, clean.mutations));
-            const { storage: crashed } = await runToCompletion(kind, chunks, { crashAt, when: plan.when }, chain);
+            const { storage: crashed } = await runToCompletion(kind, chunks, { crashAt, when: plan.when }, inputKind);
             const actual = key((await readDeltaTable(createNodeEngine({ storage: crashed.restart() }), '/out').catch(() => ({ rows: [] }))).rows);
             assert.deepEqual(actual, expected);
             const txns = await tableTxnVersions(crashed);
             assert.equal(new Set(txns).size, txns.length, `duplicate txn versions: ${txns}`);
           }),
-          { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: chain ? Math.max(8, Math.floor(RUNS / 2)) : RUNS },
+          { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: inputKind === 'memory' ? RUNS : Math.max(8, Math.floor(RUNS / 2)) },
         );
       });
     }
