@@ -70,57 +70,6 @@ const TS_RE =
  * `Z`, `UTC`, `GMT` or a `±hh:mm` offset; none means UTC (the session time zone). Invalid → null.
  */
 export function parseTimestamp(input: string): number | null {
-  const fast = parseIsoFast(input);
-  if (fast !== undefined) return fast;
-  return parseTimestampSlow(input);
-}
-
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
-}
-
-/**
- * The hot path for the canonical form `yyyy-MM-dd[T ]HH:mm:ss[.f…][Z]` (what JSON sources and
- * weather-sim write): parsed by char codes. Returns undefined for any other shape, which then
- * takes the general parser (so both agree by construction on what they both accept).
- */
-function parseIsoFast(s: string): number | null | undefined {
-  const n = s.length;
-  if (n < 19 || n > 30) return undefined;
-  const sep = s.charCodeAt(10);
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
-  const d = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].map((i) => digit(s, i));
-  if (d.some((x) => x < 0)) return undefined;
-  let i = 19;
-  let us = 0;
-  if (i < n && s.charCodeAt(i) === 46) {
-    i++;
-    let scale = 100000;
-    const start = i;
-    while (i < n && digit(s, i) >= 0) {
-      if (scale >= 1) us += digit(s, i) * scale;
-      scale /= 10;
-      i++;
-    }
-    if (i - start > 9) return undefined;
-    us = Math.floor(us);
-  }
-  if (i === n - 1 && s.charCodeAt(i) === 90) i++;
-  if (i !== n) return undefined;
-  const [y0, y1, y2, y3, m0, m1, dd0, dd1, h0, h1, mi0, mi1, s0, s1] = d as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const mo = m0 * 10 + m1;
-  const day = dd0 * 10 + dd1;
-  const hh = h0 * 10 + h1;
-  const mi = mi0 * 10 + mi1;
-  const ss = s0 * 10 + s1;
-  if (!validDate(y, mo, day) || hh > 23 || mi > 59 || ss > 59) return null;
-  return (daysFromCivil(y, mo, day) * 86400 + hh * 3600 + mi * 60 + ss) * US_PER_SECOND + us;
-}
-
-/** The general parser (all of Spark's accepted shapes). @internal exported for the equivalence test */
-export function parseTimestampSlow(input: string): number | null {
   const s = input.trim();
   const m = TS_RE.exec(s);
   if (!m) return null;
