@@ -10,6 +10,8 @@ export interface Measurement {
   readonly engine: string; // 'weir (1 thread)', 'duckdb', 'naive js', …
   readonly rows: number;
   readonly seconds: number;
+  /** Process CPU seconds (all threads) during the measurement, when taken. */
+  readonly cpuSeconds?: number;
   readonly note?: string;
 }
 
@@ -40,9 +42,13 @@ export function markdown(r: RunResult): string {
   const lines = [
     `Run ${r.startedAt}${r.quick ? ' (quick)' : ''} — ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}`,
     '',
-    '| scenario | engine | rows | seconds | rows/s | note |',
-    '|---|---|---:|---:|---:|---|',
-    ...r.measurements.map((m) => `| ${m.scenario} | ${m.engine} | ${m.rows.toLocaleString('en-US')} | ${m.seconds.toFixed(2)} | ${fmt(rowsPerSecond(m))} | ${m.note ?? ''} |`),
+    '| scenario | engine | rows | seconds | rows/s | CPU s | rows per CPU-s | note |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...r.measurements.map(
+      (m) =>
+        `| ${m.scenario} | ${m.engine} | ${m.rows.toLocaleString('en-US')} | ${m.seconds.toFixed(2)} | ${fmt(rowsPerSecond(m))} | ` +
+        `${m.cpuSeconds === undefined ? '' : m.cpuSeconds.toFixed(2)} | ${m.cpuSeconds ? fmt(m.rows / m.cpuSeconds) : ''} | ${m.note ?? ''} |`,
+    ),
     '',
     '| figure | value |',
     '|---|---:|',

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDataset } from './dataset.js';
 import { duckdbAggregate, duckdbIngest } from './baselines/duckdb.js';
 import { naiveAggregate, naiveIngest } from './baselines/naive.js';
-import { weirAggregate, weirIngest } from './scenarios/weir-pipelines.js';
+import { cpuSince, weirAggregate, weirIngest } from './scenarios/weir-pipelines.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { recoveryScenario } from './scenarios/recovery.js';
 import { codecBenchmarks } from './micro/codec.bench.js';
@@ -24,16 +24,18 @@ const wants = (s: string) => !only || only.includes(s);
 const work = join(root, '.work');
 mkdirSync(work, { recursive: true });
 
-const [files, rowsPerFile] = quick ? [20, 2_000] : [200, 10_000];
+// Full: 1M rows (sized so the whole run, naive baseline included, stays under 10 minutes on 2 cores).
+const [files, rowsPerFile] = quick ? [20, 2_000] : [100, 10_000];
 const threadCounts = [...new Set([1, 2, availableParallelism()])].filter((t) => t <= Math.max(2, availableParallelism()));
 const measurements: Measurement[] = [];
 const figures: Record<string, number | string> = {};
 const micro: MicroResult[] = [];
 
-async function time<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+async function time<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const value = await fn();
-  return { value, seconds: (performance.now() - started) / 1000 };
+  return { value, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSince(cpu0) };
 }
 
 function fresh(name: string): string {
@@ -52,12 +54,12 @@ const filesPerBatch = Math.max(1, Math.ceil(files / 4));
 if (wants('ingest')) {
   console.log('ingest: NDJSON → clean/cast/filter → Parquet/Delta');
   const duck = await time(() => duckdbIngest(data.dir, join(fresh('duck-ingest'), 'out.parquet'), availableParallelism()));
-  measurements.push({ scenario: 'ingest', engine: 'duckdb', rows: duck.value, seconds: duck.seconds, note: `${availableParallelism()} threads, COPY TO parquet` });
+  measurements.push({ scenario: 'ingest', engine: 'duckdb', rows: duck.value, seconds: duck.seconds, cpuSeconds: duck.cpuSeconds, note: `${availableParallelism()} threads, COPY TO parquet` });
   const naive = await time(() => naiveIngest(data.dir, fresh('naive-ingest')));
-  measurements.push({ scenario: 'ingest', engine: 'naive js', rows: naive.value, seconds: naive.seconds, note: '1 thread, JSON.parse + parquetjs' });
+  measurements.push({ scenario: 'ingest', engine: 'naive js', rows: naive.value, seconds: naive.seconds, cpuSeconds: naive.cpuSeconds, note: '1 thread, JSON.parse + parquetjs' });
   for (const t of threadCounts) {
     const r = await weirIngest(data.dir, fresh(`weir-ingest-${t}`), t, filesPerBatch);
-    measurements.push({ scenario: 'ingest', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: r.rowsOut, seconds: r.seconds, note: `${r.batches} batches → Delta` });
+    measurements.push({ scenario: 'ingest', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: r.rowsOut, seconds: r.seconds, cpuSeconds: r.cpuSeconds, note: `${r.batches} batches → Delta; pool start ${r.startSeconds.toFixed(2)} s (not included)` });
     if (r.rowsOut !== duck.value) figures[`ingest rows mismatch (${t} threads)`] = `weir ${r.rowsOut} vs duckdb ${duck.value}`;
   }
 }
@@ -65,12 +67,12 @@ if (wants('ingest')) {
 if (wants('aggregate')) {
   console.log('aggregate: 1-minute tumbling average per station');
   const duck = await time(() => duckdbAggregate(data.dir, availableParallelism()));
-  measurements.push({ scenario: 'aggregate', engine: 'duckdb', rows: data.rows, seconds: duck.seconds, note: `${duck.value} groups` });
+  measurements.push({ scenario: 'aggregate', engine: 'duckdb', rows: data.rows, seconds: duck.seconds, cpuSeconds: duck.cpuSeconds, note: `${duck.value} groups` });
   const naive = await time(() => naiveAggregate(data.dir));
-  measurements.push({ scenario: 'aggregate', engine: 'naive js', rows: data.rows, seconds: naive.seconds, note: `${naive.value} groups` });
+  measurements.push({ scenario: 'aggregate', engine: 'naive js', rows: data.rows, seconds: naive.seconds, cpuSeconds: naive.cpuSeconds, note: `${naive.value} groups` });
   for (const t of threadCounts) {
     const r = await weirAggregate(data.dir, fresh(`weir-agg-${t}`), t, filesPerBatch);
-    measurements.push({ scenario: 'aggregate', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: data.rows, seconds: r.seconds, note: `${r.rowsOut} windows emitted (append: closed windows only)` });
+    measurements.push({ scenario: 'aggregate', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: data.rows, seconds: r.seconds, cpuSeconds: r.cpuSeconds, note: `${r.rowsOut} windows emitted (append: closed windows only); pool start ${r.startSeconds.toFixed(2)} s (not included)` });
   }
 }
 
@@ -85,6 +87,7 @@ for (const s of ['ingest', 'aggregate']) {
     figures[`${s}: weir 2 threads rows/s`] = w2;
     figures[`${s}: weir(2) / duckdb`] = Number((w2 / rate(s, 'duckdb')).toFixed(3));
     figures[`${s}: weir(2) / naive js`] = Number((w2 / rate(s, 'naive js')).toFixed(3));
+    figures[`${s}: weir(1) / duckdb`] = Number((w1 / rate(s, 'duckdb')).toFixed(3));
     figures[`${s}: 2-thread speedup over 1`] = Number((w2 / w1).toFixed(3));
   }
 }

@@ -37,6 +37,7 @@ export async function latencyScenario(work: string, arrivals: number): Promise<L
     .option('checkpointLocation', `${work}/checkpoint`)
     .start(`${work}/table`);
   const samples: number[] = [];
+  await spark.warmUp(); // the one-off worker start is not an arrival's latency
   try {
     for (let i = 0; i < arrivals; i++) {
       await new Promise((r) => setTimeout(r, 150)); // let the query go idle

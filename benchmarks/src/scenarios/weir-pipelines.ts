@@ -10,6 +10,16 @@ export interface PipelineRun {
   readonly rowsOut: number;
   readonly seconds: number;
   readonly batches: number;
+  /** One-off worker pool start (threads spawned, task modules loaded), measured apart from `seconds`. */
+  readonly startSeconds: number;
+  /** Process CPU time (all threads) over `seconds`: comparable on a loaded machine, unlike wall time. */
+  readonly cpuSeconds: number;
+}
+
+/** CPU seconds (user + system, every thread of the process) since `from`. */
+export function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 function session(threads: number) {
@@ -20,7 +30,11 @@ function session(threads: number) {
 export async function weirIngest(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
   const spark = session(threads);
   try {
+    const warm = performance.now();
+    await spark.warmUp();
+    const startSeconds = (performance.now() - warm) / 1000;
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const query = await spark.readStream
       .format('cloudFiles')
       .option('cloudFiles.format', 'json')
@@ -35,8 +49,10 @@ export async function weirIngest(input: string, work: string, threads: number, f
       .start(`${work}/table`);
     await query.awaitTermination();
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSince(cpu0);
+    if (process.env.WEIR_BENCH_DEBUG) for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     const rowsOut = (await readDeltaTable(spark.engine, `${work}/table`)).rows.length;
-    return { rowsOut, seconds, batches: query.recentProgress.length };
+    return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds };
   } finally {
     await spark.close();
   }
@@ -46,7 +62,11 @@ export async function weirIngest(input: string, work: string, threads: number, f
 export async function weirAggregate(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
   const spark = session(threads);
   try {
+    const warm = performance.now();
+    await spark.warmUp();
+    const startSeconds = (performance.now() - warm) / 1000;
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const query = await spark.readStream
       .format('cloudFiles')
       .option('cloudFiles.format', 'json')
@@ -63,8 +83,10 @@ export async function weirAggregate(input: string, work: string, threads: number
       .start(`${work}/table`);
     await query.awaitTermination();
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSince(cpu0);
+    if (process.env.WEIR_BENCH_DEBUG) for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     const rowsOut = (await readDeltaTable(spark.engine, `${work}/table`)).rows.length;
-    return { rowsOut, seconds, batches: query.recentProgress.length };
+    return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds };
   } finally {
     await spark.close();
   }

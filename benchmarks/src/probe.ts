@@ -1,0 +1,16 @@
+import { ensureDataset } from './dataset.js';
+import { weirIngest, weirAggregate } from './scenarios/weir-pipelines.js';
+import { rmSync, mkdirSync } from 'node:fs';
+const work = new URL('../.work', import.meta.url).pathname;
+const [files, rpf] = (process.env.DS ?? '50x10000').split('x').map(Number);
+const data = await ensureDataset(work, files!, rpf!);
+const which = (process.env.WHICH ?? 'ingest').split(',');
+const threads = (process.env.T ?? '1,2').split(',').map(Number);
+const fpb = Number(process.env.FPB ?? Math.ceil(files! / 4));
+for (const w of which) for (const t of threads) {
+  const dir = `${work}/probe-${w}-${t}`; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
+  const c0 = process.cpuUsage();
+  const r = w === 'ingest' ? await weirIngest(data.dir, dir, t, fpb) : await weirAggregate(data.dir, dir, t, fpb);
+  console.log(w, 'threads', t, 'rows', r.rowsOut, 's', r.seconds.toFixed(2), 'in rows/s', Math.round(data.rows / r.seconds), 'batches', r.batches, 'start s', r.startSeconds.toFixed(2), 'cpu s', ((process.cpuUsage(c0).user + process.cpuUsage(c0).system)/1e6).toFixed(2));
+}
+process.exit(0);
