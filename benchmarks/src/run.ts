@@ -13,6 +13,7 @@ import { latencyScenario } from './scenarios/latency.js';
 import { recoveryScenario } from './scenarios/recovery.js';
 import { codecBenchmarks } from './micro/codec.bench.js';
 import { engineBenchmarks } from './micro/engine.bench.js';
+import { cpuScaling } from './calibrate.js';
 import { machine, rowsPerSecond, writeResults, markdown, type Measurement, type RunResult } from './report.js';
 import type { MicroResult } from './micro/run-suite.js';
 
@@ -50,6 +51,9 @@ console.log(`weir benchmarks${quick ? ' (quick)' : ''}: ${files} files × ${rows
 const data = await ensureDataset(work, files, rowsPerFile);
 figures['input'] = `${data.files} NDJSON files, ${data.rows.toLocaleString('en-US')} rows, ${(data.bytes / 2 ** 20).toFixed(1)} MiB`;
 const filesPerBatch = Math.max(1, Math.ceil(files / 4));
+// The machine's own 1→2 thread ceiling (a busy loop), before and after the engine scenarios.
+const calibrationBefore = await cpuScaling();
+figures['machine: busy-loop 2-thread speedup (before)'] = calibrationBefore.speedup;
 
 if (wants('ingest')) {
   console.log('ingest: NDJSON → clean/cast/filter → Parquet/Delta');
@@ -80,6 +84,9 @@ const rate = (scenario: string, engine: string) => {
   const m = measurements.find((x) => x.scenario === scenario && x.engine === engine);
   return m ? rowsPerSecond(m) : NaN;
 };
+const calibrationAfter = await cpuScaling();
+figures['machine: busy-loop 2-thread speedup (after)'] = calibrationAfter.speedup;
+const ceiling = Math.min(2, (calibrationBefore.speedup + calibrationAfter.speedup) / 2);
 for (const s of ['ingest', 'aggregate']) {
   const w1 = rate(s, 'weir (1 thread)');
   const w2 = rate(s, 'weir (2 threads)');
@@ -89,6 +96,7 @@ for (const s of ['ingest', 'aggregate']) {
     figures[`${s}: weir(2) / naive js`] = Number((w2 / rate(s, 'naive js')).toFixed(3));
     figures[`${s}: weir(1) / duckdb`] = Number((w1 / rate(s, 'duckdb')).toFixed(3));
     figures[`${s}: 2-thread speedup over 1`] = Number((w2 / w1).toFixed(3));
+    figures[`${s}: 2-thread speedup / machine ceiling`] = Number((w2 / w1 / ceiling).toFixed(3));
   }
 }
 

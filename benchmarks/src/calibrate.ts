@@ -1,0 +1,34 @@
+// Machine calibration: how much faster do 2 worker threads run than 1 on a purely CPU-bound loop,
+// right now? On a shared or throttled machine this is well below 2, and no engine can scale past
+// it; the suite reports weir's 1→2 thread speedup next to this ceiling.
+import { Worker } from 'node:worker_threads';
+
+const LOOP = `
+const { parentPort, workerData } = require('node:worker_threads');
+const end = Date.now() + workerData.ms;
+let n = 0, x = 0;
+while (Date.now() < end) { for (let i = 0; i < 10000; i++) x = (x * 31 + i) | 0; n++; }
+parentPort.postMessage(n + (x & 0));`;
+
+async function iterations(threads: number, ms: number): Promise<number> {
+  const runs = Array.from(
+    { length: threads },
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(LOOP, { eval: true, workerData: { ms } });
+        w.once('message', (n: number) => {
+          resolve(n);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      }),
+  );
+  return (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+}
+
+/** Throughput of `threads` busy workers relative to one, over `ms` each (1 → 2 threads: the ceiling for any engine). */
+export async function cpuScaling(ms = 1500): Promise<{ oneThread: number; twoThreads: number; speedup: number }> {
+  const oneThread = await iterations(1, ms);
+  const twoThreads = await iterations(2, ms);
+  return { oneThread, twoThreads, speedup: Number((twoThreads / oneThread).toFixed(3)) };
+}
