@@ -26,6 +26,57 @@ function rows(n: number): Row[] {
   }));
 }
 
+/** A tree-walking interpreter of the same filter + project + cast: what codegen is measured against. */
+type Ast =
+  | { op: 'col'; name: string }
+  | { op: 'lit'; value: number }
+  | { op: 'gt' | 'mul' | 'add' | 'and'; l: Ast; r: Ast }
+  | { op: 'notNull'; e: Ast }
+  | { op: 'castDouble'; e: Ast };
+
+function evalAst(a: Ast, row: Row): unknown {
+  switch (a.op) {
+    case 'col':
+      return row[a.name] ?? null;
+    case 'lit':
+      return a.value;
+    case 'notNull':
+      return evalAst(a.e, row) !== null;
+    case 'castDouble': {
+      const v = evalAst(a.e, row);
+      return v === null ? null : Number(v);
+    }
+    default: {
+      const l = evalAst(a.l, row);
+      const r = evalAst(a.r, row);
+      if (a.op === 'and') return l === false || r === false ? false : l === null || r === null ? null : true;
+      if (l === null || r === null) return null;
+      if (a.op === 'gt') return (l as number) > (r as number);
+      if (a.op === 'mul') return (l as number) * (r as number);
+      return (l as number) + (r as number);
+    }
+  }
+}
+
+const FILTER: Ast = { op: 'and', l: { op: 'gt', l: { op: 'col', name: 'temperature_c' }, r: { op: 'lit', value: -50 } }, r: { op: 'notNull', e: { op: 'col', name: 'humidity' } } };
+const PROJECT: ReadonlyArray<readonly [string, Ast]> = [
+  ['station_id', { op: 'col', name: 'station_id' }],
+  ['event_time', { op: 'col', name: 'event_time' }],
+  ['temp_f', { op: 'add', l: { op: 'mul', l: { op: 'col', name: 'temperature_c' }, r: { op: 'lit', value: 9 / 5 } }, r: { op: 'lit', value: 32 } }],
+  ['dir', { op: 'castDouble', e: { op: 'col', name: 'wind_dir_deg' } }],
+];
+
+function interpret(rows: readonly Row[]): Row[] {
+  const out: Row[] = [];
+  for (const row of rows) {
+    if (evalAst(FILTER, row) !== true) continue;
+    const o: Row = {};
+    for (const [name, e] of PROJECT) o[name] = evalAst(e, row);
+    out.push(o);
+  }
+  return out;
+}
+
 export async function engineBenchmarks(quick: boolean, work: string): Promise<MicroResult[]> {
   const engine = createNodeEngine();
   const data = rows(100_000);
@@ -50,6 +101,7 @@ export async function engineBenchmarks(quick: boolean, work: string): Promise<Mi
 
   const results = await runSuite('engine', [
     { name: 'compiled map stage: filter+project+cast, 100k rows', fn: () => void runMapStage(plan, 0, data, ctx) },
+    { name: 'naive AST interpreter: same filter+project+cast, 100k rows', fn: () => void interpret(data) },
     {
       name: 'Parquet write via Engine, 10k weather rows',
       defer: true,

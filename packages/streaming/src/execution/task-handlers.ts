@@ -110,14 +110,18 @@ export async function warmUp(input: WarmUpInput, _ctx: TaskContext): Promise<{ r
 
 /** Reads one input partition and runs the map stage over it. */
 export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<MapTaskOutput> {
-  const rows = await readPartition(input.partition, ctx);
+  let rows: readonly Row[] | null = await readPartition(input.partition, ctx);
+  const numInputRows = rows.length;
   const res = runMapStage(input.plan, input.sourceIndex, rows, {
     batchTimestampMs: input.batchTimestampMs,
     watermarkMs: input.watermarkMs,
     collectLateRows: input.collectLateRows,
   });
+  // The stage made its own output rows: let the input go before the (allocation-heavy) write, so
+  // the partition is not held twice while Parquet pages are built.
+  rows = null;
   const common = {
-    numInputRows: rows.length,
+    numInputRows,
     eventTime: res.eventTime,
     numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
     ...(res.lateRows && res.lateRows.length > 0 ? { lateRows: res.lateRows } : {}),
