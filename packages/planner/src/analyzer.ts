@@ -15,7 +15,7 @@ import { exprToString } from './column.js';
 import { castFunction, isValidRegex } from './builtins.js';
 import { containsAggregate, type AggregateFunctionName, type Expression } from './expression.js';
 import { PlannerErrors } from './errors.js';
-import type { LogicalPlan } from './logical-plan.js';
+import type { JoinTimeRange, LogicalPlan } from './logical-plan.js';
 import { WINDOW_TYPE, isWindowType, type AggregateCall, type Fields, type TExpr } from './typed-expression.js';
 
 /** The analyzed plan: every name resolved, every expression typed, every node's output schema known. */
@@ -61,6 +61,8 @@ export type APlan =
       readonly right: APlan;
       readonly keys: readonly { readonly left: string; readonly right: string; readonly name: string }[];
       readonly how: 'inner' | 'left' | 'right' | 'full';
+      /** Stream-stream time-range condition, oriented left column vs right column. */
+      readonly timeRange: JoinTimeRange | null;
       readonly schema: Fields;
       readonly streaming: boolean;
       readonly eventTime: string | null;
@@ -742,12 +744,43 @@ export function analyze(plan: LogicalPlan, ctx: AnalyzeContext): APlan {
         names.add(f.name);
       }
       const eventTime = left.streaming ? left.eventTime : right.eventTime;
+      let timeRange: JoinTimeRange | null = null;
+      if (plan.timeRange) {
+        const t = plan.timeRange;
+        const inL = (n: string) => findField(left.schema, n);
+        const inR = (n: string) => findField(right.schema, n);
+        let oriented: JoinTimeRange;
+        if (inL(t.leftColumn) && inR(t.rightColumn)) {
+          oriented = { ...t, leftColumn: (inL(t.leftColumn) as StructField).name, rightColumn: (inR(t.rightColumn) as StructField).name };
+        } else if (inR(t.leftColumn) && inL(t.rightColumn)) {
+          // a ∈ [b + lo, b + hi]  ⇔  b ∈ [a − hi, a − lo]
+          oriented = {
+            leftColumn: (inL(t.rightColumn) as StructField).name,
+            rightColumn: (inR(t.leftColumn) as StructField).name,
+            lowerMs: -t.upperMs,
+            upperMs: -t.lowerMs,
+            lowerStrict: t.upperStrict,
+            upperStrict: t.lowerStrict,
+          };
+        } else {
+          const missing = inL(t.leftColumn) || inR(t.leftColumn) ? t.rightColumn : t.leftColumn;
+          return unresolved(missing, [...left.schema, ...right.schema]);
+        }
+        for (const [n, fs] of [[oriented.leftColumn, left.schema], [oriented.rightColumn, right.schema]] as const) {
+          const f = findField(fs, n) as StructField;
+          if (f.type !== 'timestamp') {
+            throw PlannerErrors.DATATYPE_MISMATCH({ expression: `"${n}"`, reason: `a join time-range column must be TIMESTAMP, got ${typeName(f.type)}` });
+          }
+        }
+        timeRange = oriented;
+      }
       return {
         kind: 'Join',
         left,
         right,
         keys: keys.map(({ left: l, right: r, name }) => ({ left: l, right: r, name })),
         how,
+        timeRange,
         schema,
         streaming: left.streaming || right.streaming,
         eventTime,
@@ -815,7 +848,7 @@ function collect(p: APlan, pred: (n: APlan) => boolean, out: APlan[] = []): APla
 
 /** Checks the output-mode matrix and unsupported operations; throws with Spark's messages. */
 export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
-  const streamingStateful = collect(plan, (n) => n.streaming && (n.kind === 'Aggregate' || n.kind === 'Deduplicate'));
+  const streamingStateful = collect(plan, (n) => n.streaming && (n.kind === 'Aggregate' || n.kind === 'Deduplicate' || isStreamStreamJoin(n)));
   const aggregates = streamingStateful.filter((n) => n.kind === 'Aggregate');
   if (aggregates.length > 1) {
     throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'Multiple streaming aggregations', reason: '' });
@@ -863,7 +896,17 @@ export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
         break;
       case 'Join':
         if (p.left.streaming && p.right.streaming) {
-          throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'Stream-stream join', reason: ' in weir yet' });
+          if (p.how !== 'inner') {
+            throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: `Stream-stream ${p.how} outer join`, reason: ' in weir yet (inner only)' });
+          }
+          if (outputMode !== 'append') {
+            throw PlannerErrors.STREAMING_OUTPUT_MODE_UNSUPPORTED({
+              outputMode: outputMode === 'update' ? 'Update' : 'Complete',
+              reason: 'for a join between two streaming DataFrames/Datasets: only Append output mode',
+            });
+          }
+        } else if (p.timeRange) {
+          throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'A time-range join condition on a stream-static join', reason: ' in weir' });
         }
         if (p.left.streaming && (p.how === 'right' || p.how === 'full')) {
           throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({
@@ -896,13 +939,18 @@ export function checkForStreaming(plan: APlan, outputMode: OutputMode): void {
   walk(plan);
   // Joins/unions above the stateful operator.
   const above = (p: APlan): void => {
-    if (p.kind === 'Aggregate' || p.kind === 'Deduplicate') return;
+    if (p.kind === 'Aggregate' || p.kind === 'Deduplicate' || isStreamStreamJoin(p)) return;
     if (p.streaming && streamingStateful.length > 0 && (p.kind === 'Join' || p.kind === 'Union') && streamingStateful.some((s) => collect(p, (n) => n === s).length > 0)) {
       throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: `A ${p.kind === 'Join' ? 'join' : 'union'} after a stateful operator`, reason: ' in weir yet' });
     }
     for (const c of aPlanChildren(p)) above(c);
   };
   above(plan);
+}
+
+/** A join whose both sides stream: a stateful operator (`StreamingSymmetricHashJoin`). */
+export function isStreamStreamJoin(p: APlan): boolean {
+  return p.kind === 'Join' && p.left.streaming && p.right.streaming;
 }
 
 function containsStreamingAggregate(p: APlan): boolean {

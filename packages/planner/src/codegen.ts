@@ -48,7 +48,7 @@ export type StageOp =
 export type StageTerminal =
   | { readonly kind: 'emit'; readonly schema: Fields }
   | { readonly kind: 'aggregate'; readonly keys: readonly TExpr[]; readonly inputs: readonly (TExpr | null)[] }
-  | { readonly kind: 'dedup'; readonly keys: readonly string[]; readonly schema: Fields };
+  | { readonly kind: 'dedup'; readonly keys: readonly string[]; readonly schema: Fields; /** Passed as the 4th `sink.add` argument (stream-stream join: the side). */ readonly tag?: number };
 
 export interface Pipeline {
   readonly input: Fields;
@@ -307,7 +307,7 @@ function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, stri
       }
       case 'dedup': {
         const keys = terminal.keys.map((k) => b.get(k) as string);
-        g.line(`sink.add(r, [${keys.join(', ')}], ${materialize(terminal.schema, b)});`);
+        g.line(`sink.add(r, [${keys.join(', ')}], ${materialize(terminal.schema, b)}${terminal.tag === undefined ? '' : `, ${terminal.tag}`});`);
         return;
       }
     }

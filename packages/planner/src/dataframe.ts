@@ -6,6 +6,7 @@ import { PlannerErrors } from './errors.js';
 import { formatLogicalPlan } from './explain.js';
 import { planQuery } from './plan-query.js';
 import { expr, selectItem } from './sql-expression.js';
+import { parseTimeRangeCondition } from './stream-join.js';
 
 type ColumnLike = Column | string;
 
@@ -119,9 +120,18 @@ export class DataFrame {
     return new DataFrame({ kind: 'Deduplicate', keys: subset ? [...subset] : null, withinWatermark: true, child: this.plan });
   }
 
-  /** Equi-join on same-named columns (`on`); the output has the join columns once, then left, then right columns. */
-  join(other: DataFrame, on: string | readonly string[], how: JoinType = 'inner'): DataFrame {
-    return new DataFrame({ kind: 'Join', left: this.plan, right: other.plan, on: typeof on === 'string' ? [on] : [...on], how });
+  /**
+   * Equi-join on same-named columns (`on`); the output has the join columns once, then left, then
+   * right columns. For a stream-stream join, `options.condition` adds a time-range condition in
+   * Spark's SQL spelling that bounds the join state once both sides have watermarks:
+   * `"clickTime BETWEEN impressionTime - interval 5 minutes AND impressionTime + interval 5 minutes"`
+   * or `"clickTime >= impressionTime AND clickTime <= impressionTime + interval 1 hour"`.
+   */
+  join(other: DataFrame, on: string | readonly string[], how: JoinType = 'inner', options: { condition?: string } = {}): DataFrame {
+    const onList = typeof on === 'string' ? [on] : [...on];
+    if (options.condition === undefined) return new DataFrame({ kind: 'Join', left: this.plan, right: other.plan, on: onList, how });
+    const timeRange = parseTimeRangeCondition(options.condition);
+    return new DataFrame({ kind: 'Join', left: this.plan, right: other.plan, on: onList, how, timeRange });
   }
 
   /** Union by position (Spark `union`): the columns take this DataFrame's names. */

@@ -14,7 +14,9 @@
  *   `JSON.stringify`. The result, a {@link QueryPlan}, is frozen plain data that crosses threads.
  * - **Runtime**: {@link runMapStage} (per input partition) and {@link runStatefulPartition}
  *   (per state partition over a core `StateStoreView`): windowed/session aggregation, watermark
- *   lateness and eviction, output modes, deduplication, stream-static joins.
+ *   lateness and eviction, output modes, deduplication, stream-static joins, and stream-stream
+ *   inner joins (`StreamingSymmetricHashJoin`: both sides buffered by key, optional time-range
+ *   condition evicting state by watermark).
  *
  * `@weir/streaming` owns the batch loop, the tasks, the state stores and the sinks.
  *
@@ -74,7 +76,7 @@ export {
 export { DataFrame, GroupedData } from './dataframe.js';
 export { expr } from './sql-expression.js';
 export type { Expression, BinaryOperator, AggregateFunctionName } from './expression.js';
-export type { LogicalPlan, SourceRef, JoinType } from './logical-plan.js';
+export type { LogicalPlan, SourceRef, JoinType, JoinTimeRange } from './logical-plan.js';
 export { planQuery } from './plan-query.js';
 export type {
   PlanContext,
@@ -86,6 +88,7 @@ export type {
   AggregateOperator,
   DeduplicateOperator,
 } from './plan-query.js';
+export type { StreamJoinOperator, StreamJoinPartial } from './stream-join.js';
 export { runMapStage, runStatefulPartition } from './runtime.js';
 export type { MapStageContext, MapStageResult, StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
 export { partitionOf } from './builtins.js';

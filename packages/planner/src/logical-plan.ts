@@ -11,6 +11,20 @@ export interface SourceRef {
 export type JoinType = 'inner' | 'left' | 'left_outer' | 'leftouter' | 'right' | 'right_outer' | 'full' | 'outer' | 'cross' | 'left_semi' | 'left_anti';
 
 /**
+ * A time-range join condition `leftColumn BETWEEN rightColumn + lowerMs AND rightColumn + upperMs`
+ * (Spark: `leftTime BETWEEN rightTime - interval 5 minutes AND rightTime + interval 5 minutes`,
+ * i.e. `lowerMs = -300000, upperMs = 300000`). It bounds a stream-stream join's state.
+ */
+export interface JoinTimeRange {
+  readonly leftColumn: string;
+  readonly rightColumn: string;
+  readonly lowerMs: number;
+  readonly upperMs: number;
+  readonly lowerStrict: boolean;
+  readonly upperStrict: boolean;
+}
+
+/**
  * The logical plan: a tree of frozen plain-data nodes built by the DataFrame API. Resolution of
  * names and types happens later, in `planQuery` (a source's schema may only be known at start).
  */
@@ -31,7 +45,15 @@ export type LogicalPlan =
       readonly withinWatermark: boolean;
       readonly child: LogicalPlan;
     }
-  | { readonly kind: 'Join'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly on: readonly string[]; readonly how: JoinType }
+  | {
+      readonly kind: 'Join';
+      readonly left: LogicalPlan;
+      readonly right: LogicalPlan;
+      readonly on: readonly string[];
+      readonly how: JoinType;
+      /** Stream-stream joins: `leftColumn BETWEEN rightColumn + lowerMs AND rightColumn + upperMs`. */
+      readonly timeRange?: JoinTimeRange;
+    }
   | { readonly kind: 'Union'; readonly children: readonly LogicalPlan[] }
   | { readonly kind: 'Sort'; readonly orderBy: readonly Expression[]; readonly child: LogicalPlan }
   | { readonly kind: 'Limit'; readonly n: number; readonly child: LogicalPlan };

@@ -1,6 +1,7 @@
 import { struct, type OutputMode, type StructType } from '@weir/core';
 import { castFunction } from './builtins.js';
-import { AGG_SLOT, analyze, castTo, checkForStreaming, aPlanChildren, type APlan, type NamedTExpr } from './analyzer.js';
+import { AGG_SLOT, analyze, castTo, checkForStreaming, aPlanChildren, isStreamStreamJoin, type APlan, type NamedTExpr } from './analyzer.js';
+import { formatTimeRange, type StreamJoinOperator } from './stream-join.js';
 import { generateStage, type Pipeline, type StageOp, type StageTerminal } from './codegen.js';
 import { PlannerErrors } from './errors.js';
 import { formatAnalyzedPlan, formatLogicalPlan, texprToString } from './explain.js';
@@ -70,7 +71,7 @@ export interface DeduplicateOperator {
   readonly finalCode: string;
 }
 
-export type StatefulOperator = AggregateOperator | DeduplicateOperator;
+export type StatefulOperator = AggregateOperator | DeduplicateOperator | StreamJoinOperator;
 
 /**
  * A planned streaming query: frozen plain data that crosses threads (structured clone or
@@ -85,6 +86,8 @@ export interface QueryPlan {
   readonly stateful: StatefulOperator | null;
   /** The query's event-time watermark: column (as named where `withWatermark` was applied) and delay. */
   readonly watermark: { readonly column: string; readonly delayMs: number } | null;
+  /** Every source's watermark (a stream-stream join has one per side; the engine combines them by `weir.sql.streaming.multipleWatermarkPolicy`). */
+  readonly watermarks: readonly { readonly sourceIndex: number; readonly column: string; readonly delayMs: number }[];
   readonly shufflePartitions: number;
   /** `explain()` text: parsed, analyzed and physical plans. */
   readonly explain: string;
@@ -248,6 +251,15 @@ function physicalText(root: APlan, stateful: APlan | null, ctx: PlanContext, wat
         walk(n.child, d + 2);
         return;
       case 'Join':
+        if (isStreamStreamJoin(n)) {
+          const cond = n.timeRange ? formatTimeRange(n.timeRange) : 'none';
+          line(d, `StreamingSymmetricHashJoin [${n.keys.map((k) => k.left).join(', ')}], [${n.keys.map((k) => k.right).join(', ')}], Inner, condition=${cond}, state info [operatorId=0, partitions=${ctx.shufflePartitions}]`);
+          line(d + 1, `Exchange hashpartitioning(${n.keys.map((k) => k.left).join(', ')}, ${ctx.shufflePartitions})`);
+          walk(n.left, d + 2);
+          line(d + 1, `Exchange hashpartitioning(${n.keys.map((k) => k.right).join(', ')}, ${ctx.shufflePartitions})`);
+          walk(n.right, d + 2);
+          return;
+        }
         line(d, `${stage(n)}BroadcastHashJoin [${n.keys.map((k) => k.left).join(', ')}], [${n.keys.map((k) => k.right).join(', ')}], ${n.how === 'inner' ? 'Inner' : n.how === 'left' ? 'LeftOuter' : 'RightOuter'}, ${n.left.streaming ? 'BuildRight' : 'BuildLeft'}`);
         walk(n.left, d + 1);
         walk(n.right, d + 1);
@@ -302,13 +314,20 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
 
   const watermarks = collect(analyzed, (n) => n.kind === 'Watermark' && n.streaming) as Extract<APlan, { kind: 'Watermark' }>[];
   const distinct = new Map(watermarks.map((w) => [`${w.column}\u0000${w.delayMs}`, w]));
-  if (distinct.size > 1) {
+  const hasStreamJoin = collect(analyzed, isStreamStreamJoin).length > 0;
+  // A stream-stream join declares one watermark per side (different columns); the engine tracks
+  // them per source with one delay, so the delays must agree for now.
+  if (distinct.size > 1 && !(hasStreamJoin && new Set(watermarks.map((w) => w.delayMs)).size === 1)) {
     throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'Multiple different watermarks', reason: ' in weir yet: use one event-time column and delay' });
   }
   const wm = watermarks[0];
   const watermark = wm ? { column: wm.column, delayMs: wm.delayMs } : null;
+  const sourcesOf = (n: APlan) => collect(n, (x) => x.kind === 'Source').map((x) => (x as Extract<APlan, { kind: 'Source' }>).index);
+  const watermarkList = watermarks
+    .flatMap((w) => sourcesOf(w).map((sourceIndex) => ({ sourceIndex, column: w.column, delayMs: w.delayMs })))
+    .sort((a, b) => a.sourceIndex - b.sourceIndex);
 
-  const statefulNodes = collect(analyzed, (n) => n.streaming && (n.kind === 'Aggregate' || n.kind === 'Deduplicate'));
+  const statefulNodes = collect(analyzed, (n) => n.streaming && (n.kind === 'Aggregate' || n.kind === 'Deduplicate' || isStreamStreamJoin(n)));
   const statefulNode = statefulNodes[0] ?? null;
   const planner = new PhysicalPlanner();
   const pipelines: (Path & { terminal: StageTerminal })[] = [];
@@ -344,6 +363,27 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
       aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: AGG_SLOT(i) })),
       finalCode,
       sortBy,
+    };
+  } else if (statefulNode.kind === 'Join') {
+    const node = statefulNode;
+    const { ops } = postOps(analyzed, node);
+    for (const p of planner.paths(node.left)) pipelines.push({ ...p, terminal: { kind: 'dedup', keys: node.keys.map((k) => k.left), schema: node.left.schema, tag: 0 } });
+    for (const p of planner.paths(node.right)) pipelines.push({ ...p, terminal: { kind: 'dedup', keys: node.keys.map((k) => k.right), schema: node.right.schema, tag: 1 } });
+    const leftKeys = new Set(node.keys.map((k) => k.left));
+    const rightKeys = new Set(node.keys.map((k) => k.right));
+    stateful = {
+      kind: 'streamJoin',
+      operatorId: 0,
+      leftKeys: node.keys.map((k) => k.left),
+      rightKeys: node.keys.map((k) => k.right),
+      keyNames: node.keys.map((k) => k.name),
+      leftColumns: node.left.schema.filter((f) => !leftKeys.has(f.name)).map((f) => f.name),
+      rightColumns: node.right.schema.filter((f) => !rightKeys.has(f.name)).map((f) => f.name),
+      range: node.timeRange,
+      leftWatermarkColumn: node.left.eventTime,
+      rightWatermarkColumn: node.right.eventTime,
+      conditionText: node.timeRange ? formatTimeRange(node.timeRange) : 'none',
+      finalCode: generateStage([{ input: node.schema, ops, terminal: { kind: 'emit', schema: analyzed.schema } }]),
     };
   } else {
     const node = statefulNode as Extract<APlan, { kind: 'Deduplicate' }>;
@@ -386,6 +426,7 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
     outputMode: ctx.outputMode,
     stateful,
     watermark,
+    watermarks: watermarkList,
     shufflePartitions: ctx.shufflePartitions,
     explain,
     sourceIndexes,

@@ -5,6 +5,7 @@ import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
+import { JoinSideSink, runStreamJoin } from './stream-join.js';
 
 /**
  * The pure runtime: runs a {@link QueryPlan}'s stages over rows. No I/O, no clock, no
@@ -243,10 +244,15 @@ export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly
   // anything there), so only append and update drop late rows.
   const checkLate = plan.watermark !== null && ctx.watermarkMs > 0 && plan.outputMode !== 'complete';
   const collectLate = ctx.collectLateRows === true;
-  const sink = op.kind === 'aggregate' ? new AggregateSink(op, wmUs, checkLate, collectLate) : new DedupSink(op, wmUs, checkLate, collectLate);
+  const sink =
+    op.kind === 'aggregate'
+      ? new AggregateSink(op, wmUs, checkLate, collectLate)
+      : op.kind === 'dedup'
+        ? new DedupSink(op, wmUs, checkLate, collectLate)
+        : new JoinSideSink(op, wmUs, checkLate, collectLate);
   fn(rows, rt, sink);
   const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
-  for (const [k, v] of sink.partials) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
+  for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
   const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
   if (sink.late) result.lateRows = sink.late;
   return result;
@@ -299,6 +305,10 @@ export function runStatefulPartition(
   const wmUs = ctx.watermarkMs * 1000;
   const finalFn = compileStage(op.finalCode);
   const rt = newRuntime(plan, ctx.batchTimestampMs);
+  if (op.kind === 'streamJoin') {
+    const r = runStreamJoin(op, partials, store, plan.watermark !== null ? wmUs : 0);
+    return { ...r, rows: finalFn(r.rows, rt, null) };
+  }
   if (op.kind === 'dedup') {
     const r = runDedup(op, partials, store, wmUs, plan.watermark !== null);
     return { ...r, rows: finalFn(r.rows, rt, null) };
