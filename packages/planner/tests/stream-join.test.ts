@@ -87,7 +87,8 @@ const rowArb = (timeCol: 'lt' | 'rt', valCol: 'lv' | 'rv') =>
   fc.record(
     {
       ad: fc.constantFrom('a', 'b', 'c', null),
-      [timeCol]: fc.integer({ min: 0, max: 120 }).map((m) => m * MIN + 1),
+      // Whole minutes, or one µs past: exercises the inclusive bounds and the `<=` watermark edges.
+      [timeCol]: fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: 0, max: 1 })).map(([m, e]) => m * MIN + e),
       [valCol]: fc.integer({ min: 0, max: 9 }),
     },
     { noNullPrototype: true },
@@ -106,11 +107,15 @@ describe('stream-stream inner join (planner runtime)', () => {
     it(`equals a nested-loop join over the accepted rows, shuffle partitions ${partitions}`, () => {
       fc.assert(
         fc.property(
-          fc.array(fc.record({ left: fc.array(rowArb('lt', 'lv'), { maxLength: 12 }), right: fc.array(rowArb('rt', 'rv'), { maxLength: 12 }) }, { noNullPrototype: true }), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.record({ left: fc.array(rowArb('lt', 'lv'), { maxLength: 12 }), right: fc.array(rowArb('rt', 'rv'), { maxLength: 12 }) }, { noNullPrototype: true }), { minLength: 1, maxLength: 8 }),
           fc.integer({ min: 0, max: conditions.length }),
           fc.boolean(),
           fc.integer({ min: 1, max: 3 }),
-          (batches, ci, watermarked, tasks) => {
+          (generated, ci, watermarked, tasks) => {
+            // Event time moves forward ~8 minutes a batch, with rows up to 20 minutes early or
+            // late, so the watermark advances, some rows are late and state is evicted.
+            const shift = (rows: readonly Row[], col: string, i: number) => rows.map((r) => ({ ...r, [col]: (r[col] as number) + (60 + 8 * i) * MIN }));
+            const batches = generated.map((b, i) => ({ left: shift(b.left, 'lt', i), right: shift(b.right, 'rt', i) }));
             const cond = conditions[ci];
             const df = leftStream(watermarked).join(rightStream(watermarked), 'ad', 'inner', cond ? { condition: cond.text } : {});
             const plan = planQuery(df.plan, { sourceSchemas: [leftSchema, rightSchema], outputMode: 'append', shufflePartitions: partitions });
@@ -159,6 +164,34 @@ describe('stream-stream inner join (planner runtime)', () => {
     assert.equal(dropped, 1);
     assert.deepEqual(late, [{ ad: 'a', rt: t(10), rv: 9 }]);
     assert.deepEqual(out.map(show).sort(), [show({ ad: 'a', lt: t(0), lv: 1, rt: t(3), rv: 1 }), show({ ad: 'c', lt: t(30), lv: 3, rt: t(30), rv: 3 }), show({ ad: 'c', lt: t(30), lv: 3, rt: t(33), rv: 4 })].sort());
+  });
+
+  it('keeps exactly the state rows a future row can still match (inclusive bounds at the watermark edge)', () => {
+    const df = leftStream(true).join(rightStream(true), 'ad', 'inner', { condition: 'lt BETWEEN rt - interval 5 minutes AND rt + interval 5 minutes' });
+    const plan = planQuery(df.plan, { sourceSchemas: [leftSchema, rightSchema], outputMode: 'append', shufflePartitions: 3 });
+    const t = (m: number, us = 0) => m * MIN + us;
+    const batches: Batch[] = [
+      // Watermark after this batch: min(30, 30) − 10 = 20 minutes.
+      {
+        left: [{ ad: 'a', lt: t(15), lv: 1 }, { ad: 'a', lt: t(15, 1), lv: 2 }, { ad: 'z', lt: t(30), lv: 0 }],
+        right: [{ ad: 'b', rt: t(15), rv: 1 }, { ad: 'b', rt: t(15, 1), rv: 2 }, { ad: 'z', rt: t(30), rv: 0 }],
+      },
+      // Watermark 20 stays: left rows with lt <= 20 − 5 and right rows with rt <= 20 − 5 are evicted.
+      { left: [], right: [] },
+      // Rows just past the watermark (20 min + 1 µs) still match the kept rows at the range edge.
+      { left: [{ ad: 'b', lt: t(20, 1), lv: 3 }], right: [{ ad: 'a', rt: t(20, 1), rv: 3 }] },
+    ];
+    const { out, stateSizes, dropped } = runJoin(plan, batches, 1);
+    assert.equal(dropped, 0);
+    assert.deepEqual(stateSizes, [6, 4, 6]);
+    assert.deepEqual(
+      out.map(show).sort(),
+      [
+        show({ ad: 'z', lt: t(30), lv: 0, rt: t(30), rv: 0 }),
+        show({ ad: 'a', lt: t(15, 1), lv: 2, rt: t(20, 1), rv: 3 }),
+        show({ ad: 'b', lt: t(20, 1), lv: 3, rt: t(15, 1), rv: 2 }),
+      ].sort(),
+    );
   });
 
   it('keeps state forever without a time range (Spark allows it for inner joins)', () => {
