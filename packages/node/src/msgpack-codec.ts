@@ -8,7 +8,8 @@ import type { Codec } from '@weir/core';
  * `Buffer`) and other typed arrays; plain objects use msgpackr's record extension, which is
  * compact for the many same-shaped rows weir encodes and self-describing within one message
  * (no shared structure table, so any `MsgpackCodec` in any thread or process decodes it).
- * Documented exception to round-tripping: `-0` decodes as `0`.
+ * Documented exceptions to round-tripping: `-0` decodes as `0`, and an own key named `__proto__`
+ * decodes as `__proto_` (msgpackr's guard against prototype pollution).
  *
  * ```ts
  * const codec = new MsgpackCodec();
