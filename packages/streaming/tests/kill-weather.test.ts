@@ -15,7 +15,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { activeFilesByReplay, tempDir } from './delta-test-helpers.js';
 
 const SOAK = process.env['WEIR_SOAK'] === '1';
-const FILES = SOAK ? 240 : 48;
+// Enough input that even an idle, fast machine cannot drain it before the last kill (a run
+// consumes a few files before its kill fires; 48 files ran out after 14 kills on an idle box).
+const FILES = SOAK ? 1000 : 160;
 const KILLS = SOAK ? 100 : 20;
 const THREADS = SOAK ? '2' : '0';
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kill-child.ts');
