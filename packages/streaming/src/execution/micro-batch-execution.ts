@@ -807,7 +807,7 @@ function codeOf(e: unknown): string | null {
 /** Spark's operator names in `stateOperators[].operatorName`. */
 function stateOperatorName(stateful: unknown): string {
   const kind = (stateful as { kind?: unknown }).kind;
-  return kind === 'dedup' ? 'dedupe' : 'stateStoreSave';
+  return kind === 'dedup' ? 'dedupe' : kind === 'streamJoin' ? 'symmetricHashJoin' : 'stateStoreSave';
 }
 
 /** Per-batch counters gathered from task results. */
