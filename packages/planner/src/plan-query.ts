@@ -315,9 +315,10 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
   const watermarks = collect(analyzed, (n) => n.kind === 'Watermark' && n.streaming) as Extract<APlan, { kind: 'Watermark' }>[];
   const distinct = new Map(watermarks.map((w) => [`${w.column}\u0000${w.delayMs}`, w]));
   const hasStreamJoin = collect(analyzed, isStreamStreamJoin).length > 0;
-  // A stream-stream join declares one watermark per side (different columns); the engine tracks
-  // them per source with one delay, so the delays must agree for now.
-  if (distinct.size > 1 && !(hasStreamJoin && new Set(watermarks.map((w) => w.delayMs)).size === 1)) {
+  // A stream-stream join declares one watermark per side (columns and delays may differ): the
+  // engine tracks each source's max event time minus its own delay (`watermarks`) and combines
+  // them by the multiple-watermark policy.
+  if (distinct.size > 1 && !hasStreamJoin) {
     throw PlannerErrors.UNSUPPORTED_STREAMING_OPERATION({ operation: 'Multiple different watermarks', reason: ' in weir yet: use one event-time column and delay' });
   }
   const wm = watermarks[0];

@@ -78,9 +78,9 @@ const leftStream = (wm: boolean) => {
   const s = DataFrame.fromSource({ index: 0, format: 'memory', schema: leftSchema });
   return wm ? s.withWatermark('lt', '10 minutes') : s;
 };
-const rightStream = (wm: boolean) => {
+const rightStream = (wm: boolean, delay = '10 minutes') => {
   const s = DataFrame.fromSource({ index: 1, format: 'memory', schema: rightSchema });
-  return wm ? s.withWatermark('rt', '10 minutes') : s;
+  return wm ? s.withWatermark('rt', delay) : s;
 };
 
 const rowArb = (timeCol: 'lt' | 'rt', valCol: 'lv' | 'rv') =>
@@ -111,13 +111,14 @@ describe('stream-stream inner join (planner runtime)', () => {
           fc.integer({ min: 0, max: conditions.length }),
           fc.boolean(),
           fc.integer({ min: 1, max: 3 }),
-          (generated, ci, watermarked, tasks) => {
+          fc.constantFrom('10 minutes', '3 minutes', '25 minutes'),
+          (generated, ci, watermarked, tasks, rightDelay) => {
             // Event time moves forward ~8 minutes a batch, with rows up to 20 minutes early or
             // late, so the watermark advances, some rows are late and state is evicted.
             const shift = (rows: readonly Row[], col: string, i: number) => rows.map((r) => ({ ...r, [col]: (r[col] as number) + (60 + 8 * i) * MIN }));
             const batches = generated.map((b, i) => ({ left: shift(b.left, 'lt', i), right: shift(b.right, 'rt', i) }));
             const cond = conditions[ci];
-            const df = leftStream(watermarked).join(rightStream(watermarked), 'ad', 'inner', cond ? { condition: cond.text } : {});
+            const df = leftStream(watermarked).join(rightStream(watermarked, rightDelay), 'ad', 'inner', cond ? { condition: cond.text } : {});
             const plan = planQuery(df.plan, { sourceSchemas: [leftSchema, rightSchema], outputMode: 'append', shufflePartitions: partitions });
             const { out, late, dropped } = runJoin(plan, batches, tasks);
             assert.equal(dropped, late.length);
@@ -204,14 +205,14 @@ describe('stream-stream inner join (planner runtime)', () => {
 
   it('explains as StreamingSymmetricHashJoin and applies operators above the join', () => {
     const df = leftStream(true)
-      .join(rightStream(true), 'ad', 'inner', { condition: 'lt >= rt AND lt <= rt + interval 1 hour' })
+      .join(rightStream(true, '3 minutes'), 'ad', 'inner', { condition: 'lt >= rt AND lt <= rt + interval 1 hour' })
       .where(col('lv').gt(col('rv')))
       .select('ad', 'lv', 'rv');
     const plan = planQuery(df.plan, { sourceSchemas: [leftSchema, rightSchema], outputMode: 'append', shufflePartitions: 2 });
     assert.match(plan.explain, /StreamingSymmetricHashJoin \[ad\], \[ad\], Inner, condition=\(\(lt >= rt\) AND \(lt <= rt \+ interval 3600000 milliseconds\)\)/);
     assert.deepEqual(plan.watermarks, [
       { sourceIndex: 0, column: 'lt', delayMs: 600_000 },
-      { sourceIndex: 1, column: 'rt', delayMs: 600_000 },
+      { sourceIndex: 1, column: 'rt', delayMs: 180_000 },
     ]);
     const { out } = runJoin(plan, [{ left: [{ ad: 'a', lt: 10 * MIN, lv: 5 }, { ad: 'a', lt: 11 * MIN, lv: 1 }], right: [{ ad: 'a', rt: 9 * MIN, rv: 3 }] }], 1);
     assert.deepEqual(out, [{ ad: 'a', lv: 5, rv: 3 }]);

@@ -64,7 +64,7 @@ async function runQuery(name: string, conf: Record<string, string | number>, res
       const df = session.readStream
         .memory(impressions)
         .withWatermark('impressionTime', '10 minutes')
-        .join(session.readStream.memory(clicks).withWatermark('clickTime', '10 minutes'), 'adId', 'inner', { condition: CONDITION });
+        .join(session.readStream.memory(clicks).withWatermark('clickTime', '15 minutes'), 'adId', 'inner', { condition: CONDITION });
       return df.writeStream
         .format('memory')
         .outputMode('append')
@@ -136,6 +136,16 @@ describe('stream-stream inner join through @weir/streaming', () => {
     assert.deepEqual(straight.rows.map(show).sort(), expected);
     assert.deepEqual(restarted.rows.map(show).sort(), expected, 'restart from the checkpoint');
     assert.deepEqual(single.rows.map(show).sort(), expected, 'shuffle partitions 1');
+
+    // Each side has its own delay (impressions 10 minutes, clicks 15): the watermark a batch uses
+    // is min(max impression time − 10 min, max click time − 15 min) over the earlier batches.
+    const seen = new Set(straight.progress.map((p) => p.eventTime['watermark']));
+    for (let b = 1; b < batches.length; b++) {
+      const maxOf = (rows: Row[], c: string) => Math.max(...rows.map((r) => r[c] as number)) / 1000;
+      const earlier = batches.slice(0, b);
+      const wm = Math.min(maxOf(earlier.flatMap((x) => x.impressions), 'impressionTime') - 10 * 60_000, maxOf(earlier.flatMap((x) => x.clicks), 'clickTime') - 15 * 60_000);
+      assert.ok(seen.has(new Date(wm).toISOString()), `batch ${b} uses watermark ${new Date(wm).toISOString()} (seen: ${[...seen].join(', ')})`);
+    }
 
     // State is evicted once the watermark passes the range: it stops growing with the input.
     const ops = straight.progress.filter((p) => p.stateOperators.length > 0).map((p) => p.stateOperators[0]);

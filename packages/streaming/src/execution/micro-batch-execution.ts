@@ -212,7 +212,9 @@ export class MicroBatchExecution implements StreamingQuery {
       await this.populateStartOffsets();
       this.#plan = this.#planQuery();
       const policy = (this.#conf[ConfKeys.MULTIPLE_WATERMARK_POLICY] ?? 'min').toLowerCase() as MultipleWatermarkPolicy;
-      this.#watermarkTracker = new WatermarkTracker(policy, this.#plan.watermark?.delayMs ?? 0, this.#offsetSeqMetadata.batchWatermarkMs);
+      const perSource = this.#plan.watermarks ?? [];
+      const delays = perSource.length > 0 ? new Map(perSource.map((w) => [w.sourceIndex, w.delayMs])) : (this.#plan.watermark?.delayMs ?? 0);
+      this.#watermarkTracker = new WatermarkTracker(policy, delays, this.#offsetSeqMetadata.batchWatermarkMs);
       if (this.#committedWatermarkMs !== undefined) this.#watermarkTracker.setWatermark(this.#committedWatermarkMs);
     } catch (e) {
       await this.#closeAll();

@@ -25,4 +25,13 @@ describe('WatermarkTracker (Spark semantics)', () => {
     assert.equal(min.currentWatermark, 100);
     assert.equal(max.currentWatermark, 300);
   });
+
+  it('subtracts each input its own delay (stream-stream join sides with different delays)', () => {
+    const t = new WatermarkTracker('min', new Map([[0, 10], [1, 50]]));
+    t.updateWatermark(new Map([[0, stats(100)], [1, stats(120)]]));
+    assert.equal(t.currentWatermark, 70);
+    const m = new WatermarkTracker('max', new Map([[0, 10], [1, 50]]));
+    m.updateWatermark(new Map([[0, stats(100)], [1, stats(120)]]));
+    assert.equal(m.currentWatermark, 90);
+  });
 });

@@ -11,11 +11,12 @@ export type MultipleWatermarkPolicy = 'min' | 'max';
  */
 export class WatermarkTracker {
   readonly #policy: MultipleWatermarkPolicy;
-  readonly #delayMs: number;
+  readonly #delayMs: number | ReadonlyMap<number, number>;
   readonly #maxEventTimeMs = new Map<number, number>();
   #globalWatermarkMs: number;
 
-  constructor(policy: MultipleWatermarkPolicy, delayMs: number, initialWatermarkMs = 0) {
+  /** `delayMs`: one delay for every input, or a delay per input (a stream-stream join's sides may declare different ones). */
+  constructor(policy: MultipleWatermarkPolicy, delayMs: number | ReadonlyMap<number, number>, initialWatermarkMs = 0) {
     this.#policy = policy;
     this.#delayMs = delayMs;
     this.#globalWatermarkMs = initialWatermarkMs;
@@ -38,7 +39,8 @@ export class WatermarkTracker {
       if (prev === undefined || maxMs > prev) this.#maxEventTimeMs.set(input, maxMs);
     }
     if (this.#maxEventTimeMs.size === 0) return;
-    const candidates = [...this.#maxEventTimeMs.values()].map((m) => m - this.#delayMs);
+    const d = this.#delayMs;
+    const candidates = [...this.#maxEventTimeMs].map(([input, m]) => m - (typeof d === 'number' ? d : (d.get(input) ?? 0)));
     const next = this.#policy === 'min' ? Math.min(...candidates) : Math.max(...candidates);
     if (next > this.#globalWatermarkMs) this.#globalWatermarkMs = next;
   }
