@@ -111,10 +111,11 @@ async function duckJoin(impressions: Row[], clicks: Row[]): Promise<string[]> {
 }
 
 describe('stream-stream inner join through @weir/streaming', () => {
-  it('equals DuckDB over the accepted rows, drops late clicks, bounds state, and a restart from the checkpoint changes nothing', async () => {
+  it('equals DuckDB over the accepted rows, drops late clicks, bounds state, and a restart from the checkpoint, 1 or 8 partitions, 0 or 2 threads change nothing', async () => {
     const straight = await runQuery('join_straight', { 'weir.sql.shuffle.partitions': 8 }, null);
     const restarted = await runQuery('join_restart', { 'weir.sql.shuffle.partitions': 8 }, 3);
     const single = await runQuery('join_single', { 'weir.sql.shuffle.partitions': 1 }, null);
+    const threaded = await runQuery('join_threads', { 'weir.sql.shuffle.partitions': 8, 'weir.executor.threads': 2 }, null);
 
     const batches = makeBatches();
     const lateIds = new Set(straight.late.map((r) => String(r['user'] ?? r['campaign'])));
@@ -136,6 +137,7 @@ describe('stream-stream inner join through @weir/streaming', () => {
     assert.deepEqual(straight.rows.map(show).sort(), expected);
     assert.deepEqual(restarted.rows.map(show).sort(), expected, 'restart from the checkpoint');
     assert.deepEqual(single.rows.map(show).sort(), expected, 'shuffle partitions 1');
+    assert.deepEqual(threaded.rows.map(show).sort(), expected, '2 worker threads');
 
     // Each side has its own delay (impressions 10 minutes, clicks 15): the watermark a batch uses
     // is min(max impression time − 10 min, max click time − 15 min) over the earlier batches.
