@@ -193,13 +193,15 @@ export class FileStreamSourceLog {
     const kept = [...this.#seen.values()].filter((f) => f.batchId <= through);
     // Overwrite: the content is a function of the log, so a re-run after a crash writes the same.
     await this.#put(`${through}.compact`, { compactedThrough: through }, kept, false);
-    const previous = this.#lastCompact;
     this.#lastCompact = through;
     for (const id of [...this.#batches.keys()]) if (id <= through) this.#batches.delete(id);
-    const stale: string[] = [];
-    for (let id = Math.max(0, previous + 1); id <= through; id++) stale.push(String(id));
-    if (previous >= 0) stale.push(`${previous}.compact`);
-    if (this.#hasBaseline) stale.push(BASELINE);
+    // NOTE: list rather than delete the range since the previous compaction: a crash in an
+    // earlier cleanup leaves orphans below it, and only a listing finds them (the log must stay
+    // bounded across any number of crashes).
+    const names = (await listAll(this.#storage, this.#dir)).map((f) => f.path.slice(f.path.lastIndexOf('/') + 1));
+    const stale = names.filter(
+      (n) => (/^\d+$/.test(n) && Number(n) <= through) || (/^\d+\.compact$/.test(n) && Number(n.slice(0, -8)) < through) || n === BASELINE,
+    );
     for (const name of stale) await this.#storage.delete(joinPath(this.#dir, name));
   }
 
