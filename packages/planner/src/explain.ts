@@ -3,6 +3,7 @@ import { exprToString } from './column.js';
 import type { LogicalPlan } from './logical-plan.js';
 import { AGG_SLOT, aPlanChildren, type APlan } from './analyzer.js';
 import type { TExpr } from './typed-expression.js';
+import { formatTimeRange } from './stream-join.js';
 
 function tree(lines: string[], depth: number, text: string): void {
   lines.push(depth === 0 ? text : `${'   '.repeat(depth - 1)}+- ${text}`);
@@ -44,7 +45,7 @@ export function formatLogicalPlan(p: LogicalPlan): string {
         tree(lines, d, `'${n.withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${(n.keys ?? ['*']).join(', ')}]`);
         break;
       case 'Join':
-        tree(lines, d, `'Join ${n.how}, using [${n.on.join(', ')}]`);
+        tree(lines, d, `'Join ${n.how}, using [${n.on.join(', ')}]${n.timeRange ? `, ${formatTimeRange(n.timeRange)}` : ''}`);
         walk(n.left, d + 1);
         walk(n.right, d + 1);
         return;
@@ -132,7 +133,7 @@ export function formatAnalyzedPlan(p: APlan): string {
         text = `${n.withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${n.keys.join(', ')}]`;
         break;
       case 'Join':
-        text = `Join ${n.how === 'left' ? 'LeftOuter' : n.how === 'right' ? 'RightOuter' : n.how === 'full' ? 'FullOuter' : 'Inner'}, [${n.keys.map((k) => `(${k.left} = ${k.right})`).join(' AND ')}]`;
+        text = `Join ${n.how === 'left' ? 'LeftOuter' : n.how === 'right' ? 'RightOuter' : n.how === 'full' ? 'FullOuter' : 'Inner'}, [${n.keys.map((k) => `(${k.left} = ${k.right})`).join(' AND ')}]${n.timeRange ? `, ${formatTimeRange(n.timeRange)}` : ''}`;
         break;
       case 'Union':
         text = 'Union';

@@ -252,7 +252,7 @@ export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly
         : new JoinSideSink(op, wmUs, checkLate, collectLate);
   fn(rows, rt, sink);
   const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
-  for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
+  for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
   const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
   if (sink.late) result.lateRows = sink.late;
   return result;

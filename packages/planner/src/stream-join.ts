@@ -97,7 +97,6 @@ export function formatTimeRange(r: ParsedTimeRange): string {
 
 /** Collects one map task's join-side rows by key; drops each side's rows older than the watermark. */
 export class JoinSideSink {
-  readonly partials = new Map<string, StreamJoinPartial[]>();
   dropped = 0;
   readonly late: Row[] | null;
   readonly #op: StreamJoinOperator;
