@@ -1,4 +1,5 @@
-import { parseDuration, type Row, type StateStoreView } from '@weir/core';
+import { parseDuration, type DataType, type Row, type StateStoreView } from '@weir/core';
+import { castFunction } from './builtins.js';
 import { decodeKey, encodeKey } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { JoinTimeRange } from './logical-plan.js';
@@ -23,6 +24,10 @@ export interface StreamJoinOperator {
   readonly rightKeys: readonly string[];
   /** Output key column names (the left names). */
   readonly keyNames: readonly string[];
+  /** Key types per side and the common (output) key type: keys are cast to it before hashing and matching, as Spark's analyzer does. */
+  readonly leftKeyTypes: readonly DataType[];
+  readonly rightKeyTypes: readonly DataType[];
+  readonly keyTypes: readonly DataType[];
   /** Non-key columns of each side, in output order. */
   readonly leftColumns: readonly string[];
   readonly rightColumns: readonly string[];
@@ -103,9 +108,16 @@ export class JoinSideSink {
   readonly #wmUs: number;
   readonly #checkLate: boolean;
   readonly #bySide: [Map<string, Row[]>, Map<string, Row[]>] = [new Map(), new Map()];
+  readonly #casts: [((v: unknown) => unknown)[], ((v: unknown) => unknown)[]];
 
   constructor(op: StreamJoinOperator, wmUs: number, checkLate: boolean, collectLate: boolean) {
     this.#op = op;
+    const casts = (types: readonly DataType[]) =>
+      types.map((t, i) => {
+        const f = castFunction(t, op.keyTypes[i] as DataType) as ((v: unknown) => unknown) | null | undefined;
+        return f ?? ((v: unknown) => v);
+      });
+    this.#casts = [casts(op.leftKeyTypes), casts(op.rightKeyTypes)];
     this.#wmUs = wmUs;
     this.#checkLate = checkLate;
     this.late = collectLate ? [] : null;
@@ -123,6 +135,11 @@ export class JoinSideSink {
     }
     // An inner join never matches a null key.
     if (keys.some((k) => k === null || k === undefined)) return;
+    const casts = this.#casts[side];
+    for (let i = 0; i < keys.length; i++) {
+      keys[i] = (casts[i] as (v: unknown) => unknown)(keys[i]);
+      if (keys[i] === null || keys[i] === undefined) return;
+    }
     const key = encodeKey(keys);
     const m = this.#bySide[side];
     const list = m.get(key);

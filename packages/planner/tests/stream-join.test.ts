@@ -218,6 +218,16 @@ describe('stream-stream inner join (planner runtime)', () => {
     assert.deepEqual(out, [{ ad: 'a', lv: 5, rv: 3 }]);
   });
 
+  it('casts join keys of different types to their common type (DATE = TIMESTAMP at midnight UTC)', () => {
+    const ls = StructType.fromDDL('day DATE, x INT');
+    const rs = StructType.fromDDL('day TIMESTAMP, y INT');
+    const df = DataFrame.fromSource({ index: 0, format: 'memory', schema: ls }).join(DataFrame.fromSource({ index: 1, format: 'memory', schema: rs }), 'day');
+    const plan = planQuery(df.plan, { sourceSchemas: [ls, rs], outputMode: 'append', shufflePartitions: 4 });
+    const dayUs = 19_000 * 86_400 * 1_000_000;
+    const { out } = runJoin(plan, [{ left: [{ day: 19_000, x: 1 }, { day: 19_001, x: 2 }], right: [{ day: dayUs, y: 3 }, { day: dayUs + 1, y: 4 }] }], 1);
+    assert.deepEqual(out, [{ day: dayUs, x: 1, y: 3 }]);
+  });
+
   it('rejects outer stream-stream joins, update mode, bad conditions and non-timestamp range columns', () => {
     const code = (f: () => unknown) => {
       try {
