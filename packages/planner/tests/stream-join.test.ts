@@ -228,6 +228,18 @@ describe('stream-stream inner join (planner runtime)', () => {
     assert.deepEqual(out, [{ day: dayUs, x: 1, y: 3 }]);
   });
 
+  it('self-joins one source (both sides in one map stage, told apart by side)', () => {
+    const src = DataFrame.fromSource({ index: 0, format: 'memory', schema: leftSchema });
+    const df = src.join(src.select(col('ad'), col('lt').alias('lt2'), col('lv').alias('lv2')), 'ad', 'inner', { condition: 'lt2 > lt AND lt2 <= lt + interval 10 minutes' });
+    const plan = planQuery(df.plan, { sourceSchemas: [leftSchema], outputMode: 'append', shufflePartitions: 2 });
+    assert.equal(plan.mapStages.length, 1);
+    const rows = [0, 5, 12, 30].map((m, i) => ({ ad: 'a', lt: m * MIN, lv: i }));
+    const [first, second] = [rows.slice(0, 2), rows.slice(2)];
+    const { out } = runJoin(plan, [{ left: first, right: [] }, { left: second, right: [] }], 2);
+    const pairs = out.map((r) => `${(r['lt'] as number) / MIN}->${(r['lt2'] as number) / MIN}`).sort();
+    assert.deepEqual(pairs, ['0->5', '5->12']);
+  });
+
   it('rejects outer stream-stream joins, update mode, bad conditions and non-timestamp range columns', () => {
     const code = (f: () => unknown) => {
       try {
