@@ -16,25 +16,36 @@ const SCHEMA = new parquet.ParquetSchema({
   condition: { type: 'UTF8', optional: true },
 });
 
+/** The landed NDJSON files under `inputDir`, in name order (temp names starting `.`/`_` skipped). */
+async function inputFiles(inputDir: string): Promise<string[]> {
+  return (await readdir(inputDir, { recursive: true }))
+    .filter((f) => f.endsWith('.json') && !f.split('/').some((p) => p.startsWith('.') || p.startsWith('_')))
+    .sort();
+}
+
+/** Each well-formed line of an NDJSON text as a record, with its event time in ms (NaN if unparsable). */
+function* records(text: string): Generator<{ r: Record<string, unknown>; t: number }> {
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    yield { r, t: Date.parse(String(r['event_time'])) };
+  }
+}
+
 /** Ingests every NDJSON file under `inputDir` into one Parquet file per input file; returns rows written. */
 export async function naiveIngest(inputDir: string, outDir: string): Promise<number> {
   await mkdir(outDir, { recursive: true });
-  const files = (await readdir(inputDir, { recursive: true }))
-    .filter((f) => f.endsWith('.json') && !f.split('/').some((p) => p.startsWith('.') || p.startsWith('_')))
-    .sort();
+  const files = await inputFiles(inputDir);
   let written = 0;
   for (const [i, f] of files.entries()) {
     const text = await readFile(join(inputDir, f), 'utf8');
     const writer = await parquet.ParquetWriter.openFile(SCHEMA, join(outDir, `part-${i}.parquet`));
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      let r: Record<string, unknown>;
-      try {
-        r = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const t = Date.parse(String(r['event_time']));
+    for (const { r, t } of records(text)) {
       if (typeof r['temperature_c'] !== 'number' || Number.isNaN(t) || typeof r['station_id'] !== 'string') continue;
       await writer.appendRow({
         station_id: r['station_id'],
@@ -55,19 +66,11 @@ export async function naiveIngest(inputDir: string, outDir: string): Promise<num
 
 /** 1-minute tumbling average temperature per station, in plain JS; returns the number of groups. */
 export async function naiveAggregate(inputDir: string): Promise<number> {
-  const files = (await readdir(inputDir, { recursive: true })).filter((f) => f.endsWith('.json')).sort();
+  const files = await inputFiles(inputDir);
   const groups = new Map<string, { sum: number; n: number }>();
   for (const f of files) {
     const text = await readFile(join(inputDir, f), 'utf8');
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      let r: Record<string, unknown>;
-      try {
-        r = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const t = Date.parse(String(r['event_time']));
+    for (const { r, t } of records(text)) {
       if (typeof r['temperature_c'] !== 'number' || Number.isNaN(t)) continue;
       const key = `${String(r['station_id'])}|${Math.floor(t / 60_000)}`;
       const g = groups.get(key);

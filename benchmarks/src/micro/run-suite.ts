@@ -21,7 +21,7 @@ export function runSuite(title: string, cases: readonly MicroCase[], quick: bool
     }
     suite
       .on('cycle', (e: Benchmark.Event) => console.log(`  ${String(e.target)}`))
-      .on('error', (e: Benchmark.Event) => reject((e.target as Benchmark & { error?: unknown }).error))
+      .on('error', (e: Benchmark.Event) => reject((e.target as unknown as { error?: unknown }).error))
       .on('complete', function (this: Benchmark.Suite) {
         resolve(this.map((b: Benchmark) => ({ name: b.name ?? '', hz: b.hz, rme: b.stats.rme })) as MicroResult[]);
       })

@@ -1,6 +1,6 @@
 // weir's side of the end-to-end scenarios: the same clean/cast/filter ingest and the same
 // 1-minute tumbling average as the baselines, as streaming queries with trigger availableNow.
-import { functions as F } from '@weir/planner';
+import { functions as F, type DataFrame } from '@weir/planner';
 import { createSession, readDeltaTable } from '@weir/streaming';
 
 export const WEATHER_DDL =
@@ -26,8 +26,14 @@ function session(threads: number) {
   return createSession({ conf: { 'weir.executor.threads': String(threads), 'weir.sql.shuffle.partitions': String(Math.max(2, threads * 2)) } });
 }
 
-/** cloudFiles NDJSON → clean/cast/filter → Delta append; returns rows committed and wall time. */
-export async function weirIngest(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
+/** The part of a pipeline between the cloudFiles source and the Delta sink. */
+type Transform = (readings: DataFrame) => DataFrame;
+
+/**
+ * Runs `cloudFiles NDJSON → transform → Delta append` with trigger availableNow on a warmed pool;
+ * returns rows committed, wall and CPU time (pool start measured apart).
+ */
+async function runPipeline(input: string, work: string, threads: number, filesPerBatch: number, transform: Transform): Promise<PipelineRun> {
   const spark = session(threads);
   try {
     const warm = performance.now();
@@ -35,13 +41,13 @@ export async function weirIngest(input: string, work: string, threads: number, f
     const startSeconds = (performance.now() - warm) / 1000;
     const started = performance.now();
     const cpu0 = process.cpuUsage();
-    const query = await spark.readStream
+    const readings = spark.readStream
       .format('cloudFiles')
       .option('cloudFiles.format', 'json')
       .option('cloudFiles.maxFilesPerTrigger', String(filesPerBatch))
       .schema(WEATHER_DDL)
-      .load(input)
-      .where(F.col('temperature_c').isNotNull().and(F.col('station_id').isNotNull()).and(F.col('event_time').isNotNull()))
+      .load(input);
+    const query = await transform(readings)
       .writeStream.format('delta')
       .outputMode('append')
       .option('checkpointLocation', `${work}/checkpoint`)
@@ -58,36 +64,19 @@ export async function weirIngest(input: string, work: string, threads: number, f
   }
 }
 
+/** cloudFiles NDJSON → clean/cast/filter → Delta append. */
+export function weirIngest(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
+  return runPipeline(input, work, threads, filesPerBatch, (df) =>
+    df.where(F.col('temperature_c').isNotNull().and(F.col('station_id').isNotNull()).and(F.col('event_time').isNotNull())),
+  );
+}
+
 /** cloudFiles NDJSON → 1-minute tumbling average per station, 10-minute watermark → Delta append. */
-export async function weirAggregate(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
-  const spark = session(threads);
-  try {
-    const warm = performance.now();
-    await spark.warmUp();
-    const startSeconds = (performance.now() - warm) / 1000;
-    const started = performance.now();
-    const cpu0 = process.cpuUsage();
-    const query = await spark.readStream
-      .format('cloudFiles')
-      .option('cloudFiles.format', 'json')
-      .option('cloudFiles.maxFilesPerTrigger', String(filesPerBatch))
-      .schema(WEATHER_DDL)
-      .load(input)
+export function weirAggregate(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
+  return runPipeline(input, work, threads, filesPerBatch, (df) =>
+    df
       .withWatermark('event_time', '10 minutes')
       .groupBy(F.window(F.col('event_time'), '1 minute'), F.col('station_id'))
-      .agg(F.avg('temperature_c').alias('avg_temperature_c'))
-      .writeStream.format('delta')
-      .outputMode('append')
-      .option('checkpointLocation', `${work}/checkpoint`)
-      .trigger({ availableNow: true })
-      .start(`${work}/table`);
-    await query.awaitTermination();
-    const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = cpuSince(cpu0);
-    if (process.env.WEIR_BENCH_DEBUG) for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
-    const rowsOut = (await readDeltaTable(spark.engine, `${work}/table`)).rows.length;
-    return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds };
-  } finally {
-    await spark.close();
-  }
+      .agg(F.avg('temperature_c').alias('avg_temperature_c')),
+  );
 }
