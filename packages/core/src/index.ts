@@ -50,7 +50,7 @@ export type { Row, RowBatch } from './batch/row-batch.js';
 
 export { joinPath, listAll, utf8Encode, utf8Decode } from './engine/storage.js';
 export type { Storage, FileInfo, ListOptions, PutOptions } from './engine/storage.js';
-export type { ParquetHandler, ParquetWriteOptions, ParquetReadOptions, ParquetFileMetadata } from './engine/parquet-handler.js';
+export type { ParquetHandler, ParquetWriteOptions, ParquetReadOptions, ParquetFileMetadata, ParquetFileWriter } from './engine/parquet-handler.js';
 export type { Codec } from './engine/codec.js';
 export type { Clock } from './engine/clock.js';
 export type { Task, TaskContext, TaskHandler, TaskExecutor, RunTaskOptions } from './engine/task-executor.js';
@@ -64,8 +64,8 @@ export type { OptionSpec, OptionKind, OptionValueTypes, ParsedOptions } from './
 
 export { READ_ALL_AVAILABLE, isReadAllAvailable, offsetEquals, canonicalJSON } from './plugin/offset.js';
 export type { Offset, ReadLimit } from './plugin/offset.js';
-export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader } from './plugin/source.js';
-export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode, WriterFactory, WriterTaskInput } from './plugin/sink.js';
+export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader, PartitionChunkReader } from './plugin/source.js';
+export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode, WriterFactory, WriterTaskInput, DataWriter, DataWriterInput } from './plugin/sink.js';
 export { createRegistry } from './plugin/registry.js';
 export type { PluginRegistry } from './plugin/registry.js';
 export { MemoryStream, memorySourcePlugin, readMemoryPartition } from './plugin/memory-source.js';

@@ -1,4 +1,4 @@
-import type { RowBatch } from '../batch/row-batch.js';
+import type { Row, RowBatch } from '../batch/row-batch.js';
 import type { StructType } from '../schema/data-type.js';
 
 export interface ParquetWriteOptions {
@@ -35,6 +35,30 @@ export interface ParquetFileMetadata {
  */
 export interface ParquetHandler {
   write(batch: RowBatch, options?: ParquetWriteOptions): Promise<Uint8Array>;
+  /**
+   * Optional: opens a file written chunk by chunk (see `ParquetFileWriter`). Appending a batch's
+   * rows in any split and finishing MUST give a file with the same rows, types and statistics as
+   * `write` of the whole batch. Callers fall back to buffering rows and `write` when absent.
+   */
+  openWriter?(schema: StructType, options?: ParquetWriteOptions): ParquetFileWriter;
   read(data: Uint8Array, options?: ParquetReadOptions): Promise<RowBatch>;
   readMetadata(data: Uint8Array): Promise<ParquetFileMetadata>;
+}
+
+/**
+ * One Parquet file being written in chunks (parquet-mr's `ParquetWriter`): appended rows are
+ * shredded into column buffers at once, so a task streams its output instead of holding every
+ * row object until the end; only encoded columns stay in memory.
+ *
+ * Contracts:
+ * - `append` MUST NOT retain `rows` or the row objects after it returns.
+ * - Values are checked as `write` checks them; a bad value fails the `append` with the same error.
+ * - After `finish` the writer MUST NOT be used again.
+ */
+export interface ParquetFileWriter {
+  /** Rows appended so far. */
+  readonly numRows: number;
+  append(rows: readonly Row[]): Promise<void>;
+  /** Ends the file (footer included) and returns its bytes. */
+  finish(): Promise<Uint8Array>;
 }

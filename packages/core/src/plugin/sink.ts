@@ -1,4 +1,4 @@
-import type { RowBatch } from '../batch/row-batch.js';
+import type { Row, RowBatch } from '../batch/row-batch.js';
 import type { Engine } from '../engine/engine.js';
 import type { OptionSpec } from '../options/option-spec.js';
 import type { StructType } from '../schema/data-type.js';
@@ -55,6 +55,30 @@ export interface WriterFactory {
   readonly module: string;
   readonly handler: string;
   readonly options: unknown;
+}
+
+/**
+ * Spark's `DataWriter`: the streaming form of a `WriterFactory` handler. A writer module MAY
+ * export `dataWriters[handler]: (input: DataWriterInput, ctx) => Promise<DataWriter>` beside
+ * `taskHandlers[handler]`; the engine then feeds a task's output rows in chunks instead of as one
+ * batch. The commit message MUST be what `taskHandlers[handler]` would return for the same rows
+ * concatenated (file names and sizes aside).
+ */
+export interface DataWriter {
+  /** MUST NOT retain `rows` or the row objects after it returns. */
+  write(rows: readonly Row[]): Promise<void>;
+  /** Finishes the task's output and returns the commit message; nothing is visible yet. */
+  commit(): Promise<unknown>;
+  /** Best-effort cleanup after a failure (files already written become orphans). */
+  abort(): Promise<void>;
+}
+
+/** What `dataWriters[handler]` receives (see `DataWriter`). */
+export interface DataWriterInput {
+  readonly options: unknown;
+  readonly batchId: number;
+  readonly taskId: number;
+  readonly schema: StructType;
 }
 
 /** What a worker-side writer handler receives (see `WriterFactory`). */

@@ -21,6 +21,15 @@ export interface InputPartition {
 /** Turns an input partition's data into rows, inside a worker (or in-thread). */
 export type PartitionReader = (data: unknown, ctx: TaskContext) => Promise<RowBatch>;
 
+/**
+ * Optional streaming form of a reader, exported as `partitionChunkReaders[reader]` beside
+ * `partitionReaders[reader]`: yields the partition's rows in chunks (a file, or a few thousand
+ * records), so a task never holds its whole partition. The chunks' rows concatenated MUST equal
+ * the rows the `PartitionReader` of the same name returns, in the same order; side effects
+ * (bad-records files) MUST be the same once the iteration completes.
+ */
+export type PartitionChunkReader = (data: unknown, ctx: TaskContext) => AsyncIterable<RowBatch>;
+
 /** What a source instance is given: the engine and its private checkpoint directory. */
 export interface SourceContext {
   readonly engine: Engine;
