@@ -442,8 +442,9 @@ export function admit<F extends { size: number }>(candidates: readonly F[], limi
 /**
  * Packs a batch's files into contiguous groups (admission order kept, files never split) of
  * nearly equal cost, each file costing its size plus Spark's `openCostInBytes`. The number of
- * groups is `max(parallelism, total / maxPartitionBytes)` (capped by the file count), as in
- * Spark's split size rule; unlike Spark's greedy packing, which can leave a small remainder group
+ * groups is `total / maxPartitionBytes` rounded up to a multiple of `parallelism` (capped by the
+ * file count): Spark's split size rule, but 5 splits on 2 threads would leave one thread idle for
+ * the last round, so it becomes 6. Unlike Spark's greedy packing, which can leave a small remainder group
  * (12 + 12 + 1 files for 25 equal files on 2 threads) that runs alone after the others, each
  * file goes to the group its cost midpoint falls in, so the groups finish together.
  */
@@ -451,7 +452,8 @@ export function groupFiles<F extends { size: number }>(files: readonly F[], para
   if (files.length === 0) return [];
   const costs = files.map((f) => f.size + OPEN_COST_BYTES);
   const total = costs.reduce((s, c) => s + c, 0);
-  const k = Math.min(files.length, Math.max(1, parallelism, Math.ceil(total / MAX_PARTITION_BYTES)));
+  const p = Math.max(1, parallelism);
+  const k = Math.min(files.length, p * Math.ceil(Math.ceil(total / MAX_PARTITION_BYTES) / p));
   const out: F[][] = [];
   let before = 0;
   files.forEach((f, i) => {
