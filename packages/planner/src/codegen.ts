@@ -19,7 +19,7 @@ import type { Fields, TExpr } from './typed-expression.js';
  * // prologue runs once per compilation: helpers and casts are looked up here, not per row
  * const f0 = h.fns["upper"]; const k0 = h.castFn("\"string\"", "\"timestamp\"");
  * return function stage(rows, rt, sink) {
- *   const out = []; let evMin = Infinity, evMax = -Infinity, evSum = 0, evCount = 0;
+ *   const out = []; let evMin = rt.evMin, evMax = rt.evMax, evSum = rt.evSum, evCount = rt.evCount;
  *   for (let i = 0; i < rows.length; i++) { const r = rows[i]; const c0 = r["a"] ?? null; …; out.push({ "a": t3 }); }
  *   rt.evMin = evMin; …; return out;
  * };
@@ -389,7 +389,8 @@ export function generateStage(pipelines: readonly Pipeline[]): string {
     'return function stage(rows, rt, sink) {',
     '  const out = [];',
     '  const nowUs = rt.nowUs;',
-    '  let evMin = Infinity, evMax = -Infinity, evSum = 0, evCount = 0;',
+    // Event-time statistics accumulate across the calls of one map stage (one call per chunk).
+    '  let evMin = rt.evMin, evMax = rt.evMax, evSum = rt.evSum, evCount = rt.evCount;',
     ...perCall.map((l) => '  ' + l),
     ...g.lines,
     '  rt.evMin = evMin; rt.evMax = evMax; rt.evSum = evSum; rt.evCount = evCount;',

@@ -12,7 +12,8 @@
  *   Each stage's projections/filters/joins are generated as ONE JavaScript function (text in the
  *   plan, compiled and cached in the worker); user text enters generated code only through
  *   `JSON.stringify`. The result, a {@link QueryPlan}, is frozen plain data that crosses threads.
- * - **Runtime**: {@link runMapStage} (per input partition) and {@link runStatefulPartition}
+ * - **Runtime**: {@link openMapStage} (per input partition, fed chunk by chunk; {@link runMapStage}
+ *   is one push) and {@link runStatefulPartition}
  *   (per state partition over a core `StateStoreView`): windowed/session aggregation, watermark
  *   lateness and eviction, output modes, deduplication, stream-static joins, and stream-stream
  *   inner joins (`StreamingSymmetricHashJoin`: both sides buffered by key, optional time-range
@@ -89,6 +90,6 @@ export type {
   DeduplicateOperator,
 } from './plan-query.js';
 export type { StreamJoinOperator, StreamJoinPartial } from './stream-join.js';
-export { runMapStage, runStatefulPartition } from './runtime.js';
-export type { MapStageContext, MapStageResult, StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
+export { openMapStage, runMapStage, runStatefulPartition } from './runtime.js';
+export type { MapStageContext, MapStageResult, MapStageRun, StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
 export { partitionOf } from './builtins.js';

@@ -216,26 +216,56 @@ function newRuntime(plan: QueryPlan, batchTimestampMs: number): StageRuntime {
 }
 
 /**
- * Runs the map stage of `sourceIndex` over one input partition's rows: the compiled projections,
- * filters and stream-static joins; for stateless plans the result is the output rows, for stateful
- * plans partial aggregates (or first rows per dedup key) combined within the task and
- * hash-partitioned by key into `plan.shufflePartitions`. Rows older than the watermark are
- * dropped before the stateful operator (Spark: event time, or window end, `<=` watermark) and
- * counted. Pure and deterministic.
+ * A map stage opened over one input partition, fed chunk by chunk (a task streams its partition
+ * through the stage instead of holding it whole). Not reusable: `finish()` ends it.
  */
-export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly Row[], ctx: MapStageContext): MapStageResult {
+export interface MapStageRun {
+  /**
+   * Runs the stage over the next chunk of the partition. Stateless plans: returns this chunk's
+   * output rows (the caller owns them). Stateful plans: returns `[]` and folds the chunk into the
+   * task's partials. The chunk itself is not retained (except as `lateRows`, when collected), so the
+   * caller may drop it right after the call. MUST NOT be called after `finish()`.
+   */
+  push(rows: readonly Row[]): Row[];
+  /**
+   * Ends the stage: event-time statistics over every chunk, the watermark drop count, late rows
+   * and, for stateful plans, the partials of every chunk combined and hash-partitioned by key.
+   * `rows` is omitted (push returned them). Any chunking of a partition gives the same result.
+   */
+  finish(): MapStageResult;
+}
+
+/**
+ * Opens the map stage of `sourceIndex` for one input partition: the compiled projections,
+ * filters and stream-static joins; for stateless plans each `push` returns its output rows, for
+ * stateful plans the rows fold into partial aggregates (or first rows per dedup key) combined
+ * within the task and, at `finish`, hash-partitioned by key into `plan.shufflePartitions`. Rows
+ * older than the watermark are dropped before the stateful operator (Spark: event time, or window
+ * end, `<=` watermark) and counted. Pure and deterministic.
+ */
+export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStageContext): MapStageRun {
   const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
   const rt = newRuntime(plan, ctx.batchTimestampMs);
-  const stats = () => (rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount });
-  if (!stage) {
-    // A source the query does not read from (possible after planning a union away): nothing to do.
-    return plan.stateful ? { partials: Array.from({ length: plan.shufflePartitions }, () => []), eventTime: null, numRowsDroppedByWatermark: 0 } : { rows: [], eventTime: null, numRowsDroppedByWatermark: 0 };
-  }
-  const fn = compileStage(stage.code);
   const op = plan.stateful;
+  let done = false;
+  const check = (): void => {
+    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
+  };
+  const stats = () => (rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount });
+  // A source the query does not read from (possible after planning a union away): nothing to do.
+  const fn = stage ? compileStage(stage.code) : null;
   if (op === null) {
-    const out = fn(rows, rt, null);
-    return { rows: out, eventTime: stats(), numRowsDroppedByWatermark: 0 };
+    return {
+      push(rows) {
+        check();
+        return fn === null ? [] : fn(rows, rt, null);
+      },
+      finish() {
+        check();
+        done = true;
+        return { eventTime: stats(), numRowsDroppedByWatermark: 0 };
+      },
+    };
   }
   const wmUs = ctx.watermarkMs * 1000;
   // Watermark 0 means "none yet" (the first batches): nothing is late before a watermark exists.
@@ -250,12 +280,33 @@ export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly
       : op.kind === 'dedup'
         ? new DedupSink(op, wmUs, checkLate, collectLate)
         : new JoinSideSink(op, wmUs, checkLate, collectLate);
-  fn(rows, rt, sink);
-  const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
-  for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
-  const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
-  if (sink.late) result.lateRows = sink.late;
-  return result;
+  return {
+    push(rows) {
+      check();
+      if (fn !== null) fn(rows, rt, sink);
+      return [];
+    },
+    finish() {
+      check();
+      done = true;
+      const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
+      for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
+      const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
+      if (sink.late) result.lateRows = sink.late;
+      return result;
+    },
+  };
+}
+
+/**
+ * Runs the map stage of `sourceIndex` over one whole input partition: {@link openMapStage}, one
+ * `push`, `finish` (one code path). Stateless plans: `rows` holds the output rows.
+ */
+export function runMapStage(plan: QueryPlan, sourceIndex: number, rows: readonly Row[], ctx: MapStageContext): MapStageResult {
+  const run = openMapStage(plan, sourceIndex, ctx);
+  const out = run.push(rows);
+  const result = run.finish();
+  return plan.stateful === null ? { rows: out, ...result } : result;
 }
 
 export interface StatefulPartitionContext {
