@@ -10,7 +10,8 @@
  *   multi-part, V2) + contiguous commits; add/remove reconciliation by path + DV id; latest txn per appId.
  * - **Reading**: `snapshot.scan()` with partition values decoded by type; time travel by version or
  *   timestamp; `history()`; `changesSince(version)` for streaming readers.
- * - **Writing**: `writeDataFiles` (Parquet + stats, Hive partition folders; runs in workers), an
+ * - **Writing**: `writeDataFiles` (Parquet + stats, Hive partition folders; runs in workers) and its
+ *   streaming form `openDataFileWriter` (chunks in, one open file per partition directory), an
  *   optimistic {@link Transaction} with Delta's conflict rules returning a {@link CommitResult},
  *   schema enforcement, `mergeSchema`, overwrite, `overwriteSchema`.
  * - **Checkpoints** every `delta.checkpointInterval` commits in Spark's layout; vacuum, optimize, log cleanup.
@@ -79,9 +80,12 @@ export { Transaction, ENGINE_INFO } from './transaction/transaction.js';
 export type { CommitOptions, PostCommitHook } from './transaction/transaction.js';
 export type { CommitResult, ConflictCode } from './transaction/commit-result.js';
 export { writeDataFiles } from './write/write-data-files.js';
-export type { WriteDataFilesOptions } from './write/write-data-files.js';
+export { openDataFileWriter } from './write/data-file-writer.js';
+export type { WriteDataFilesOptions, DataFileWriter } from './write/data-file-writer.js';
 export { computeFileStats } from './write/file-stats.js';
 export type { FileStats } from './write/file-stats.js';
+export { fileStatsBuilderFactory } from './write/stats-builder.js';
+export type { FileStatsBuilder } from './write/stats-builder.js';
 export {
   decodePartitionValue,
   encodePartitionValue,

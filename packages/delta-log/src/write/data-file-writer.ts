@@ -1,0 +1,297 @@
+/**
+ * Streaming data-file writer: rows arrive in chunks, are routed to one open Parquet file per
+ * partition directory, and leave as `add` actions when the writer finishes. This is the one code
+ * path for writing Delta data files (`writeDataFiles` is open → write → finish).
+ *
+ * Why streaming: a map task that holds its whole split until it writes keeps hundreds of thousands
+ * of row objects alive (promoted, heap growth, GC). Here an appended chunk is shredded into the
+ * ParquetHandler's column buffers at once (`engine.parquet.openWriter`) and its statistics folded
+ * into a per-file {@link FileStatsBuilder}, so the caller can drop the chunk as soon as `write`
+ * returns. Handlers without `openWriter` fall back to buffering (projected copies of) the rows and
+ * one `engine.parquet.write` per file.
+ */
+import {
+  StructType,
+  decimalParams,
+  isDecimalType,
+  joinPath,
+  type DataType,
+  type Engine,
+  type ParquetFileWriter,
+  type ParquetWriteOptions,
+  type Row,
+  type StructField,
+} from '@weir/core';
+import { DeltaErrors } from '../errors.js';
+import type { AddAction } from '../actions/actions.js';
+import { encodeDataFilePath } from '../log/table-path.js';
+import { normalizeDecimal } from '../internal/decimal.js';
+import { formatDate, formatTimestampSpark } from '../internal/temporal.js';
+import { DEFAULT_NUM_INDEXED_COLS } from './file-stats.js';
+import { encodePartitionValue, javaDoubleString, partitionDirectory } from './partition-values.js';
+import { fileStatsBuilderFactory, type FileStatsBuilder } from './stats-builder.js';
+
+export interface WriteDataFilesOptions {
+  /** Partition columns, in order. Defaults to none. */
+  readonly partitionColumns?: readonly string[];
+  /** Maximum rows per file (Spark's `maxRecordsPerFile`); 0 = unlimited. Defaults to `0`. */
+  readonly targetFileRows?: number;
+  /** `delta.dataSkippingNumIndexedCols`: leaf columns with min/max/nullCount stats. Defaults to `32`. */
+  readonly numIndexedCols?: number;
+  /** Makes the job UUID in file names. Defaults to `crypto.randomUUID()`; inject for deterministic tests. */
+  readonly uuid?: () => string;
+  /** First 5-digit part number (Spark's task id). Defaults to `0`. */
+  readonly firstPartNumber?: number;
+  /** Rows per Parquet row group. Defaults to the ParquetHandler's choice. */
+  readonly rowGroupSize?: number;
+}
+
+const DEFAULTS: Required<Omit<WriteDataFilesOptions, 'rowGroupSize'>> = Object.freeze({
+  partitionColumns: [],
+  targetFileRows: 0,
+  numIndexedCols: DEFAULT_NUM_INDEXED_COLS,
+  uuid: () => globalThis.crypto.randomUUID(),
+  firstPartNumber: 0,
+});
+
+/**
+ * A task's data files being written (Spark's `DataWriter` for Delta).
+ *
+ * Contracts:
+ * - `write` MUST NOT retain `rows` or the row objects after its promise settles; calls MUST NOT
+ *   overlap (await each).
+ * - Any split of the same rows into `write` calls gives the same files: same rows per file, same
+ *   `partitionValues` and stats, same part numbers (partition directories numbered in first-seen
+ *   order, a directory's files consecutively; `targetFileRows` rolls to a new file).
+ * - Nothing is visible in the table until a transaction commits the actions `finish` returns.
+ * - After `finish` or `abort` the writer MUST NOT be used again (`DELTA_INVALID_ARGUMENT`).
+ */
+export interface DataFileWriter {
+  write(rows: readonly Row[]): Promise<void>;
+  /** Ends every open file and returns their `add` actions (`dataChange: true`, with stats). */
+  finish(): Promise<AddAction[]>;
+  /** Best effort: drops open files and deletes the files already stored (never committed). */
+  abort(): Promise<void>;
+}
+
+/** A finished file waiting for its part number (partition directories after the first). */
+interface PendingFile {
+  readonly bytes: Uint8Array;
+  readonly stats: string;
+}
+
+/** One open Parquet file: streamed through `openWriter`, or buffered rows for the fallback. */
+interface OpenFile {
+  readonly writer: ParquetFileWriter | null;
+  readonly buffered: Row[];
+  readonly stats: FileStatsBuilder;
+}
+
+interface Group {
+  /** First-seen order: decides part numbers. */
+  readonly index: number;
+  readonly values: Readonly<Record<string, string | null>>;
+  readonly dir: string;
+  open: OpenFile | null;
+  /** Finished files of this directory (the first directory's are stored at once: numbered `put`). */
+  readonly finished: Array<AddAction | PendingFile>;
+  /** This write's rows for the directory (reused between writes; emptied after each). */
+  readonly chunk: Row[];
+}
+
+/** `encodePartitionValue` with the type decided once (it is called per row). */
+function partitionEncoder(t: DataType): (v: unknown) => string | null {
+  if (isDecimalType(t)) {
+    const { scale } = decimalParams(t);
+    return (v) => (v === null || v === undefined ? null : (normalizeDecimal(String(v), scale) ?? String(v)));
+  }
+  switch (t) {
+    case 'string':
+      return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
+    case 'float':
+    case 'double':
+      return (v) => (v === null || v === undefined ? null : javaDoubleString(v as number));
+    case 'date':
+      return (v) => (v === null || v === undefined ? null : formatDate(v as number));
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return (v) => (v === null || v === undefined ? null : formatTimestampSpark(v as number));
+    default:
+      return (v) => encodePartitionValue(v, t);
+  }
+}
+
+function project(row: Row, names: readonly string[]): Row {
+  const out: Row = {};
+  for (const n of names) out[n] = row[n] ?? null;
+  return out;
+}
+
+/**
+ * Opens a writer of Parquet data files for rows of `schema` under `tablePath`. File names follow
+ * Spark: `<col>=<value>/…/part-00000-<uuid>.c000.snappy.parquet`; partition values are escaped as
+ * Spark escapes path names, null as `__HIVE_DEFAULT_PARTITION__`; `add.path` is the URI-encoded
+ * relative path. Pure over the Engine, so it runs inside a worker.
+ * @throws DELTA_PARTITION_COLUMN_NOT_FOUND for a partition column missing from `schema`.
+ */
+export function openDataFileWriter(engine: Engine, tablePath: string, schema: StructType, options: WriteDataFilesOptions = {}): DataFileWriter {
+  const o = { ...DEFAULTS, ...options };
+  const partFields: StructField[] = o.partitionColumns.map((c) => {
+    const f = StructType.findField(schema, c);
+    if (f === undefined) throw DeltaErrors.DELTA_PARTITION_COLUMN_NOT_FOUND({ path: tablePath, column: c });
+    return f;
+  });
+  const partNames = new Set(partFields.map((f) => f.name));
+  // One schema object for every file: the ParquetHandler caches its compiled shredder per schema.
+  const dataSchema = partFields.length === 0 ? schema : StructType.fromJSON({ type: 'struct', fields: schema.fields.filter((f) => !partNames.has(f.name)) });
+  const dataNames = dataSchema.fields.map((f) => f.name);
+  const encoders = partFields.map((f) => partitionEncoder(f.type));
+  const newStats = fileStatsBuilderFactory(dataSchema, o.numIndexedCols);
+  const parquetOptions: ParquetWriteOptions = { compression: 'snappy', ...(options.rowGroupSize === undefined ? {} : { rowGroupSize: options.rowGroupSize }) };
+  const streaming = typeof engine.parquet.openWriter === 'function';
+  const target = o.targetFileRows > 0 ? o.targetFileRows : Infinity;
+  const jobId = o.uuid();
+
+  const groups = new Map<string | null, Group>();
+  const touched: Group[] = [];
+  const stored: string[] = [];
+  let state: 'open' | 'finishing' | 'closed' = 'open';
+
+  const groupFor = (key: string | null, values: Record<string, string | null>): Group => {
+    let g = groups.get(key);
+    if (g === undefined) {
+      const dir = partFields.map((f) => partitionDirectory(f.name, values[f.name] ?? null)).join('/');
+      g = { index: groups.size, values: Object.freeze(values), dir, open: null, finished: [], chunk: [] };
+      groups.set(key, g);
+    }
+    return g;
+  };
+
+  const fileName = (part: number): string => `part-${String(part).padStart(5, '0')}-${jobId}.c000.snappy.parquet`;
+
+  const store = async (g: Group, part: number, bytes: Uint8Array, stats: string): Promise<AddAction> => {
+    const relative = g.dir.length > 0 ? `${g.dir}/${fileName(part)}` : fileName(part);
+    const full = joinPath(tablePath, relative);
+    stored.push(full);
+    await engine.storage.put(full, bytes);
+    return Object.freeze({
+      path: encodeDataFilePath(relative),
+      partitionValues: g.values,
+      size: bytes.byteLength,
+      modificationTime: engine.clock.now(),
+      dataChange: true,
+      stats,
+    });
+  };
+
+  const closeFile = async (g: Group): Promise<void> => {
+    const f = g.open as OpenFile;
+    g.open = null;
+    const bytes = f.writer !== null ? await f.writer.finish() : await engine.parquet.write({ schema: dataSchema, rows: f.buffered }, parquetOptions);
+    const stats = JSON.stringify(f.stats.result());
+    // The first directory's files always start at firstPartNumber, so they can be stored now;
+    // the others' numbers depend on how many files the directories before them end up with.
+    if (g.index === 0) g.finished.push(await store(g, o.firstPartNumber + g.finished.length, bytes, stats));
+    else g.finished.push({ bytes, stats });
+  };
+
+  const append = async (g: Group, rows: readonly Row[]): Promise<void> => {
+    let from = 0;
+    while (from < rows.length) {
+      const f = (g.open ??= {
+        writer: streaming ? (engine.parquet.openWriter as NonNullable<typeof engine.parquet.openWriter>)(dataSchema, parquetOptions) : null,
+        buffered: [],
+        stats: newStats(),
+      });
+      const n = Math.min(rows.length - from, target - f.stats.numRecords);
+      const to = from + n;
+      if (f.writer !== null) {
+        // The handler reads only the schema's fields, so partition columns may stay in the rows.
+        await f.writer.append(from === 0 && to === rows.length ? rows : rows.slice(from, to));
+      } else {
+        for (let i = from; i < to; i++) f.buffered.push(project(rows[i] as Row, dataNames));
+      }
+      f.stats.add(rows, from, to);
+      from = to;
+      if (f.stats.numRecords >= target) await closeFile(g);
+    }
+  };
+
+  const assertOpen = (): void => {
+    if (state !== 'open') throw DeltaErrors.DELTA_INVALID_ARGUMENT({ argument: 'DataFileWriter', reason: 'was used after finish() or abort()' });
+  };
+
+  return {
+    async write(rows: readonly Row[]): Promise<void> {
+      assertOpen();
+      if (rows.length === 0) return;
+      if (partFields.length === 0) {
+        await append(groupFor(null, {}), rows);
+        return;
+      }
+      // Route rows to their directories; one column keys the map by its encoded value directly.
+      const single = partFields.length === 1;
+      const name0 = (partFields[0] as StructField).name;
+      const enc0 = encoders[0] as (v: unknown) => string | null;
+      let last: Group | undefined;
+      let lastKey: string | null | undefined;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as Row;
+        let g: Group;
+        if (single) {
+          const key = enc0(row[name0]);
+          if (last !== undefined && key === lastKey) g = last;
+          else {
+            g = last = groups.get(key) ?? groupFor(key, { [name0]: key });
+            lastKey = key;
+          }
+        } else {
+          const values: (string | null)[] = new Array<string | null>(partFields.length);
+          for (let k = 0; k < partFields.length; k++) values[k] = (encoders[k] as (v: unknown) => string | null)(row[(partFields[k] as StructField).name]);
+          const key = JSON.stringify(values);
+          g = groups.get(key) ?? groupFor(key, Object.fromEntries(partFields.map((f, k) => [f.name, values[k] ?? null])));
+        }
+        if (g.chunk.length === 0) touched.push(g);
+        g.chunk.push(row);
+      }
+      try {
+        for (const g of touched) await append(g, g.chunk);
+      } finally {
+        for (const g of touched) g.chunk.length = 0;
+        touched.length = 0;
+      }
+    },
+
+    async finish(): Promise<AddAction[]> {
+      assertOpen();
+      state = 'finishing';
+      try {
+        const adds: AddAction[] = [];
+        let part = o.firstPartNumber;
+        for (const g of groups.values()) {
+          if (g.open !== null) await closeFile(g);
+          for (const f of g.finished) {
+            adds.push('path' in f ? f : await store(g, part, f.bytes, f.stats));
+            part++;
+          }
+        }
+        return adds;
+      } finally {
+        state = 'closed';
+      }
+    },
+
+    async abort(): Promise<void> {
+      if (state === 'closed') return;
+      state = 'closed';
+      groups.clear();
+      for (const path of stored) {
+        try {
+          await engine.storage.delete(path);
+        } catch {
+          // Best effort: an undeleted file is an orphan no commit references (vacuum removes it).
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Incremental Delta file statistics: the same `add.stats` as {@link computeFileStats}, built chunk
+ * by chunk while a file is written, so a writer never has to keep a file's rows to describe it.
+ *
+ * Why it is compiled: `computeFileStats` walks the rows once per column and asks per VALUE what
+ * the column's type is (`isDecimalType` runs a regex). Here every type decision is made once per
+ * schema: one generated function reads each indexed leaf of a row with constant property names
+ * (monomorphic inline caches, one pass over the rows) and keeps min/max/null counts in local
+ * variables; values are formatted (dates, timestamps, string truncation) only when the file ends.
+ */
+import { isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
+import { formatDate, formatTimestampStats } from '../internal/temporal.js';
+import { DEFAULT_NUM_INDEXED_COLS, type FileStats } from './file-stats.js';
+
+const STRING_PREFIX = 32;
+
+/** How a leaf's min/max are tracked: as numbers (decimals too), as strings, or not at all. */
+type LeafKind = 'number' | 'decimal' | 'string' | 'none';
+
+interface StatsLeaf {
+  readonly path: readonly string[];
+  readonly kind: LeafKind;
+  /** Turns the tracked min/max into its JSON stats form. */
+  readonly format: (v: unknown, kind: 'min' | 'max') => unknown;
+}
+
+/** Accumulates one file's statistics. */
+export interface FileStatsBuilder {
+  /** Rows added so far. */
+  readonly numRecords: number;
+  /** Adds `rows[from..to)` (defaults: all of `rows`). MUST NOT retain the rows. */
+  add(rows: readonly Row[], from?: number, to?: number): void;
+  /** The statistics of every row added so far (same shape and key order as `computeFileStats`). */
+  result(): FileStats;
+}
+
+/**
+ * Generated update: `(rows, from, to, num, cnt, str)`. Per leaf `i`: `cnt[i]` is its null count;
+ * number/decimal leaves keep min/max in `num[2i]`/`num[2i+1]` (±Infinity while empty), string
+ * leaves in `str[2i]`/`str[2i+1]` (undefined while empty).
+ */
+type UpdateFn = (rows: readonly Row[], from: number, to: number, num: Float64Array, cnt: Float64Array, str: unknown[]) => void;
+
+const identity = (v: unknown): unknown => v;
+const formatDateStat = (v: unknown): unknown => formatDate(v as number);
+const formatTimestampStat = (v: unknown): unknown => formatTimestampStats(v as number);
+const formatTimestampNtzStat = (v: unknown): unknown => formatTimestampStats(v as number).replace(/Z$/, '');
+function formatStringStat(v: unknown, kind: 'min' | 'max'): unknown {
+  const s = v as string;
+  // Code points, not UTF-16 units: a surrogate pair is never cut in half. Cheap test first:
+  // a string of ≤ 32 UTF-16 units has ≤ 32 code points.
+  if (s.length <= STRING_PREFIX) return s;
+  const chars = [...s];
+  if (chars.length <= STRING_PREFIX) return s;
+  const prefix = chars.slice(0, STRING_PREFIX).join('');
+  return kind === 'min' ? prefix : prefix + '\uffff';
+}
+
+function leafOf(path: readonly string[], t: DataType): StatsLeaf {
+  // Decimals compare as doubles: rounding to the nearest double is monotone, so the double of the
+  // exact minimum is the minimum of the doubles, and stats store `Number(decimal)` anyway.
+  if (isDecimalType(t)) return { path, kind: 'decimal', format: identity };
+  switch (t) {
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+    case 'double':
+    case 'float':
+      return { path, kind: 'number', format: identity };
+    case 'date':
+      return { path, kind: 'number', format: formatDateStat };
+    case 'timestamp':
+      return { path, kind: 'number', format: formatTimestampStat };
+    case 'timestamp_ntz':
+      return { path, kind: 'number', format: formatTimestampNtzStat };
+    case 'string':
+      return { path, kind: 'string', format: formatStringStat };
+    default:
+      // booleans, binary, arrays, maps: Delta collects only the null count.
+      return { path, kind: 'none', format: identity };
+  }
+}
+
+function statsLeaves(schema: StructType, prefix: readonly string[], out: StatsLeaf[]): StatsLeaf[] {
+  for (const f of schema.fields) {
+    if (isStructType(f.type)) statsLeaves(f.type, [...prefix, f.name], out);
+    else out.push(leafOf([...prefix, f.name], f.type));
+  }
+  return out;
+}
+
+/** Source of the update function: names reach the code only through JSON.stringify. */
+function updateSource(leaves: readonly StatsLeaf[]): string {
+  const load: string[] = [];
+  const body: string[] = [];
+  const store: string[] = [];
+  leaves.forEach((leaf, i) => {
+    load.push(`let n${i} = cnt[${i}];`);
+    store.push(`cnt[${i}] = n${i};`);
+    if (leaf.kind === 'number' || leaf.kind === 'decimal') {
+      load.push(`let lo${i} = num[${2 * i}], hi${i} = num[${2 * i + 1}];`);
+      store.push(`num[${2 * i}] = lo${i}; num[${2 * i + 1}] = hi${i};`);
+    } else if (leaf.kind === 'string') {
+      load.push(`let lo${i} = str[${2 * i}], hi${i} = str[${2 * i + 1}];`);
+      store.push(`str[${2 * i}] = lo${i}; str[${2 * i + 1}] = hi${i};`);
+    }
+    // Nested leaves follow computeFileStats' getPath: a null or non-object parent reads as null.
+    let read = `v = r[${JSON.stringify(leaf.path[0])}];`;
+    for (const k of leaf.path.slice(1)) read += ` v = v !== null && typeof v === 'object' ? v[${JSON.stringify(k)}] : null;`;
+    body.push(read);
+    switch (leaf.kind) {
+      case 'number':
+        // NaN fails both comparisons, so it is skipped as Delta skips it.
+        body.push(`if (v === null || v === undefined) n${i}++; else { if (v < lo${i}) lo${i} = v; if (v > hi${i}) hi${i} = v; }`);
+        break;
+      case 'decimal':
+        body.push(`if (v === null || v === undefined) n${i}++; else { d = +v; if (d < lo${i}) lo${i} = d; if (d > hi${i}) hi${i} = d; }`);
+        break;
+      case 'string':
+        body.push(
+          `if (v === null || v === undefined) n${i}++; else if (typeof v !== 'number' || v === v) { if (lo${i} === undefined || v < lo${i}) lo${i} = v; if (hi${i} === undefined || v > hi${i}) hi${i} = v; }`,
+        );
+        break;
+      default:
+        body.push(`if (v === null || v === undefined) n${i}++;`);
+    }
+  });
+  return `${load.join('\n')}\nfor (let j = from; j < to; j++) { const r = rows[j]; let v, d;\n${body.join('\n')}\n}\n${store.join('\n')}`;
+}
+
+// Compiled once per distinct source text (i.e. per schema shape), like the planner's stages.
+const compiled = new Map<string, UpdateFn>();
+const MAX_COMPILED = 256;
+
+function compile(source: string): UpdateFn {
+  let fn = compiled.get(source);
+  if (fn === undefined) {
+    fn = new Function('rows', 'from', 'to', 'num', 'cnt', 'str', source) as UpdateFn;
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(source, fn);
+  }
+  return fn;
+}
+
+function setPath(target: Row, path: readonly string[], v: unknown): void {
+  let o = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i] as string;
+    o = (o[k] ??= {}) as Row;
+  }
+  o[path[path.length - 1] as string] = v;
+}
+
+/**
+ * Makes builders of file statistics for files of `schema` (the data columns, partition columns
+ * excluded): type decisions and code generation happen here, once; each call of the returned
+ * function starts an empty builder for one file.
+ */
+export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEFAULT_NUM_INDEXED_COLS): () => FileStatsBuilder {
+  const all = statsLeaves(schema, [], []);
+  const leaves = numIndexedCols < 0 ? all : all.slice(0, numIndexedCols);
+  const update = compile(updateSource(leaves));
+  const n = leaves.length;
+  return () => {
+    const num = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      num[2 * i] = Infinity;
+      num[2 * i + 1] = -Infinity;
+    }
+    const cnt = new Float64Array(n);
+    const str: unknown[] = new Array<unknown>(2 * n).fill(undefined);
+    let numRecords = 0;
+    return {
+      get numRecords() {
+        return numRecords;
+      },
+      add(rows: readonly Row[], from = 0, to = rows.length): void {
+        if (to <= from) return;
+        update(rows, from, to, num, cnt, str);
+        numRecords += to - from;
+      },
+      result(): FileStats {
+        const minValues: Row = {};
+        const maxValues: Row = {};
+        const nullCount: Row = {};
+        leaves.forEach((leaf, i) => {
+          setPath(nullCount, leaf.path, cnt[i]);
+          let lo: unknown;
+          let hi: unknown;
+          if (leaf.kind === 'number' || leaf.kind === 'decimal') {
+            // Empty (or all NaN) leaves keep lo = +Infinity > hi = -Infinity.
+            if ((num[2 * i] as number) <= (num[2 * i + 1] as number)) {
+              lo = num[2 * i];
+              hi = num[2 * i + 1];
+            }
+          } else if (leaf.kind === 'string') {
+            lo = str[2 * i];
+            hi = str[2 * i + 1];
+          }
+          if (lo !== undefined) setPath(minValues, leaf.path, leaf.format(lo, 'min'));
+          if (hi !== undefined) setPath(maxValues, leaf.path, leaf.format(hi, 'max'));
+        });
+        return { numRecords, minValues, maxValues, nullCount };
+      },
+    };
+  };
+}
