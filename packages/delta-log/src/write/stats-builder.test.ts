@@ -1,0 +1,97 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { StructType, type Row } from '@weir/core';
+import { computeFileStats } from './file-stats.js';
+import { fileStatsBuilderFactory } from './stats-builder.js';
+
+const SEED = Number(process.env.FC_SEED ?? 42);
+const RUNS = process.env.CI ? 300 : 60;
+
+const SCHEMA = StructType.fromDDL(
+  'l BIGINT, i INT, d DOUBLE, f FLOAT, s STRING, b BOOLEAN, dt DATE, ts TIMESTAMP, tn TIMESTAMP_NTZ, ' +
+    'dec DECIMAL(12,3), bin BINARY, arr ARRAY<INT>, st STRUCT<x: INT, y: STRING, z: STRUCT<q: DOUBLE>>',
+);
+
+const nullable = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> =>
+  fc.oneof({ weight: 4, arbitrary: a }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant(undefined) });
+
+const decimal = fc.tuple(fc.integer({ min: -999_999_999, max: 999_999_999 }), fc.integer({ min: 0, max: 999 })).map(([a, b]) => {
+  const neg = a < 0 || (a === 0 && b % 2 === 1);
+  return `${neg ? '-' : ''}${Math.abs(a)}.${String(b).padStart(3, '0')}`;
+});
+
+const row: fc.Arbitrary<Row> = fc.record(
+  {
+    l: nullable(fc.maxSafeInteger()),
+    i: nullable(fc.integer()),
+    d: nullable(fc.double()), // NaN, ±Infinity, -0 included
+    f: nullable(fc.float().map((x) => Math.fround(x))),
+    s: nullable(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', minLength: 30, maxLength: 40 }))),
+    b: nullable(fc.boolean()),
+    dt: nullable(fc.integer({ min: -50_000, max: 50_000 })),
+    ts: nullable(fc.integer({ min: -2e15, max: 4e15 })),
+    tn: nullable(fc.integer({ min: -2e15, max: 4e15 })),
+    dec: nullable(decimal),
+    bin: nullable(fc.uint8Array({ maxLength: 4 })),
+    arr: nullable(fc.array(fc.integer(), { maxLength: 3 })),
+    st: nullable(
+      fc.record(
+        { x: nullable(fc.integer()), y: nullable(fc.string({ maxLength: 5 })), z: nullable(fc.record({ q: nullable(fc.double()) }, { noNullPrototype: true })) },
+        { noNullPrototype: true },
+      ),
+    ),
+  },
+  { noNullPrototype: true, requiredKeys: [] },
+);
+
+/** Cuts `n` rows into consecutive chunks at the given (sorted, deduplicated) points. */
+function cuts(n: number, points: readonly number[]): Array<[number, number]> {
+  const ps = [...new Set(points.map((p) => p % (n + 1)))].sort((a, b) => a - b);
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  for (const p of [...ps, n]) {
+    out.push([from, p]);
+    from = p;
+  }
+  return out;
+}
+
+describe('fileStatsBuilderFactory', () => {
+  it('any chunking gives exactly computeFileStats (same JSON, key order included)', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: -1, max: 20 }), (rows, points, numIndexed) => {
+        const builder = fileStatsBuilderFactory(SCHEMA, numIndexed)();
+        for (const [from, to] of cuts(rows.length, points)) builder.add(rows, from, to);
+        const expected = computeFileStats(SCHEMA, rows, numIndexed);
+        assert.equal(builder.numRecords, rows.length);
+        assert.equal(JSON.stringify(builder.result()), JSON.stringify(expected));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('decimals near the double precision limit: min/max agree with exact comparison', () => {
+    const schema = StructType.fromDDL('dec DECIMAL(38,0)');
+    const rows = [{ dec: '12345678901234567890' }, { dec: '12345678901234567891' }, { dec: '-99999999999999999999999' }, { dec: null }];
+    const builder = fileStatsBuilderFactory(schema)();
+    builder.add(rows);
+    assert.equal(JSON.stringify(builder.result()), JSON.stringify(computeFileStats(schema, rows)));
+    assert.deepEqual(builder.result().nullCount, { dec: 1 });
+  });
+
+  it('strings longer than 32 code points are truncated (max gets U+FFFF); surrogate pairs stay whole', () => {
+    const schema = StructType.fromDDL('s STRING');
+    const emoji = '😀'.repeat(40);
+    const builder = fileStatsBuilderFactory(schema)();
+    builder.add([{ s: emoji }, { s: 'a' }]);
+    const r = builder.result();
+    assert.equal(r.minValues.s, 'a');
+    assert.equal(r.maxValues.s, '😀'.repeat(32) + '\uffff');
+  });
+
+  it('an empty builder has counts only for the indexed leaves', () => {
+    const r = fileStatsBuilderFactory(StructType.fromDDL('a INT, b STRING'))().result();
+    assert.deepEqual(r, { numRecords: 0, minValues: {}, maxValues: {}, nullCount: { a: 0, b: 0 } });
+  });
+});
