@@ -9,10 +9,12 @@ import {
   DeltaTable,
   decodePartitionValue,
   enforceSchema,
+  openDataFileWriter,
   protocolForSchema,
   resolveDataFilePath,
   writeDataFiles,
   type AddAction,
+  type DataFileWriter,
   type MetadataAction,
 } from '@weir/delta-log';
 import { DeltaStreamingErrors } from './delta-errors.js';
@@ -95,6 +97,20 @@ export async function writeFiles(
 ): Promise<DeltaAddAction[]> {
   // writeDataFiles only uses storage/parquet/clock; a worker's task context has no `tasks`.
   return writeDataFiles(engine as Engine, tablePath, batch, { partitionColumns });
+}
+
+/**
+ * Opens a streaming writer of data files for rows of `schema` (Hive partition dirs, stats): a
+ * task's output goes in chunk by chunk and leaves as `add` actions (not committed) at `finish`.
+ */
+export function openFilesWriter(
+  engine: Pick<Engine, 'storage' | 'parquet' | 'clock' | 'codec'>,
+  tablePath: string,
+  schema: StructType,
+  partitionColumns: readonly string[],
+): DataFileWriter {
+  // The writer only uses storage/parquet/clock; a worker's task context has no `tasks`.
+  return openDataFileWriter(engine as Engine, tablePath, schema, { partitionColumns });
 }
 
 function newMetadata(engine: Engine, schema: StructType, partitionColumns: readonly string[]): MetadataAction {

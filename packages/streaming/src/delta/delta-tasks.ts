@@ -1,33 +1,73 @@
 /**
  * Worker-side entry points of the Delta sink/source and the parquet sink. A worker imports this
- * module by file URL (see `task-module.ts`) and calls `taskHandlers[name]` (sink writers, per
- * the core `WriterFactory` contract) or `partitionReaders[name]` (the Delta source's files).
+ * module by file URL (see `task-module.ts`) and calls `dataWriters[name]` (sink writers fed a
+ * task's output in chunks, per the core `DataWriter` contract), `taskHandlers[name]` (the same
+ * writers given a whole batch, per `WriterFactory`) or `partitionReaders[name]` (the Delta
+ * source's files).
  */
-import type { Engine, PartitionReader, RowBatch, TaskContext, WriterTaskInput } from '@weir/core';
+import type { DataWriter, DataWriterInput, Engine, PartitionReader, Row, RowBatch, StructType, TaskContext, WriterTaskInput } from '@weir/core';
 import type { DeltaWriterOptions } from './delta-sink.js';
 import type { DeltaFilePartition } from './delta-source.js';
-import { readDataFile, writeFiles, type DeltaAddAction } from './delta-table-access.js';
-import { writeParquetTaskFiles, type ParquetWriterOptions } from './parquet-file-writer.js';
-import type { SinkFileStatus } from './file-sink-log.js';
+import { openFilesWriter, readDataFile } from './delta-table-access.js';
+import { openParquetTaskWriter, type ParquetWriterOptions } from './parquet-file-writer.js';
 
 // Task contexts carry an engine without `tasks` (no nested tasks); the writers never use it.
 const asEngine = (ctx: TaskContext): Engine => ctx.engine as Engine;
 
-/** Writes one task's rows as Delta data files; returns their `add` actions (not yet visible). */
-async function writeDeltaFiles(input: WriterTaskInput, ctx: TaskContext): Promise<DeltaAddAction[]> {
-  const options = input.options as DeltaWriterOptions;
-  if (input.batch.rows.length === 0) return [];
-  return writeFiles(asEngine(ctx), options.path, input.batch, options.partitionColumns);
+/** A writer opened on the first non-empty chunk: an empty task writes nothing and opens nothing. */
+function lazyDataWriter<M>(open: () => { write(rows: readonly Row[]): Promise<void>; commit(): Promise<M[]>; abort(): Promise<void> }): DataWriter {
+  let w: ReturnType<typeof open> | null = null;
+  return {
+    async write(rows) {
+      if (rows.length === 0) return;
+      await (w ??= open()).write(rows);
+    },
+    commit: async () => (w === null ? [] : w.commit()),
+    abort: async () => (w === null ? undefined : w.abort()),
+  };
 }
 
-/** Writes one task's rows as Parquet files for the file sink; returns their log entries. */
-async function writeParquetFiles(input: WriterTaskInput, ctx: TaskContext): Promise<SinkFileStatus[]> {
-  return writeParquetTaskFiles(ctx.engine, input.options as ParquetWriterOptions, input.batchId, input.taskId, input.batch);
+/** Delta data files for one task's rows; the commit message is their `add` actions (not yet visible). */
+async function deltaFilesWriter(input: DataWriterInput, ctx: TaskContext): Promise<DataWriter> {
+  const options = input.options as DeltaWriterOptions;
+  return lazyDataWriter(() => {
+    const w = openFilesWriter(asEngine(ctx), options.path, input.schema, options.partitionColumns);
+    return { write: (rows) => w.write(rows), commit: () => w.finish(), abort: () => w.abort() };
+  });
 }
+
+/** The file sink's Parquet files for one task's rows; the commit message is their log entries. */
+async function parquetFilesWriter(input: DataWriterInput, ctx: TaskContext): Promise<DataWriter> {
+  const options = input.options as ParquetWriterOptions;
+  return lazyDataWriter(() => openParquetTaskWriter(ctx.engine, options, input.batchId, input.taskId, input.schema));
+}
+
+/** A `taskHandlers` entry over a `dataWriters` one: open, write the batch once, commit. */
+function wholeBatch(
+  open: (input: DataWriterInput, ctx: TaskContext) => Promise<DataWriter>,
+): (input: unknown, ctx: TaskContext) => Promise<unknown> {
+  return async (input, ctx) => {
+    const { options, batchId, taskId, batch } = input as WriterTaskInput;
+    const schema: StructType = (batch as RowBatch).schema;
+    const writer = await open({ options, batchId, taskId, schema }, ctx);
+    try {
+      await writer.write(batch.rows);
+      return await writer.commit();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+  };
+}
+
+export const dataWriters = Object.freeze({
+  writeDeltaFiles: deltaFilesWriter as (input: DataWriterInput, ctx: TaskContext) => Promise<DataWriter>,
+  writeParquetFiles: parquetFilesWriter as (input: DataWriterInput, ctx: TaskContext) => Promise<DataWriter>,
+});
 
 export const taskHandlers = Object.freeze({
-  writeDeltaFiles: writeDeltaFiles as (input: unknown, ctx: TaskContext) => Promise<unknown>,
-  writeParquetFiles: writeParquetFiles as (input: unknown, ctx: TaskContext) => Promise<unknown>,
+  writeDeltaFiles: wholeBatch(deltaFilesWriter),
+  writeParquetFiles: wholeBatch(parquetFilesWriter),
 });
 
 /** Reads one Delta data file of a streaming batch, partition columns filled in. */

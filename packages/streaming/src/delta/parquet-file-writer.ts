@@ -1,6 +1,10 @@
-import { joinPath, type Engine, type RowBatch } from '@weir/core';
+/**
+ * The parquet file sink's worker-side writer: one Parquet file per Hive partition directory per
+ * task, written chunk by chunk (`engine.parquet.openWriter`) so a task never holds its rows.
+ */
+import { joinPath, type DataType, type Engine, type ParquetFileWriter, type Row, type RowBatch, type StructType } from '@weir/core';
 import type { SinkFileStatus } from './file-sink-log.js';
-import { groupByPartition } from './partition-path.js';
+import { HIVE_DEFAULT_PARTITION, escapePartitionValue, partitionValueString } from './partition-path.js';
 
 /** What the parquet sink's worker-side writer is configured with (plain data). */
 export interface ParquetWriterOptions {
@@ -10,10 +14,131 @@ export interface ParquetWriterOptions {
 }
 
 /**
- * Writes one task's rows as Parquet files under the sink root (one per Hive partition). Names are
- * a function of `(batchId, taskId, queryId)`, so a retried task overwrites its own files rather
- * than leaving duplicates; the files stay invisible until the batch's log entry is written.
+ * One task's output files being written. `write` MUST NOT retain the rows after its promise
+ * settles and calls MUST NOT overlap; any split of the same rows gives the same files and log
+ * entries (modification times aside). Nothing is visible until the batch's log entry is written.
  */
+export interface ParquetTaskWriter {
+  write(rows: readonly Row[]): Promise<void>;
+  /** Ends and stores every file; returns their log entries (directories in first-seen order). */
+  commit(): Promise<SinkFileStatus[]>;
+  /** Best effort: drops open files (nothing is stored before `commit`). */
+  abort(): Promise<void>;
+}
+
+interface Group {
+  readonly dir: string;
+  readonly partitionValues: Readonly<Record<string, string | null>>;
+  readonly writer: ParquetFileWriter | null;
+  /** Fallback when the ParquetHandler has no `openWriter`: projected copies of the rows. */
+  readonly buffered: Row[];
+  numRows: number;
+  /** This write's rows for the directory (emptied after each write). */
+  readonly chunk: Row[];
+}
+
+/**
+ * Opens the writer of one task's files under the sink root. Names are a function of
+ * `(batchId, taskId, queryId)`, so a retried task overwrites its own files rather than leaving
+ * duplicates.
+ */
+export function openParquetTaskWriter(
+  engine: Pick<Engine, 'storage' | 'parquet'>,
+  options: ParquetWriterOptions,
+  batchId: number,
+  taskId: number,
+  schema: StructType,
+): ParquetTaskWriter {
+  const partCols = options.partitionColumns;
+  const types = partCols.map((c) => (schema.fields.find((f) => f.name === c)?.type ?? 'string') as DataType);
+  // One schema object for every file: the ParquetHandler caches its compiled shredder per schema.
+  const dataSchema: StructType = partCols.length === 0 ? schema : { type: 'struct', fields: schema.fields.filter((f) => !partCols.includes(f.name)) };
+  const dataNames = dataSchema.fields.map((f) => f.name);
+  const name = `part-${String(taskId).padStart(5, '0')}-${options.queryId}-${batchId}.c000.snappy.parquet`;
+  const groups = new Map<string | null, Group>();
+  const touched: Group[] = [];
+
+  const open = (values: Record<string, string | null>): Group => {
+    const dir = partCols.map((c) => `${escapePartitionValue(c)}=${values[c] === null ? HIVE_DEFAULT_PARTITION : escapePartitionValue(values[c] as string)}`).join('/');
+    const writer = engine.parquet.openWriter ? engine.parquet.openWriter(dataSchema, { compression: 'snappy' }) : null;
+    return { dir, partitionValues: values, writer, buffered: [], numRows: 0, chunk: [] };
+  };
+
+  const append = async (g: Group, rows: readonly Row[]): Promise<void> => {
+    // The handler reads only the schema's fields, so partition columns may stay in the rows.
+    if (g.writer !== null) await g.writer.append(rows);
+    else
+      for (const r of rows) {
+        const data: Row = {};
+        for (const n of dataNames) data[n] = r[n] ?? null;
+        g.buffered.push(data);
+      }
+    g.numRows += rows.length;
+  };
+
+  return {
+    async write(rows: readonly Row[]): Promise<void> {
+      if (rows.length === 0) return;
+      if (partCols.length === 0) {
+        let g = groups.get(null);
+        if (g === undefined) groups.set(null, (g = open({})));
+        await append(g, rows);
+        return;
+      }
+      // Keyed by the value strings (escaping is injective, so equal keys ⇔ equal directories).
+      const single = partCols.length === 1;
+      for (const row of rows) {
+        let key: string | null;
+        if (single) key = partitionValueString(row[partCols[0] as string], types[0] as DataType);
+        else key = JSON.stringify(partCols.map((c, i) => partitionValueString(row[c], types[i] as DataType)));
+        let g = groups.get(key);
+        if (g === undefined) {
+          const values: Record<string, string | null> = {};
+          partCols.forEach((c, i) => (values[c] = partitionValueString(row[c], types[i] as DataType)));
+          groups.set(key, (g = open(values)));
+        }
+        if (g.chunk.length === 0) touched.push(g);
+        g.chunk.push(row);
+      }
+      try {
+        for (const g of touched) await append(g, g.chunk);
+      } finally {
+        for (const g of touched) g.chunk.length = 0;
+        touched.length = 0;
+      }
+    },
+
+    async commit(): Promise<SinkFileStatus[]> {
+      const out: SinkFileStatus[] = [];
+      for (const g of groups.values()) {
+        const bytes = g.writer !== null ? await g.writer.finish() : await engine.parquet.write({ schema: dataSchema, rows: g.buffered }, { compression: 'snappy' });
+        const rel = g.dir === '' ? name : `${g.dir}/${name}`;
+        const full = joinPath(options.path, rel);
+        await engine.storage.put(full, bytes);
+        const info = await engine.storage.head(full);
+        out.push({
+          path: rel,
+          size: bytes.byteLength,
+          isDir: false,
+          modificationTime: info?.modificationTime ?? 0,
+          blockReplication: 1,
+          blockSize: bytes.byteLength,
+          action: 'add',
+          partitionValues: g.partitionValues,
+          numRecords: g.numRows,
+        });
+      }
+      groups.clear();
+      return out;
+    },
+
+    async abort(): Promise<void> {
+      groups.clear();
+    },
+  };
+}
+
+/** Writes one task's rows as Parquet files under the sink root: {@link openParquetTaskWriter}, one write, commit. */
 export async function writeParquetTaskFiles(
   engine: Pick<Engine, 'storage' | 'parquet'>,
   options: ParquetWriterOptions,
@@ -22,25 +147,12 @@ export async function writeParquetTaskFiles(
   batch: RowBatch,
 ): Promise<SinkFileStatus[]> {
   if (batch.rows.length === 0) return [];
-  const out: SinkFileStatus[] = [];
-  for (const group of groupByPartition(batch, options.partitionColumns)) {
-    const name = `part-${String(taskId).padStart(5, '0')}-${options.queryId}-${batchId}.c000.snappy.parquet`;
-    const rel = group.dir === '' ? name : `${group.dir}/${name}`;
-    const bytes = await engine.parquet.write(group.batch, { compression: 'snappy' });
-    const full = joinPath(options.path, rel);
-    await engine.storage.put(full, bytes);
-    const info = await engine.storage.head(full);
-    out.push({
-      path: rel,
-      size: bytes.byteLength,
-      isDir: false,
-      modificationTime: info?.modificationTime ?? 0,
-      blockReplication: 1,
-      blockSize: bytes.byteLength,
-      action: 'add',
-      partitionValues: group.partitionValues,
-      numRecords: group.batch.rows.length,
-    });
+  const writer = openParquetTaskWriter(engine, options, batchId, taskId, batch.schema);
+  try {
+    await writer.write(batch.rows);
+    return await writer.commit();
+  } catch (e) {
+    await writer.abort();
+    throw e;
   }
-  return out;
 }
