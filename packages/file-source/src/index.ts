@@ -11,7 +11,9 @@
  *   batch's files, so a replayed batch reads the same rows.
  * - **Rate limits**: `cloudFiles.maxFilesPerTrigger` (1000) and the soft `maxBytesPerTrigger`.
  * - **Parsing in workers**: `partitionReaders.file` parses JSON / CSV / Parquet / text with the
- *   parse modes, `columnNameOfCorruptRecord`, `badRecordsPath` and the `_rescued_data` column.
+ *   parse modes, `columnNameOfCorruptRecord`, `badRecordsPath` and the `_rescued_data` column;
+ *   `partitionChunkReaders.file` is the same reader streaming chunks of at most `CHUNK_RECORDS`
+ *   rows, decoding the bytes in small windows (`DECODE_WINDOW_BYTES`) so nothing big stays alive.
  * - **Schema inference and evolution**: schema versions under `<schemaLocation>/_schemas/<n>`,
  *   `schemaHints`, `inferColumnTypes`, and `schemaEvolutionMode` — where `addNewColumns`
  *   continues in the same run (see the README for how the engine is told).
@@ -42,7 +44,9 @@ export type { InferenceOptions, InferenceResult } from './schema/schema-inferenc
 export { FileLister, isHiddenSegment } from './discovery/file-listing.js';
 export type { DiscoveredFile, ListingFilter } from './discovery/file-listing.js';
 export { globToRegExp, parseInputPath } from './discovery/glob.js';
-export { readFilePartition, badRecordsFileFor } from './reader/file-partition-reader.js';
+export { readFilePartition, readFilePartitionChunks, badRecordsFileFor } from './reader/file-partition-reader.js';
+export { CHUNK_RECORDS } from './reader/row-sink.js';
+export { DECODE_WINDOW_BYTES } from './reader/text-windows.js';
 export type { FilePartitionData, PartitionFile, BadRecord } from './reader/file-partition-reader.js';
 export type { ParseOptions } from './reader/parse-options.js';
 export { tokenizeCsv } from './reader/csv-tokenizer.js';
@@ -51,9 +55,14 @@ export { parseTimestampMicros, parseDateDays } from './reader/timestamp-parse.js
 export { inferSchemaTask, inferInTasks, mergeInferenceResults } from './schema/infer-schema-task.js';
 export type { InferSchemaTaskInput, InferSchemaTaskOutput } from './schema/infer-schema-task.js';
 
-import { readFilePartition } from './reader/file-partition-reader.js';
+import { readFilePartition, readFilePartitionChunks } from './reader/file-partition-reader.js';
 import { inferSchemaTask } from './schema/infer-schema-task.js';
 /** Worker-side readers for this package's input partitions (`InputPartition.reader`). */
 export const partitionReaders = Object.freeze({ file: readFilePartition });
+/**
+ * The same readers in streaming form (core `PartitionChunkReader`): a batch per file and every
+ * `CHUNK_RECORDS` rows within one, so a map task never holds its whole partition.
+ */
+export const partitionChunkReaders = Object.freeze({ file: readFilePartitionChunks });
 /** Worker-side tasks: `inferSchema` (schema of the files a batch admits, for schema evolution). */
 export const taskHandlers = Object.freeze({ inferSchema: inferSchemaTask });
