@@ -1,7 +1,7 @@
-import type { ParquetFileMetadata, ParquetHandler, ParquetReadOptions, ParquetWriteOptions, RowBatch } from '@weir/core';
+import type { ParquetFileMetadata, ParquetFileWriter, ParquetHandler, ParquetReadOptions, ParquetWriteOptions, RowBatch, StructType } from '@weir/core';
 import { CoreErrors } from '@weir/core';
 import { readParquet, readParquetMetadata } from './parquet/parquet-reader.js';
-import { writeParquet } from './parquet/parquet-writer.js';
+import { ParquetStreamWriter, writeParquet, type ParquetWriterConfig } from './parquet/parquet-writer.js';
 
 export interface NodeParquetHandlerOptions {
   /** Default compression for `write`. Defaults to `snappy` (Spark's `spark.sql.parquet.compression.codec`). */
@@ -10,14 +10,34 @@ export interface NodeParquetHandlerOptions {
   readonly rowGroupSize?: number;
   /** Level entries (≈ rows for flat columns) per data page. Defaults to `65536`. */
   readonly pageSize?: number;
+  /**
+   * A data page of PLAIN variable-width values (strings, binaries) ends once its values reach
+   * this many bytes (parquet-mr's `parquet.page.size`). Defaults to `1048576`.
+   */
+  readonly dataPageBytes?: number;
+  /**
+   * A column chunk's string dictionary falls back to PLAIN for the rest of the chunk once its
+   * entries exceed this many bytes (parquet-mr's `parquet.dictionary.page.size`). Defaults to `1048576`.
+   */
+  readonly dictionaryPageSize?: number;
+  /** Dictionary-encode string columns (parquet-mr's `parquet.enable.dictionary`). Defaults to `true`. */
+  readonly enableDictionary?: boolean;
 }
 
-const DEFAULT_OPTIONS: Required<NodeParquetHandlerOptions> = Object.freeze({ compression: 'snappy', rowGroupSize: 1_048_576, pageSize: 65_536 });
+const DEFAULT_OPTIONS: Required<NodeParquetHandlerOptions> = Object.freeze({
+  compression: 'snappy',
+  rowGroupSize: 1_048_576,
+  pageSize: 65_536,
+  dataPageBytes: 1_048_576,
+  dictionaryPageSize: 1_048_576,
+  enableDictionary: true,
+});
 
 /**
- * {@link ParquetHandler} for Node.js. Writing is weir's own encoder (Parquet format v1 data
- * pages, PLAIN values, RLE levels, dictionary pages for low-cardinality strings, Thrift compact
- * footer with both converted and logical type annotations), because @dsnp/parquetjs cannot write
+ * {@link ParquetHandler} for Node.js. Writing is weir's own streaming encoder (Parquet format v1
+ * data pages, PLAIN values, RLE levels, dictionary-encoded strings with parquet-mr's fallback to
+ * PLAIN, Thrift compact footer with both converted and logical type annotations; `write` is
+ * `openWriter` + one `append` + `finish`), because @dsnp/parquetjs cannot write
  * logical TIMESTAMP annotations, negative timestamps/dates or exact decimals. Reading uses
  * @dsnp/parquetjs to decode pages (PLAIN, dictionary, RLE/bit-packed; data page v1 and v2;
  * snappy/gzip/brotli) with its type conversions bypassed, and converts values itself.
@@ -49,15 +69,36 @@ export class NodeParquetHandler implements ParquetHandler {
     if (options.compression !== undefined) merged.compression = options.compression;
     if (options.rowGroupSize !== undefined) merged.rowGroupSize = positive(options.rowGroupSize, 'options.rowGroupSize');
     if (options.pageSize !== undefined) merged.pageSize = positive(options.pageSize, 'options.pageSize');
+    if (options.dataPageBytes !== undefined) merged.dataPageBytes = positive(options.dataPageBytes, 'options.dataPageBytes');
+    if (options.dictionaryPageSize !== undefined) merged.dictionaryPageSize = positive(options.dictionaryPageSize, 'options.dictionaryPageSize');
+    if (options.enableDictionary !== undefined) merged.enableDictionary = options.enableDictionary;
     this.#options = Object.freeze(merged);
   }
 
-  write(batch: RowBatch, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
-    return writeParquet(batch, {
-      compression: options.compression ?? this.#options.compression,
-      rowGroupSize: options.rowGroupSize === undefined ? this.#options.rowGroupSize : positive(options.rowGroupSize, 'options.rowGroupSize'),
-      pageSize: this.#options.pageSize,
-    });
+  /** One-shot write: exactly `openWriter` → `append(batch.rows)` → `finish` (one code path). */
+  async write(batch: RowBatch, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
+    return writeParquet(batch, this.#writerConfig(options));
+  }
+
+  /**
+   * Opens a file written chunk by chunk: rows are shredded into typed column buffers as they are
+   * appended and pages are encoded and compressed as soon as they fill, so only encoded bytes stay
+   * in memory. Any split of the rows gives the same bytes as `write` of them all.
+   */
+  openWriter(schema: StructType, options: ParquetWriteOptions = {}): ParquetFileWriter {
+    return new ParquetStreamWriter(schema, this.#writerConfig(options));
+  }
+
+  #writerConfig(options: ParquetWriteOptions): ParquetWriterConfig {
+    const o = this.#options;
+    return {
+      compression: options.compression ?? o.compression,
+      rowGroupSize: options.rowGroupSize === undefined ? o.rowGroupSize : positive(options.rowGroupSize, 'options.rowGroupSize'),
+      pageSize: o.pageSize,
+      dataPageBytes: o.dataPageBytes,
+      dictionaryPageSize: o.dictionaryPageSize,
+      enableDictionary: o.enableDictionary,
+    };
   }
 
   read(data: Uint8Array, options: ParquetReadOptions = {}): Promise<RowBatch> {

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 // Snappy comes from @dsnp/parquetjs's own codec table (snappyjs), so the writer adds no dependency.
-import { deflate as pqDeflate, inflate as pqInflate } from '@dsnp/parquetjs/dist/lib/compression.js';
+import { PARQUET_COMPRESSION_METHODS, deflate as pqDeflate, inflate as pqInflate } from '@dsnp/parquetjs/dist/lib/compression.js';
 import { Codec } from './parquet-format.js';
 
 export type CompressionName = 'snappy' | 'gzip' | 'uncompressed';
@@ -19,6 +19,24 @@ export async function compress(name: CompressionName, data: Uint8Array): Promise
       return pqDeflate('SNAPPY', Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 }
+
+/**
+ * Compresses a page body synchronously (both codecs are synchronous underneath), so a column
+ * writer can encode a page the moment it fills. Always returns a new buffer: `data` may be a
+ * view of a scratch buffer that is reused for the next page.
+ */
+export function compressSync(name: CompressionName, data: Uint8Array): Uint8Array {
+  switch (name) {
+    case 'uncompressed':
+      return Uint8Array.prototype.slice.call(data); // a copy (Buffer#slice would be a view)
+    case 'gzip':
+      return gzipSync(data);
+    case 'snappy':
+      return snappyDeflate(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+}
+
+const snappyDeflate = (PARQUET_COMPRESSION_METHODS as unknown as Record<string, { deflate(b: Buffer): Buffer }>)['SNAPPY']!.deflate;
 
 export async function decompress(codec: number, data: Uint8Array): Promise<Uint8Array> {
   switch (codec) {

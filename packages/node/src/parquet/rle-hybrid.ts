@@ -1,80 +1,62 @@
+import type { ByteWriter } from './byte-writer.js';
+
 /**
- * Parquet's RLE / bit-packed hybrid encoding (levels and dictionary indices). Runs of 8+ equal
- * values become RLE runs; everything else is bit-packed in groups of 8 (the last group padded
- * with zeros, which readers ignore because they know the value count).
+ * Parquet's RLE / bit-packed hybrid encoding (levels and dictionary indices), appended to `out`.
+ * Runs of 8+ equal values become RLE runs; everything else is bit-packed in groups of 8 (the
+ * last group padded with zeros, which readers ignore because they know the value count).
+ * Encodes `values[start..end)` at `width` bits per value (0 ≤ width ≤ 32).
  */
-export class RleHybridEncoder {
-  #buf: Uint8Array;
-  #len = 0;
-
-  constructor(initialCapacity = 1024) {
-    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
-  }
-
-  #ensure(n: number): void {
-    if (this.#len + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#len));
-    this.#buf = next;
-  }
-
-  #byte(b: number): void {
-    this.#ensure(1);
-    this.#buf[this.#len++] = b;
-  }
-
-  #varint(n: number): void {
-    while (n >= 0x80) {
-      this.#byte((n & 0x7f) | 0x80);
-      n >>>= 7;
+export function encodeRleHybrid(out: ByteWriter, values: ArrayLike<number>, start: number, end: number, width: number): void {
+  const valueBytes = (width + 7) >> 3;
+  let i = start;
+  while (i < end) {
+    const v = values[i] as number;
+    let run = 1;
+    while (i + run < end && values[i + run] === v) run++;
+    if (run >= 8) {
+      out.varint(run << 1);
+      out.ensure(valueBytes);
+      for (let b = 0; b < valueBytes; b++) out.buf[out.len++] = (v >>> (8 * b)) & 0xff;
+      i += run;
+      continue;
     }
-    this.#byte(n);
-  }
-
-  /** Encodes `values[start..end)` at `width` bits per value. */
-  encode(values: ArrayLike<number>, start: number, end: number, width: number): this {
-    const valueBytes = (width + 7) >> 3;
-    let i = start;
-    while (i < end) {
-      const v = values[i] as number;
-      let run = 1;
-      while (i + run < end && values[i + run] === v) run++;
-      if (run >= 8) {
-        this.#varint(run << 1);
-        this.#ensure(valueBytes);
-        for (let b = 0; b < valueBytes; b++) this.#buf[this.#len++] = (v >>> (8 * b)) & 0xff;
-        i += run;
-        continue;
+    // Bit-pack groups of 8 until a run of 8+ starts at a group boundary.
+    let j = i;
+    do {
+      j += 8;
+    } while (j < end && !startsRun(values, j, end));
+    const groups = (j - i) >> 3;
+    out.varint((groups << 1) | 1);
+    const bytes = groups * width;
+    out.ensure(bytes);
+    const buf = out.buf;
+    let at = out.len;
+    if (width <= 24) {
+      // A group of 8 values is exactly `width` bytes: accumulate bits and emit whole bytes.
+      let acc = 0;
+      let bits = 0;
+      for (let k = i; k < j; k++) {
+        acc |= (k < end ? (values[k] as number) : 0) << bits;
+        bits += width;
+        while (bits >= 8) {
+          buf[at++] = acc & 0xff;
+          acc >>>= 8;
+          bits -= 8;
+        }
       }
-      // Bit-pack groups of 8 until a run of 8+ starts at a group boundary.
-      let j = i;
-      do {
-        j += 8;
-      } while (j < end && !startsRun(values, j, end));
-      const groups = (j - i) >> 3;
-      this.#varint((groups << 1) | 1);
-      const bytes = groups * width;
-      this.#ensure(bytes);
-      const base = this.#len;
-      const buf = this.#buf;
-      buf.fill(0, base, base + bytes);
+    } else {
+      buf.fill(0, at, at + bytes);
       let bit = 0;
       for (let k = i; k < j; k++) {
         const value = k < end ? (values[k] as number) : 0;
         for (let b = 0; b < width; b++, bit++) {
-          if ((value >>> b) & 1) buf[base + (bit >> 3)] = (buf[base + (bit >> 3)] as number) | (1 << (bit & 7));
+          if ((value >>> b) & 1) buf[at + (bit >> 3)] = (buf[at + (bit >> 3)] as number) | (1 << (bit & 7));
         }
       }
-      this.#len += bytes;
-      i = j;
+      at += bytes;
     }
-    return this;
-  }
-
-  bytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#len);
+    out.len = at;
+    i = j;
   }
 }
 

@@ -1,0 +1,188 @@
+import type { Row } from '@weir/core';
+import { compareByteOrder } from '../byte-order.js';
+import type { ColumnWriter } from './column-writer.js';
+import type { LeafSpec } from './write-schema.js';
+
+/**
+ * Shreds `rows[from..to)` of one top-level primitive column into its ColumnWriter and returns
+ * the row after the last one taken: `to`, or earlier when the page must be written first (PLAIN
+ * bytes reached the page size) or the dictionary fell back. The caller guarantees room for
+ * `to - from` levels (flat columns have one level per row).
+ */
+export type FlatLoop = (rows: readonly Row[], from: number, to: number, w: ColumnWriter) => number;
+
+/** A column's loops: `dict` while its ColumnWriter dictionary-encodes, `plain` otherwise. */
+export interface FlatLoops {
+  readonly dict: FlatLoop;
+  readonly plain: FlatLoop;
+}
+
+const cache = new Map<string, FlatLoop>();
+
+/**
+ * The generated loops for a top-level primitive column, or null for the types that take the
+ * generic path (binary and decimals: rare, and their checks allocate anyway).
+ *
+ * Why generated: the column name is a constant property access (`row["station_id"]`), so V8 uses
+ * a monomorphic inline cache instead of a keyed lookup, and the page state lives in locals for the
+ * whole loop. The source depends only on the type, nullability and name, so loops are shared by
+ * every writer of the same column shape. Names reach the source only through JSON.stringify.
+ */
+export function flatLoops(name: string, spec: LeafSpec, nullable: boolean): FlatLoops | null {
+  const body = kindBody(spec);
+  if (body === null) return null;
+  const plain = compile(name, nullable, spec.kind === 'string' ? STRING_PLAIN : body);
+  const dict = spec.kind === 'string' ? compile(name, nullable, STRING_DICT) : plain;
+  return { dict, plain };
+}
+
+interface Template {
+  readonly key: string;
+  readonly prologue: string;
+  readonly body: string;
+  readonly epilogue: string;
+}
+
+function kindBody(spec: LeafSpec): Template | null {
+  switch (spec.kind) {
+    case 'double':
+      return {
+        key: 'double',
+        prologue: 'const vals = w.f64; let min = w.min, max = w.max, nan = w.nan;',
+        body: `if (typeof v !== 'number') w.fail(v);
+          vals[p++] = v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          if (v !== v) nan = true;`,
+        epilogue: 'w.min = min; w.max = max; w.nan = nan;',
+      };
+    case 'float':
+      return {
+        key: 'float',
+        prologue: 'const vals = w.f32; let min = w.min, max = w.max, nan = w.nan;',
+        body: `if (typeof v !== 'number') w.fail(v);
+          const x = Math.fround(v);
+          vals[p++] = x;
+          if (x < min) min = x;
+          if (x > max) max = x;
+          if (x !== x) nan = true;`,
+        epilogue: 'w.min = min; w.max = max; w.nan = nan;',
+      };
+    case 'int32': {
+      const range = spec.dataType === 'byte' ? ' || v < -128 || v > 127' : spec.dataType === 'short' ? ' || v < -32768 || v > 32767' : '';
+      return {
+        key: `int32${range}`,
+        prologue: 'const vals = w.i32; let min = w.min, max = w.max;',
+        body: `if (typeof v !== 'number' || (v | 0) !== v${range}) w.fail(v);
+          vals[p++] = v;
+          if (v < min) min = v;
+          if (v > max) max = v;`,
+        epilogue: 'w.min = min; w.max = max;',
+      };
+    }
+    case 'int64':
+      // Numbers split into 32-bit halves without BigInt (the hot path for µs timestamps);
+      // bigints and bad values go through the generic check and store.
+      return {
+        key: 'int64',
+        prologue: 'const vals = w.i32; let min = w.min, max = w.max;',
+        body: `if (typeof v === 'number' && Number.isSafeInteger(v)) {
+            const hi = Math.floor(v / 4294967296);
+            vals[2 * p] = v - hi * 4294967296;
+            vals[2 * p + 1] = hi;
+            p++;
+            if (v < min) min = v;
+            if (v > max) max = v;
+          } else {
+            w.count = p; w.min = min; w.max = max;
+            w.store(w.spec.convert(v));
+            p = w.count; min = w.min; max = w.max;
+          }`,
+        epilogue: 'w.min = min; w.max = max;',
+      };
+    case 'boolean':
+      return {
+        key: 'boolean',
+        prologue: 'const vals = w.u8; let t = w.sawTrue, f = w.sawFalse;',
+        body: `if (typeof v !== 'boolean') w.fail(v);
+          if (v) { vals[p++] = 1; t = true; } else { vals[p++] = 0; f = true; }`,
+        epilogue: 'w.sawTrue = t; w.sawFalse = f;',
+      };
+    case 'string':
+      return STRING_PLAIN;
+    default:
+      return null;
+  }
+}
+
+const STRING_DICT: Template = {
+  key: 'string-dict',
+  prologue: 'const idx = w.i32, dict = w.dict, limit = w.dictionaryPageSize; let fell = false;',
+  body: `if (typeof v !== 'string') w.fail(v);
+    const k = dict.get(v);
+    if (k !== undefined) idx[p++] = k;
+    else {
+      idx[p++] = w.addEntry(v);
+      if (w.dictLen > limit) { r++; fell = true; break; }
+    }`,
+  epilogue: '',
+};
+
+// Short ASCII strings are copied char by char (cheaper than a call into the UTF-8 encoder);
+// anything else goes through Buffer#write. The page ends once its bytes reach dataPageBytes.
+const STRING_PLAIN: Template = {
+  key: 'string-plain',
+  prologue: 'let buf = w.bytes, blen = w.bytesLen, min = w.min, max = w.max; const pageBytes = w.dataPageBytes;',
+  body: `if (typeof v !== 'string') w.fail(v);
+    const len = v.length;
+    if (blen + 4 + 3 * len > buf.length) { w.bytesLen = blen; w.ensureBytes(4 + 3 * len); buf = w.bytes; }
+    const at = blen + 4;
+    let written = 0;
+    if (len <= 32) {
+      for (; written < len; written++) {
+        const c = v.charCodeAt(written);
+        if (c > 127) break;
+        buf[at + written] = c;
+      }
+      if (written < len) written = buf.write(v, at);
+    } else written = buf.write(v, at);
+    buf[blen] = written & 255;
+    buf[blen + 1] = (written >>> 8) & 255;
+    buf[blen + 2] = (written >>> 16) & 255;
+    buf[blen + 3] = written >>> 24;
+    blen = at + written;
+    if (min === null || (v !== min && cmp(v, min) < 0)) min = v;
+    if (max === null || (v !== max && cmp(v, max) > 0)) max = v;
+    if (blen >= pageBytes) { r++; break; }`,
+  epilogue: 'w.bytesLen = blen; w.min = min; w.max = max;',
+};
+
+function compile(name: string, nullable: boolean, t: Template): FlatLoop {
+  const key = `${t.key}|${nullable ? 'null' : 'req'}|${name}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const source = `"use strict";
+return function flatLoop(rows, from, to, w) {
+  let n = w.levels, p = w.count;
+  const defs = w.defs;
+  ${t.prologue}
+  let r = from;
+  for (; r < to; r++) {
+    const v = rows[r][${JSON.stringify(name)}];
+    if (v === null || v === undefined) {
+      ${nullable ? 'defs[n++] = 0; continue;' : 'w.failNull();'}
+    }
+    ${nullable ? 'defs[n] = 1;' : ''}
+    n++;
+    ${t.body}
+  }
+  w.levels = n;
+  w.count = p;
+  ${t.epilogue}
+  ${t.key === 'string-dict' ? 'if (fell) w.fallBack();' : ''}
+  return r;
+};`;
+  const loop = new Function('cmp', source)(compareByteOrder) as FlatLoop;
+  cache.set(key, loop);
+  return loop;
+}
