@@ -151,6 +151,7 @@ const STRING_PLAIN: Template = {
     buf[blen + 2] = (written >>> 16) & 255;
     buf[blen + 3] = written >>> 24;
     blen = at + written;
+    p++;
     if (min === null || (v !== min && cmp(v, min) < 0)) min = v;
     if (max === null || (v !== max && cmp(v, max) > 0)) max = v;
     if (blen >= pageBytes) { r++; break; }`,
