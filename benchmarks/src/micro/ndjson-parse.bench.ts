@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreErrors, type FileInfo, type Storage, type TaskContext } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
-import { partitionReaders, parseTimestampMicros, type FilePartitionData, type ParseOptions } from '@weir/file-source';
+import { partitionChunkReaders, partitionReaders, parseTimestampMicros, type FilePartitionData, type ParseOptions } from '@weir/file-source';
+import type { PartitionReader } from '@weir/core';
 import { simulate, WEATHER_SCHEMA } from '@weir/weather-sim';
 import { runSuite, type MicroResult } from './run-suite.js';
 
@@ -75,13 +76,15 @@ export interface ReaderCase {
   readonly run: () => Promise<number>;
 }
 
-/** The reader cases, shared by the ops/s suite and the CPU-time loop. */
-export async function readerCases(): Promise<{ cases: ReaderCase[]; isoTimes: string[] }> {
+/**
+ * The reader cases, shared by the ops/s suite and the CPU-time loop. `read` defaults to this
+ * package's reader; pass another (an older version) to compare on the same bytes.
+ */
+export async function readerCases(read: PartitionReader = partitionReaders.file): Promise<{ cases: ReaderCase[]; isoTimes: string[] }> {
   const json = await weatherFile('json');
   const csv = await weatherFile('csv');
   const engine = createNodeEngine({ storage: new BytesStorage(new Map([['/w.json', json], ['/w.csv', csv]])) });
   const ctx: TaskContext = { engine };
-  const read = partitionReaders.file;
   const whole = (data: FilePartitionData) => async () => (await read(data, ctx)).rows.length;
   const text = new TextDecoder().decode(json);
   const isoTimes = [...text.matchAll(/"event_time":"([^"]+)"/g)].map((m) => m[1] as string);
@@ -91,6 +94,14 @@ export async function readerCases(): Promise<{ cases: ReaderCase[]; isoTimes: st
       { name: 'NDJSON → rows (user schema)', run: whole(partition('json', '/w.json', false)) },
       { name: 'NDJSON → rows (+ _rescued_data)', run: whole(partition('json', '/w.json', true)) },
       { name: 'CSV → rows (header, user schema)', run: whole(partition('csv', '/w.csv', false)) },
+      {
+        name: 'NDJSON → chunks (user schema)',
+        run: async () => {
+          let n = 0;
+          for await (const chunk of partitionChunkReaders.file(partition('json', '/w.json', false), ctx)) n += chunk.rows.length;
+          return n;
+        },
+      },
     ],
   };
 }
