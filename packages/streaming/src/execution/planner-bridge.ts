@@ -7,6 +7,8 @@ import {
   DataFrame,
   planQuery as plannerPlanQuery,
   runMapStage as plannerRunMapStage,
+  openMapStage as plannerOpenMapStage,
+  type MapStageRun,
   runStatefulPartition as plannerRunStatefulPartition,
   type MapStageResult,
   type QueryPlan,
@@ -14,7 +16,7 @@ import {
 } from '@weir/planner';
 import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
 
-export type { QueryPlan, MapStageResult };
+export type { QueryPlan, MapStageResult, MapStageRun };
 
 /** What streaming needs to know of a source inside a logical plan. */
 export interface SourceRef {
@@ -59,6 +61,15 @@ export function runMapStage(
   ctx: { batchTimestampMs: number; watermarkMs: number; collectLateRows: boolean },
 ): MapStageResult {
   return plannerRunMapStage(plan, sourceIndex, rows, ctx);
+}
+
+/** A map stage fed its partition in chunks: `push` each chunk, then `finish` (see @weir/planner). */
+export function openMapStage(
+  plan: QueryPlan,
+  sourceIndex: number,
+  ctx: { batchTimestampMs: number; watermarkMs: number; collectLateRows: boolean },
+): MapStageRun {
+  return plannerOpenMapStage(plan, sourceIndex, ctx);
 }
 
 export function runStatefulPartition(

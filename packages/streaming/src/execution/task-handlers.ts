@@ -5,9 +5,10 @@
  * ```text
  *  main thread                         worker
  *  ───────────                         ──────
- *  mapTask(plan, partition) ─────────▶ partitionReaders[reader](data) → rows
- *                                      runMapStage(plan, sourceIndex, rows)
- *                                        stateless + WriterFactory → writer handler → commit message
+ *  mapTask(plan, partition) ─────────▶ per chunk of partitionChunkReaders[reader](data)
+ *                                        (or the whole partitionReaders[reader](data)):
+ *                                        stage.push(chunk) of openMapStage(plan, sourceIndex)
+ *                                        stateless + WriterFactory → DataWriter.write(out) … commit()
  *                                        stateless                 → rows
  *                                        stateful                  → one msgpackr block per state partition
  *  statefulTask(p, blocks) ──affinity p─▶ store = provider(p).load(batchId)
@@ -15,8 +16,21 @@
  *                                        → writer handler (commit message) or rows
  * ```
  */
-import { StructType, type OutputMode, type InputPartition, type Row, type TaskContext, type WriterFactory, type WriterTaskInput } from '@weir/core';
-import { runMapStage, runStatefulPartition, type EventTimeStats, type QueryPlan } from './planner-bridge.js';
+import {
+  StructType,
+  type DataWriter,
+  type DataWriterInput,
+  type InputPartition,
+  type OutputMode,
+  type PartitionChunkReader,
+  type PartitionReader,
+  type Row,
+  type RowBatch,
+  type TaskContext,
+  type WriterFactory,
+  type WriterTaskInput,
+} from '@weir/core';
+import { openMapStage, runStatefulPartition, type EventTimeStats, type QueryPlan } from './planner-bridge.js';
 import { openStateStore } from './state-store-bridge.js';
 
 export interface MapTaskInput {
@@ -72,24 +86,56 @@ export interface StatefulTaskOutput {
   readonly commitTimeMs: number;
 }
 
-async function readPartition(partition: InputPartition, ctx: TaskContext): Promise<readonly Row[]> {
-  const mod = (await import(partition.readerModule)) as { partitionReaders?: Record<string, (data: unknown, ctx: TaskContext) => Promise<{ rows: readonly Row[] }>> };
-  const reader = mod.partitionReaders?.[partition.reader];
-  if (typeof reader !== 'function') {
-    const { StreamingErrors } = await import('../errors.js');
-    throw StreamingErrors.STREAM_FAILED({ query: '?', id: '?', runId: '?', reason: `no partition reader ${partition.reader} in ${partition.readerModule}` });
-  }
-  return (await reader(partition.data, ctx)).rows;
+type ChunkReaderModule = {
+  partitionReaders?: Record<string, PartitionReader>;
+  partitionChunkReaders?: Record<string, PartitionChunkReader>;
+};
+
+async function notFound(what: string, module: string): Promise<never> {
+  const { StreamingErrors } = await import('../errors.js');
+  throw StreamingErrors.STREAM_FAILED({ query: '?', id: '?', runId: '?', reason: `no ${what} in ${module}` });
 }
 
-async function write(writer: WriterFactory, batchId: number, taskId: number, plan: QueryPlan, rows: Row[], ctx: TaskContext): Promise<unknown> {
-  const mod = (await import(writer.module)) as { taskHandlers: Record<string, (input: WriterTaskInput, ctx: TaskContext) => Promise<unknown>> };
-  const handler = mod.taskHandlers[writer.handler];
-  if (typeof handler !== 'function') {
-    const { StreamingErrors } = await import('../errors.js');
-    throw StreamingErrors.STREAM_FAILED({ query: '?', id: '?', runId: '?', reason: `no writer handler ${writer.handler} in ${writer.module}` });
-  }
-  return handler({ options: writer.options, batchId, taskId, batch: { schema: StructType.fromJSON(plan.outputSchema), rows } }, ctx);
+/**
+ * The partition's rows in chunks: the source's chunk reader when it has one, so the task never
+ * holds its whole partition (rows die young instead of being promoted); else the whole
+ * partition as one chunk.
+ */
+async function partitionChunks(partition: InputPartition, ctx: TaskContext): Promise<AsyncIterable<RowBatch>> {
+  const mod = (await import(partition.readerModule)) as ChunkReaderModule;
+  const chunked = mod.partitionChunkReaders?.[partition.reader];
+  if (typeof chunked === 'function') return chunked(partition.data, ctx);
+  const whole = mod.partitionReaders?.[partition.reader];
+  if (typeof whole !== 'function') return notFound(`partition reader ${partition.reader}`, partition.readerModule);
+  return (async function* () {
+    yield await whole(partition.data, ctx);
+  })();
+}
+
+type WriterModule = {
+  taskHandlers?: Record<string, (input: WriterTaskInput, ctx: TaskContext) => Promise<unknown>>;
+  dataWriters?: Record<string, (input: DataWriterInput, ctx: TaskContext) => Promise<DataWriter>>;
+};
+
+/**
+ * Opens the sink's worker-side writer for one task: its streaming `DataWriter` when the module
+ * exports one, else an adapter that gathers the rows and calls the batch handler at commit.
+ */
+async function openDataWriter(writer: WriterFactory, batchId: number, taskId: number, plan: QueryPlan, ctx: TaskContext): Promise<DataWriter> {
+  const mod = (await import(writer.module)) as WriterModule;
+  const schema = StructType.fromJSON(plan.outputSchema);
+  const streaming = mod.dataWriters?.[writer.handler];
+  if (typeof streaming === 'function') return streaming({ options: writer.options, batchId, taskId, schema }, ctx);
+  const handler = mod.taskHandlers?.[writer.handler];
+  if (typeof handler !== 'function') return notFound(`writer handler ${writer.handler}`, writer.module);
+  const rows: Row[] = [];
+  return {
+    write: async (chunk) => {
+      for (const r of chunk) rows.push(r);
+    },
+    commit: () => handler({ options: writer.options, batchId, taskId, batch: { schema, rows } }, ctx),
+    abort: async () => {},
+  };
 }
 
 /** What a warm-up task loads: modules whose handlers/readers the coming tasks will import. */
@@ -108,18 +154,36 @@ export async function warmUp(input: WarmUpInput, _ctx: TaskContext): Promise<{ r
   return { modules: input.modules.length };
 }
 
-/** Reads one input partition and runs the map stage over it. */
+/**
+ * Reads one input partition chunk by chunk through the map stage: a stateless plan's output
+ * goes straight to the sink's writer (or is returned), a stateful plan's partials are combined
+ * across chunks and returned as one encoded block per state partition.
+ */
 export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<MapTaskOutput> {
-  let rows: readonly Row[] | null = await readPartition(input.partition, ctx);
-  const numInputRows = rows.length;
-  const res = runMapStage(input.plan, input.sourceIndex, rows, {
+  const stage = openMapStage(input.plan, input.sourceIndex, {
     batchTimestampMs: input.batchTimestampMs,
     watermarkMs: input.watermarkMs,
     collectLateRows: input.collectLateRows,
   });
-  // The stage made its own output rows: let the input go before the (allocation-heavy) write, so
-  // the partition is not held twice while Parquet pages are built.
-  rows = null;
+  const stateful = input.plan.stateful !== null;
+  const writer = !stateful && input.writer !== null ? await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx) : null;
+  const returned: Row[] = [];
+  let numInputRows = 0;
+  let numOutputRows = 0;
+  try {
+    for await (const chunk of await partitionChunks(input.partition, ctx)) {
+      numInputRows += chunk.rows.length;
+      const out = stage.push(chunk.rows);
+      numOutputRows += out.length;
+      if (writer !== null) {
+        if (out.length > 0) await writer.write(out);
+      } else for (const r of out) returned.push(r);
+    }
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  }
+  const res = stage.finish();
   const common = {
     numInputRows,
     eventTime: res.eventTime,
@@ -130,12 +194,8 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
     const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
     return { ...common, blocks, numOutputRows: 0 };
   }
-  const out = res.rows ?? [];
-  if (input.writer !== null) {
-    const commitMessage = await write(input.writer, input.batchId, input.taskId, input.plan, out, ctx);
-    return { ...common, commitMessage, numOutputRows: out.length };
-  }
-  return { ...common, rows: out, numOutputRows: out.length };
+  if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
+  return { ...common, rows: returned, numOutputRows };
 }
 
 /** Runs one state partition of a stateful plan: load version batchId, update, commit batchId+1. */
@@ -167,8 +227,9 @@ export async function statefulTask(input: StatefulTaskInput, ctx: TaskContext): 
     commitTimeMs,
   };
   if (input.writer !== null) {
-    const commitMessage = await write(input.writer, input.batchId, input.taskId, input.plan, res.rows, ctx);
-    return { ...stats, commitMessage };
+    const writer = await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx);
+    await writer.write(res.rows);
+    return { ...stats, commitMessage: await writer.commit() };
   }
   return { ...stats, rows: res.rows };
 }
