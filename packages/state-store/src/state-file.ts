@@ -54,13 +54,28 @@ export function encodeStateFile(codec: Codec, content: StateFileContent): Uint8A
     keys[i] = pair[0];
     values[i] = pair[1];
   }
-  const payload = codec.encode(
-    content.kind === 'delta' ? { v: content.version, k: keys, x: values, r: content.removes } : { v: content.version, k: keys, x: values },
-  );
+  return encodeStateFileParts(codec, content.kind, content.version, keys, values, content.kind === 'delta' ? content.removes : []);
+}
+
+/**
+ * {@link encodeStateFile} from parallel arrays (what a commit builds in its one pass over the
+ * changes, without a `[key, value]` pair per entry): `keys` key-ordered, `values[i]` the value of
+ * `keys[i]`, `removes` key-ordered (deltas only; ignored for snapshots). Same bytes as
+ * `encodeStateFile` of the same content.
+ */
+export function encodeStateFileParts(
+  codec: Codec,
+  kind: 'delta' | 'snapshot',
+  version: number,
+  keys: readonly string[],
+  values: readonly unknown[],
+  removes: readonly string[],
+): Uint8Array {
+  const payload = codec.encode(kind === 'delta' ? { v: version, k: keys, x: values, r: removes } : { v: version, k: keys, x: values });
   const out = new Uint8Array(HEADER_BYTES + payload.length);
   out.set(MAGIC, 0);
   out[4] = STATE_FILE_FORMAT_VERSION;
-  out[5] = content.kind === 'delta' ? 0x44 : 0x53;
+  out[5] = kind === 'delta' ? 0x44 : 0x53;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(8, payload.length);
   view.setUint32(12, crc32(payload));
@@ -79,6 +94,29 @@ export function decodeStateFile(
   data: Uint8Array,
   expected: { readonly kind: 'delta' | 'snapshot'; readonly version: number },
 ): StateFileContent {
+  const parts = decodeStateFileParts(codec, path, data, expected);
+  const pairs: Array<readonly [string, unknown]> = new Array(parts.keys.length);
+  for (let i = 0; i < parts.keys.length; i++) pairs[i] = [parts.keys[i] as string, parts.values[i]];
+  if (parts.kind === 'snapshot') return { kind: 'snapshot', version: expected.version, entries: pairs };
+  return { kind: 'delta', version: expected.version, puts: pairs, removes: parts.removes };
+}
+
+/** A state file as parallel arrays (see {@link encodeStateFileParts}); `removes` is empty for snapshots. */
+export interface StateFileParts {
+  readonly kind: 'delta' | 'snapshot';
+  readonly version: number;
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
+  readonly removes: readonly string[];
+}
+
+/** {@link decodeStateFile} without building a pair per entry. Same checks, same errors. */
+export function decodeStateFileParts(
+  codec: Codec,
+  path: string,
+  data: Uint8Array,
+  expected: { readonly kind: 'delta' | 'snapshot'; readonly version: number },
+): StateFileParts {
   const corrupt = (reason: string, cause?: unknown) =>
     StateStoreErrors.STATE_STORE_CORRUPT({ path, reason }, cause === undefined ? {} : { cause });
   if (data.length < HEADER_BYTES) throw corrupt(`${data.length} bytes is shorter than the ${HEADER_BYTES}-byte header`);
@@ -113,14 +151,8 @@ export function decodeStateFile(
   }
   if (body.v !== expected.version) throw corrupt(`file records version ${String(body.v)}, expected ${expected.version}`);
   const keys = body.k as unknown[];
-  const values = body.x as unknown[];
-  const pairs: Array<readonly [string, unknown]> = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (typeof key !== 'string') throw corrupt(`key ${i} is not a string`);
-    pairs[i] = [key, values[i]];
-  }
-  if (kind === 'snapshot') return { kind, version: expected.version, entries: pairs };
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] !== 'string') throw corrupt(`key ${i} is not a string`);
+  if (kind === 'snapshot') return { kind, version: expected.version, keys: keys as string[], values: body.x as unknown[], removes: [] };
   if (!Array.isArray(body.r) || body.r.some((k) => typeof k !== 'string')) throw corrupt('delta removes are not a list of keys');
-  return { kind, version: expected.version, puts: pairs, removes: body.r as string[] };
+  return { kind, version: expected.version, keys: keys as string[], values: body.x as unknown[], removes: body.r as string[] };
 }

@@ -1,9 +1,10 @@
 import { CoreErrors, WeirError, type Engine } from '@weir/core';
 import { StateStoreErrors } from './errors.js';
-import { compareKeys, sortKeys } from './key-order.js';
-import { decodeStateFile, encodeStateFile, type DeltaFileContent } from './state-file.js';
+import { comparatorFor, needsFixup, sortKeys } from './key-order.js';
+import { SortedKeyChunks } from './sorted-key-chunks.js';
+import { decodeStateFileParts, encodeStateFileParts } from './state-file.js';
 import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
-import { LoadedState, REMOVED, StateStore, deepFreeze, entryBytes, type StateStoreHost, type StateStoreMetrics } from './state-store.js';
+import { LoadedState, StateStore, deepFreeze, sampleValueBytes, type StateStoreHost, type StateStoreMetrics, type StoreChanges } from './state-store.js';
 
 /** The parts of the Engine a state store uses: bytes through `storage`, encoding through `codec`, time through `clock`. */
 export type StateStoreEngine = Pick<Engine, 'storage' | 'codec' | 'clock'>;
@@ -180,63 +181,84 @@ export class StateStoreProvider implements StateStoreHost {
     base.leased = false;
   }
 
-  /** @internal StateStoreHost: writes the delta (+ snapshot), then advances `base` in place. */
-  async commitVersion(store: StateStore, base: LoadedState, changes: ReadonlyMap<string, unknown>): Promise<StateStoreMetrics> {
-    const { storage, codec, clock } = this.#engine;
+  /**
+   * @internal StateStoreHost: writes the delta (+ snapshot), then advances `base` in place.
+   * The store's changes are already in `base.map`; one ordered pass over the touched keys builds
+   * the delta's parallel key/value arrays, its removes and the new keys, then the key order is
+   * updated from those (O(changes + chunks), never a re-sort of the store).
+   */
+  async commitVersion(store: StateStore, base: LoadedState, changes: StoreChanges): Promise<StateStoreMetrics> {
+    const { codec, clock } = this.#engine;
     const started = clock.now();
     const newVersion = store.version + 1;
-    const changedKeys = sortKeys([...changes.keys()]);
-    const puts: Array<readonly [string, unknown]> = [];
+    const map = base.map;
+    const { added, addedFixup, touchedBase } = changes;
+    // Keys of the loaded version come in first-touch order (an eviction pass touches them in key
+    // order already, which TimSort checks in one pass).
+    sortKeys(touchedBase, base.order.fixup);
+    const cmp = comparatorFor(base.order.fixup || addedFixup);
+    const keys: string[] = [];
+    const values: unknown[] = [];
     const removes: string[] = [];
-    for (const k of changedKeys) {
-      const v = changes.get(k);
-      if (v === REMOVED) removes.push(k);
-      else puts.push([k, v]);
+    const newKeys: string[] = [];
+    let newKeyChars = 0;
+    let removedKeyChars = 0;
+    let i = 0;
+    let j = 0;
+    while (i < added.length || j < touchedBase.length) {
+      const a = added[i];
+      const b = touchedBase[j];
+      if (b === undefined || (a !== undefined && cmp(a, b) < 0)) {
+        i++;
+        const v = map.get(a as string);
+        if (v === undefined) continue; // added and removed again in this version: no change
+        keys.push(a as string);
+        values.push(v);
+        newKeys.push(a as string);
+        newKeyChars += (a as string).length;
+      } else {
+        j++;
+        const v = map.get(b);
+        if (v === undefined) {
+          removes.push(b);
+          removedKeyChars += b.length;
+        } else {
+          keys.push(b);
+          values.push(v);
+        }
+      }
     }
-    const delta: DeltaFileContent = { kind: 'delta', version: newVersion, puts, removes };
     const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
     const snapshotPath = stateFilePath(this.storeDirectory, newVersion, 'snapshot');
-    await this.#putOnce(deltaPath, encodeStateFile(codec, delta), snapshotPath);
+    await this.#putOnce(deltaPath, encodeStateFileParts(codec, 'delta', newVersion, keys, values, removes), snapshotPath);
 
-    // Durable: now advance the in-memory copy in place (O(changes), plus O(n) only if key order was built).
-    let numRowsRemoved = 0;
-    const newKeys: string[] = [];
-    for (const [k, value] of puts) {
-      if (base.map.has(k)) base.bytes -= entryBytes(k, base.map.get(k));
-      else newKeys.push(k);
-      base.map.set(k, value);
-      base.bytes += entryBytes(k, value);
-    }
-    const removedSet = new Set<string>();
-    for (const k of removes) {
-      if (!base.map.has(k)) continue;
-      numRowsRemoved++;
-      removedSet.add(k);
-      base.bytes -= entryBytes(k, base.map.get(k));
-      base.map.delete(k);
-    }
-    if (base.sortedKeys !== null && (newKeys.length > 0 || removedSet.size > 0)) {
-      base.sortedKeys = mergeSorted(
-        removedSet.size > 0 ? base.sortedKeys.filter((k) => !removedSet.has(k)) : base.sortedKeys,
-        newKeys, // already in key order: puts are sorted
-      );
+    // Durable: advance the committed view (the map already holds the new values).
+    base.pending = null;
+    base.order.apply(removes, newKeys, addedFixup);
+    base.keyChars += newKeyChars - removedKeyChars;
+    if (keys.length > 0) {
+      // Blend a sample of this version's values into the per-value estimate, weighted by its share.
+      const w = Math.min(1, keys.length / Math.max(1, map.size));
+      base.valueBytes = base.valueBytes * (1 - w) + sampleValueBytes(values, values.length) * w;
     }
     base.version = newVersion;
     base.leased = false;
     this.#hot = base;
 
     if (newVersion % this.#options.minDeltasForSnapshot === 0) {
-      const entries = base.keysInOrder().map((k) => [k, base.map.get(k)] as const);
+      const snapKeys = base.order.toArray();
+      const snapValues: unknown[] = new Array(snapKeys.length);
+      for (let k = 0; k < snapKeys.length; k++) snapValues[k] = map.get(snapKeys[k] as string);
       // NOTE: the delta already made this version durable and the hot copy is advanced. If the
       // snapshot write fails the commit still fails (the error is not hidden); a retry of the batch
       // loads `version` from files, re-commits an identical delta and writes the snapshot again.
-      await this.#putOnce(snapshotPath, encodeStateFile(codec, { kind: 'snapshot', version: newVersion, entries }), null);
+      await this.#putOnce(snapshotPath, encodeStateFileParts(codec, 'snapshot', newVersion, snapKeys, snapValues, []), null);
     }
     return Object.freeze({
-      numRowsTotal: base.map.size,
-      numRowsUpdated: puts.length,
-      numRowsRemoved,
-      memoryUsedBytes: base.bytes,
+      numRowsTotal: map.size,
+      numRowsUpdated: keys.length,
+      numRowsRemoved: removes.length,
+      memoryUsedBytes: base.memoryBytes(map.size),
       commitTimeMs: Math.max(0, clock.now() - started),
     });
   }
@@ -284,18 +306,24 @@ export class StateStoreProvider implements StateStoreHost {
         }
       }
       let map: Map<string, unknown>;
-      let sortedKeys: string[] | null = null;
+      let order: SortedKeyChunks;
       if (candidate.path === null) {
         map = new Map();
+        order = SortedKeyChunks.empty();
       } else {
         try {
-          const snap = decodeStateFile(this.#engine.codec, candidate.path, await this.#engine.storage.read(candidate.path), {
+          const snap = decodeStateFileParts(this.#engine.codec, candidate.path, await this.#engine.storage.read(candidate.path), {
             kind: 'snapshot',
             version: candidate.version,
           });
-          if (snap.kind !== 'snapshot') throw new Error('unreachable');
-          map = new Map(snap.entries as Array<[string, unknown]>);
-          sortedKeys = snap.entries.map((e) => e[0]);
+          map = new Map();
+          for (let k = 0; k < snap.keys.length; k++) map.set(snap.keys[k] as string, snap.values[k]);
+          // Snapshots are written in key order; sorting again is one TimSort pass, and it keeps a
+          // file from any other writer from breaking the order invariant.
+          const sorted = snap.keys.slice();
+          const fixup = needsFixup(sorted);
+          sortKeys(sorted, fixup);
+          order = SortedKeyChunks.fromSorted(sorted, fixup);
         } catch (err) {
           // A damaged snapshot is only an optimisation lost if an older base plus deltas can rebuild the version.
           if (!WeirError.hasCode(err, 'STATE_STORE_CORRUPT')) throw err;
@@ -308,14 +336,22 @@ export class StateStoreProvider implements StateStoreHost {
       const contents = await Promise.all(paths.map((p) => this.#engine.storage.read(p)));
       for (let i = 0; i < paths.length; i++) {
         const v = candidate.version + 1 + i;
-        const d = decodeStateFile(this.#engine.codec, paths[i] as string, contents[i] as Uint8Array, { kind: 'delta', version: v });
-        if (d.kind !== 'delta') throw new Error('unreachable');
-        if (d.removes.length > 0 || d.puts.some(([k]) => !map.has(k))) sortedKeys = null;
-        for (const [k, value] of d.puts) map.set(k, value);
-        for (const k of d.removes) map.delete(k);
+        const d = decodeStateFileParts(this.#engine.codec, paths[i] as string, contents[i] as Uint8Array, { kind: 'delta', version: v });
+        const newKeys: string[] = [];
+        const removed: string[] = [];
+        for (let k = 0; k < d.keys.length; k++) {
+          const key = d.keys[k] as string;
+          if (!map.has(key)) newKeys.push(key);
+          map.set(key, d.values[k]);
+        }
+        for (const key of d.removes) if (map.delete(key)) removed.push(key);
+        const fixup = needsFixup(newKeys);
+        sortKeys(newKeys, fixup);
+        sortKeys(removed, order.fixup);
+        order.apply(removed, newKeys, fixup);
       }
       if (this.#options.freezeValues) for (const v of map.values()) deepFreeze(v);
-      return new LoadedState(version, map, sortedKeys);
+      return new LoadedState(version, map, order);
     }
     throw lastCorrupt;
   }
@@ -324,18 +360,6 @@ export class StateStoreProvider implements StateStoreHost {
 /** Creates the provider for one (checkpoint, operator, partition). */
 export function createStateStoreProvider(engine: StateStoreEngine, options: StateStoreProviderOptions): StateStoreProvider {
   return new StateStoreProvider(engine, options);
-}
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  if (b.length === 0) return a.slice();
-  const out: string[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let o = 0;
-  while (i < a.length && j < b.length) out[o++] = compareKeys(a[i] as string, b[j] as string) <= 0 ? (a[i++] as string) : (b[j++] as string);
-  while (i < a.length) out[o++] = a[i++] as string;
-  while (j < b.length) out[o++] = b[j++] as string;
-  return out;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { CoreErrors, type StateStoreView } from '@weir/core';
-import { compareKeys, sortKeys } from './key-order.js';
+import { comparatorFor, needsFixup, sortKeys } from './key-order.js';
+import type { SortedKeyChunks } from './sorted-key-chunks.js';
 import { StateStoreErrors } from './errors.js';
 
 /** What one committed (or in-flight) version reports; Spark's `StateStoreMetrics` names. */
@@ -16,54 +17,101 @@ export interface StateStoreMetrics {
   readonly commitTimeMs: number;
 }
 
-/** Per-entry overhead estimate of a Map entry (hash slot, key string header). */
-export const ENTRY_OVERHEAD_BYTES = 64;
+/**
+ * Estimated heap bytes per entry besides the key's characters and the value: the Map entry
+ * (key, value, chain words plus its share of the hash buckets, with deleted-slot slack), the
+ * key string's header and the entry's slot in the ordered key chunks.
+ */
+export const ENTRY_OVERHEAD_BYTES = 72;
 
-export const REMOVED: unique symbol = Symbol('removed');
+/** How many values a commit (or a load) estimates to extrapolate the store's value bytes. */
+const VALUE_SAMPLES = 32;
+
+/** The "original" of a key that did not exist in the loaded version (see `StateStore`). */
+export const ABSENT: unique symbol = Symbol('absent');
 
 /**
- * The state of one version that a provider keeps hot: key → value, decoded once.
+ * The state of one version that a provider keeps hot.
+ *
+ * While a `StateStore` is open on it, `map` holds that store's uncommitted changes too: they are
+ * made in place, with the previous value of each touched key kept in `pending` (the store's undo
+ * log), so that `get` is one lookup and a commit has nothing left to apply to the map. `order`
+ * and the counters always describe the committed version.
  * @internal
  */
 export class LoadedState {
   version: number;
   readonly map: Map<string, unknown>;
-  /** Key-ordered keys, built on the first `entries()` and maintained by commits after that. */
-  sortedKeys: string[] | null;
-  bytes: number;
-  /** True while an open StateStore works on this instance (commits mutate it in place). */
+  /** The committed keys in key order (maintained by commits, shared by clones). */
+  order: SortedKeyChunks;
+  /** Sum of the committed keys' lengths (UTF-16 units), for the memory estimate. */
+  keyChars: number;
+  /** Estimated bytes of one value, averaged over samples (see {@link estimateValueBytes}). */
+  valueBytes: number;
+  /** True while an open StateStore works on this instance. */
   leased = false;
+  /** The open store's undo log: key → value in the committed version, or ABSENT. */
+  pending: Map<string, unknown> | null = null;
 
-  constructor(version: number, map: Map<string, unknown>, sortedKeys: string[] | null = null) {
+  constructor(version: number, map: Map<string, unknown>, order: SortedKeyChunks, keyChars?: number, valueBytes?: number) {
     this.version = version;
     this.map = map;
-    this.sortedKeys = sortedKeys;
-    let bytes = 0;
-    for (const [k, v] of map) bytes += entryBytes(k, v);
-    this.bytes = bytes;
+    this.order = order;
+    if (keyChars === undefined) {
+      keyChars = 0;
+      for (const k of map.keys()) keyChars += k.length;
+    }
+    this.keyChars = keyChars;
+    this.valueBytes = valueBytes ?? sampleValueBytes(map.values(), map.size);
   }
 
+  /** A copy of the committed version (without the open store's changes). */
   clone(): LoadedState {
-    return new LoadedState(this.version, new Map(this.map), this.sortedKeys === null ? null : this.sortedKeys.slice());
+    const map = new Map(this.map);
+    if (this.pending !== null) undo(map, this.pending);
+    return new LoadedState(this.version, map, this.order.clone(), this.keyChars, this.valueBytes);
   }
 
-  keysInOrder(): string[] {
-    if (this.sortedKeys === null) this.sortedKeys = sortKeys([...this.map.keys()]);
-    return this.sortedKeys;
+  /** Estimated heap bytes of `size` entries of this state (keys, values, map and order overhead). */
+  memoryBytes(size: number, keyChars: number = this.keyChars): number {
+    return Math.round(size * (ENTRY_OVERHEAD_BYTES + this.valueBytes) + keyChars);
   }
 }
 
-/** Estimated heap bytes of one entry (V8 layout, roughly): key + value + map overhead. */
-export function entryBytes(key: string, value: unknown): number {
-  return 16 + key.length * 2 + estimateValueBytes(value, 0) + ENTRY_OVERHEAD_BYTES;
+/** Restores `map` to the values recorded in `originals` (ABSENT → deleted). */
+export function undo(map: Map<string, unknown>, originals: ReadonlyMap<string, unknown>): void {
+  for (const [k, v] of originals) {
+    if (v === ABSENT) map.delete(k);
+    else map.set(k, v);
+  }
 }
 
-function estimateValueBytes(v: unknown, depth: number): number {
+/**
+ * The average {@link estimateValueBytes} of up to VALUE_SAMPLES values spread over `values`
+ * (`count` of them): the memory metric extrapolates from a sample instead of walking every value
+ * of every commit.
+ */
+export function sampleValueBytes(values: Iterable<unknown>, count: number): number {
+  if (count === 0) return 0;
+  const every = Math.max(1, Math.floor(count / VALUE_SAMPLES));
+  let n = 0;
+  let sum = 0;
+  let i = 0;
+  for (const v of values) {
+    if (i++ % every !== 0) continue;
+    sum += estimateValueBytes(v, 0);
+    if (++n === VALUE_SAMPLES) break;
+  }
+  return sum / n;
+}
+
+/** Estimated heap bytes of a value (V8 layout, roughly). */
+export function estimateValueBytes(v: unknown, depth: number): number {
   switch (typeof v) {
     case 'number':
       return Number.isInteger(v) && Math.abs(v) < 2 ** 30 ? 0 : 16; // small ints are tagged, doubles boxed
     case 'string':
-      return 16 + v.length * 2;
+      return 16 + v.length;
     case 'boolean':
     case 'undefined':
       return 0;
@@ -77,6 +125,7 @@ function estimateValueBytes(v: unknown, depth: number): number {
   if (v instanceof Uint8Array) return 64 + v.byteLength;
   let n = 32;
   if (Array.isArray(v)) {
+    n += 16;
     for (const x of v) n += 8 + estimateValueBytes(x, depth + 1);
   } else if (v instanceof Map) {
     for (const [k, x] of v) n += 32 + estimateValueBytes(k, depth + 1) + estimateValueBytes(x, depth + 1);
@@ -86,11 +135,21 @@ function estimateValueBytes(v: unknown, depth: number): number {
   return n;
 }
 
+/** What a store hands its provider to commit: its changes, already applied to `base.map`. @internal */
+export interface StoreChanges {
+  /** Keys absent from the loaded version that were touched, sorted in key order. */
+  readonly added: readonly string[];
+  /** True when some key of `added` needs the code-point fix-up. */
+  readonly addedFixup: boolean;
+  /** Keys of the loaded version that were touched (put or removed), in first-touch order. */
+  readonly touchedBase: string[];
+}
+
 /** The hooks a StateStore needs from its provider (kept narrow so the store is testable alone). @internal */
 export interface StateStoreHost {
   readonly storeDirectory: string;
   readonly freezeValues: boolean;
-  commitVersion(store: StateStore, base: LoadedState, changes: ReadonlyMap<string, unknown>): Promise<StateStoreMetrics>;
+  commitVersion(store: StateStore, base: LoadedState, changes: StoreChanges): Promise<StateStoreMetrics>;
   release(base: LoadedState): void;
 }
 
@@ -115,8 +174,16 @@ export class StateStore implements StateStoreView {
   readonly version: number;
   readonly #host: StateStoreHost;
   readonly #base: LoadedState;
-  readonly #changes = new Map<string, unknown>();
-  #size: number;
+  readonly #map: Map<string, unknown>;
+  /** Undo log: each key touched in this version → its value in the loaded version, or ABSENT. */
+  readonly #touched = new Map<string, unknown>();
+  /** Touched keys ABSENT from the loaded version, first-touch order; the first #addedSorted are sorted. */
+  #added: string[] = [];
+  #addedSorted = 0;
+  #addedFixup = false;
+  /** Touched keys of the loaded version, first-touch order. */
+  readonly #touchedBase: string[] = [];
+  readonly #freeze: boolean;
   #state: 'open' | 'committed' | 'aborted' = 'open';
   #metrics: StateStoreMetrics | null = null;
 
@@ -124,12 +191,14 @@ export class StateStore implements StateStoreView {
   constructor(host: StateStoreHost, base: LoadedState) {
     this.#host = host;
     this.#base = base;
+    this.#map = base.map;
+    this.#freeze = host.freezeValues;
     this.version = base.version;
-    this.#size = base.map.size;
+    base.pending = this.#touched;
   }
 
   get size(): number {
-    return this.#size;
+    return this.#map.size;
   }
 
   /** True once `commit()` has succeeded. */
@@ -138,46 +207,93 @@ export class StateStore implements StateStoreView {
   }
 
   get(key: string): unknown {
-    const changed = this.#changes.get(key);
-    if (changed !== undefined) return changed === REMOVED ? undefined : changed;
-    return this.#base.map.get(key);
+    return this.#map.get(key);
   }
 
   put(key: string, value: unknown): void {
-    this.#assertOpen();
+    if (this.#state !== 'open') this.#assertOpen();
     if (typeof key !== 'string') throw CoreErrors.INVALID_ARGUMENT({ option: 'key', reason: 'must be a string' });
     if (value === undefined) throw CoreErrors.INVALID_ARGUMENT({ option: 'value', reason: 'must not be undefined (use remove)' });
-    if (!this.#present(key)) this.#size++;
-    this.#changes.set(key, this.#host.freezeValues ? deepFreeze(value) : value);
+    if (!this.#touched.has(key)) this.#touch(key, this.#map.get(key));
+    this.#map.set(key, this.#freeze ? deepFreeze(value) : value);
   }
 
   remove(key: string): void {
-    this.#assertOpen();
-    if (this.#present(key)) this.#size--;
-    if (this.#base.map.has(key)) this.#changes.set(key, REMOVED);
-    else this.#changes.delete(key);
+    if (this.#state !== 'open') this.#assertOpen();
+    const old = this.#map.get(key);
+    if (old === undefined) return;
+    if (!this.#touched.has(key)) this.#touch(key, old);
+    this.#map.delete(key);
   }
 
-  /** Every entry after this version's changes, in key (UTF-8 byte) order. */
+  #touch(key: string, old: unknown): void {
+    if (old === undefined) {
+      this.#touched.set(key, ABSENT);
+      this.#added.push(key);
+    } else {
+      this.#touched.set(key, old);
+      this.#touchedBase.push(key);
+    }
+  }
+
+  /**
+   * Every entry after this version's changes, in key (UTF-8 byte) order, produced lazily: the
+   * committed keys are walked in their chunks and merged with this version's new keys (sorted
+   * once, and then only the ones added since), so breaking out early costs only what was read.
+   *
+   * During an iteration the operator MAY remove or put keys it has already been given (e.g. evict
+   * each closed key as it goes); keys changed ahead of the iteration point are seen as they are
+   * when reached, and keys added after the iteration started are not yielded.
+   */
   *entries(): IterableIterator<readonly [string, unknown]> {
-    const baseKeys = this.#base.keysInOrder();
-    const changed = sortKeys([...this.#changes.keys()]);
-    let i = 0;
+    const added = this.#sortedAdded();
+    const addedCount = added.length;
+    const cmp = comparatorFor(this.#base.order.fixup || this.#addedFixup);
+    const map = this.#map;
+    const chunks = this.#base.order.chunks;
     let j = 0;
-    while (i < baseKeys.length || j < changed.length) {
-      const b = baseKeys[i];
-      const c = changed[j];
-      const cmp = b === undefined ? 1 : c === undefined ? -1 : compareKeys(b, c);
-      if (cmp < 0) {
-        i++;
-        yield [b as string, this.#base.map.get(b as string)];
-      } else {
-        j++;
-        if (cmp === 0) i++;
-        const v = this.#changes.get(c as string);
-        if (v !== REMOVED) yield [c as string, v];
+    let next = addedCount > 0 ? (added[0] as string) : null;
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c] as readonly string[];
+      for (let i = 0; i < chunk.length; i++) {
+        const k = chunk[i] as string;
+        while (next !== null && cmp(next, k) < 0) {
+          const v = map.get(next);
+          if (v !== undefined) yield [next, v];
+          next = ++j < addedCount ? (added[j] as string) : null;
+        }
+        const v = map.get(k);
+        if (v !== undefined) yield [k, v];
       }
     }
+    while (next !== null) {
+      const v = map.get(next);
+      if (v !== undefined) yield [next, v];
+      next = ++j < addedCount ? (added[j] as string) : null;
+    }
+  }
+
+  /**
+   * The keys added in this version, sorted. Sorts only the keys added since the last call and
+   * merges them in (into a new array, so an iteration holding the old one is undisturbed).
+   */
+  #sortedAdded(): readonly string[] {
+    const added = this.#added;
+    const sorted = this.#addedSorted;
+    if (sorted === added.length) return added;
+    if (sorted === 0) {
+      // No iteration has seen this array yet (it held no sorted key): sort it in place.
+      this.#addedFixup = needsFixup(added);
+      sortKeys(added, this.#addedFixup);
+    } else {
+      const tail = added.slice(sorted);
+      const tailFixup = needsFixup(tail);
+      sortKeys(tail, tailFixup);
+      this.#addedFixup ||= tailFixup;
+      this.#added = mergeSorted(added, sorted, tail, comparatorFor(this.#base.order.fixup || this.#addedFixup));
+    }
+    this.#addedSorted = this.#added.length;
+    return this.#added;
   }
 
   /**
@@ -188,11 +304,18 @@ export class StateStore implements StateStoreView {
   async commit(): Promise<number> {
     this.#assertOpen();
     try {
-      this.#metrics = await this.#host.commitVersion(this, this.#base, this.#changes);
+      const added = this.#sortedAdded();
+      this.#metrics = await this.#host.commitVersion(this, this.#base, {
+        added,
+        addedFixup: this.#addedFixup,
+        touchedBase: this.#touchedBase,
+      });
       this.#state = 'committed';
       return this.version + 1;
     } catch (err) {
       this.#state = 'aborted';
+      // Not yet durable (the provider clears `pending` once the delta is written): roll back.
+      if (this.#base.pending === this.#touched) this.#rollback();
       this.#host.release(this.#base);
       throw err;
     }
@@ -202,8 +325,14 @@ export class StateStore implements StateStoreView {
   abort(): void {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
-    this.#changes.clear();
+    this.#rollback();
     this.#host.release(this.#base);
+  }
+
+  #rollback(): void {
+    undo(this.#map, this.#touched);
+    this.#touched.clear();
+    if (this.#base.pending === this.#touched) this.#base.pending = null;
   }
 
   /** Metrics of the committed version, or of the changes so far while open. */
@@ -211,27 +340,21 @@ export class StateStore implements StateStoreView {
     if (this.#metrics !== null) return this.#metrics;
     let updated = 0;
     let removed = 0;
-    let pending = 0;
-    for (const [k, v] of this.#changes) {
-      if (v === REMOVED) removed++;
-      else {
-        updated++;
-        pending += entryBytes(k, v);
-      }
+    let keyChars = this.#base.keyChars;
+    for (const [k, original] of this.#touched) {
+      const present = this.#map.has(k);
+      if (present) updated++;
+      else if (original !== ABSENT) removed++;
+      if (present && original === ABSENT) keyChars += k.length;
+      else if (!present && original !== ABSENT) keyChars -= k.length;
     }
     return {
-      numRowsTotal: this.#size,
+      numRowsTotal: this.#map.size,
       numRowsUpdated: updated,
       numRowsRemoved: removed,
-      memoryUsedBytes: this.#base.bytes + pending,
+      memoryUsedBytes: this.#base.memoryBytes(this.#map.size, keyChars),
       commitTimeMs: 0,
     };
-  }
-
-  #present(key: string): boolean {
-    const changed = this.#changes.get(key);
-    if (changed !== undefined) return changed !== REMOVED;
-    return this.#base.map.has(key);
   }
 
   #assertOpen(): void {
@@ -243,6 +366,18 @@ export class StateStore implements StateStoreView {
       });
     }
   }
+}
+
+/** `a[0..aCount)` and `b` (each sorted by `cmp`, disjoint) merged into a new array. */
+export function mergeSorted(a: readonly string[], aCount: number, b: readonly string[], cmp: (x: string, y: string) => number): string[] {
+  const out: string[] = new Array(aCount + b.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  while (i < aCount && j < b.length) out[o++] = cmp(a[i] as string, b[j] as string) <= 0 ? (a[i++] as string) : (b[j++] as string);
+  while (i < aCount) out[o++] = a[i++] as string;
+  while (j < b.length) out[o++] = b[j++] as string;
+  return out;
 }
 
 /** Freezes a plain value deeply (objects, arrays, Map entries' values), so a later mutation throws. */
