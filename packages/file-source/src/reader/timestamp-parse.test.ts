@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseDateDays, parseTimestampMicros } from './timestamp-parse.js';
+import { parseDateDays, parseTimestampGeneral, parseTimestampMicros } from './timestamp-parse.js';
 
 const runs = { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? 2000 : 300 };
 // Epoch microseconds are exact numbers only within ±2^53 µs (years 1685-2255).
@@ -38,6 +38,36 @@ describe('parseTimestampMicros (oracle: the platform Date)', () => {
       assert.equal(parseTimestampMicros(bad), undefined, bad);
     }
     assert.equal(parseTimestampMicros('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000);
+  });
+});
+
+describe('parseTimestampMicros fast path (oracle: the general scanner, itself checked against Date above)', () => {
+  // toISOString-like text with 0-9 fraction digits, then up to three characters replaced by
+  // digits, separators or junk: every answer (value or undefined) must be the general scanner's.
+  const iso = fc
+    .tuple(fc.integer({ min: Date.UTC(1700, 0, 1), max: Date.UTC(2250, 11, 31) }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 999_999_999 }))
+    .map(([ms, digits, frac]) => new Date(ms).toISOString().slice(0, 19) + (digits === 0 ? '' : '.' + String(frac).padStart(9, '0').slice(0, digits)) + 'Z');
+  const edit = fc.tuple(fc.nat(), fc.constantFrom('0', '9', '3', '-', ':', '.', 'T', 't', ' ', 'Z', 'z', '/', '+', '\u0660', ''));
+
+  it('returns what the general scanner returns for ISO strings and their near misses', () => {
+    fc.assert(
+      fc.property(iso, fc.array(edit, { maxLength: 3 }), (text, edits) => {
+        let t = text;
+        for (const [at, ch] of edits) {
+          const i = at % (t.length + 1);
+          t = t.slice(0, i) + ch + t.slice(i + 1);
+        }
+        assert.equal(parseTimestampMicros(t), parseTimestampGeneral(t), t);
+      }),
+      { ...runs, numRuns: process.env['CI'] ? 20_000 : 3000 },
+    );
+  });
+
+  it('does not let its day cache leak between days', () => {
+    assert.equal(parseTimestampMicros('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000);
+    assert.equal(parseTimestampMicros('2023-02-29T00:00:00Z'), undefined);
+    assert.equal(parseTimestampMicros('2024-02-29T23:59:59.999999Z'), Date.UTC(2024, 1, 29, 23, 59, 59) * 1000 + 999_999);
+    assert.equal(parseTimestampMicros('2024-03-01T00:00:00.5Z'), Date.UTC(2024, 2, 1) * 1000 + 500_000);
   });
 });
 

@@ -26,12 +26,81 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
+/** One digit's value, or a negative number / more than 9 when the character is not a digit. */
+function d(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
+}
+
+// The last calendar day the fast path converted (`yyyymmdd`) and its epoch day: a file's
+// timestamps mostly share a day, and the cache is a pure function's memo (same answer either way).
+let lastYmd = -1;
+let lastDays = 0;
+
+/**
+ * The shape nearly every machine writes, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (JavaScript's
+ * `toISOString`, Spark's JSON writer), straight-line. Returns `undefined` for anything else,
+ * including every invalid value, and the caller then runs the general scanner, so this MUST
+ * NOT accept a string the general scanner rejects, nor give a different value.
+ */
+function isoUtcMicros(s: string, n: number): number | undefined {
+  const y0 = d(s, 0), y1 = d(s, 1), y2 = d(s, 2), y3 = d(s, 3);
+  const mo0 = d(s, 5), mo1 = d(s, 6), da0 = d(s, 8), da1 = d(s, 9);
+  const h0 = d(s, 11), h1 = d(s, 12), mi0 = d(s, 14), mi1 = d(s, 15), s0 = d(s, 17), s1 = d(s, 18);
+  // `x >>> 0 > 9` is false exactly for the digits 0-9 (a negative difference wraps to a huge number).
+  if (
+    (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 ||
+    (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
+    (s0 >>> 0) > 9 || (s1 >>> 0) > 9
+  ) {
+    return undefined;
+  }
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let micros = 0;
+  if (n !== 20) {
+    if (s.charCodeAt(19) !== 46 || n < 22) return undefined;
+    let scale = 100_000;
+    for (let i = 20; i < n - 1; i++) {
+      const c = d(s, i);
+      if ((c >>> 0) > 9) return undefined;
+      micros += c * scale; // digits past the 6th add fractions, dropped below (truncation, as Spark)
+      scale /= 10;
+    }
+    micros = Math.floor(micros);
+  }
+  const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+  const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
+  if (key !== lastYmd) {
+    const month = mo0 * 10 + mo1;
+    const day = da0 * 10 + da1;
+    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return undefined;
+    lastDays = daysFromCivil(ymd, month, day);
+    lastYmd = key;
+  }
+  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+}
+
 /**
  * Parses an ISO-8601 timestamp (`2024-06-01T10:00:00.123456Z`, `2024-06-01 10:00:00+02:00`,
  * no zone = UTC) to epoch microseconds, or returns `undefined`. A hand-rolled scanner: this is
  * the ingest hot path and `Date.parse` is several times slower (and drops microseconds).
  */
 export function parseTimestampMicros(s: string): number | undefined {
+  const n = s.length;
+  if (
+    n >= 20 && s.charCodeAt(n - 1) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 &&
+    s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58
+  ) {
+    const fast = isoUtcMicros(s, n);
+    if (fast !== undefined) return fast;
+  }
+  return parseTimestampGeneral(s);
+}
+
+/** The general scanner (every accepted spelling); exported for the fast path's tests. */
+export function parseTimestampGeneral(s: string): number | undefined {
   const n = s.length;
   if (n < 10) return undefined;
   const year = digits(s, 0, 4);
