@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-// Snappy comes from @dsnp/parquetjs's own codec table (snappyjs), so the writer adds no dependency.
-import { PARQUET_COMPRESSION_METHODS, deflate as pqDeflate, inflate as pqInflate } from '@dsnp/parquetjs/dist/lib/compression.js';
+// Snappy decoding comes from @dsnp/parquetjs's own codec table (snappyjs); encoding is ./snappy.ts.
+import { inflate as pqInflate } from '@dsnp/parquetjs/dist/lib/compression.js';
 import { Codec } from './parquet-format.js';
+import { snappyCompress } from './snappy.js';
 
 export type CompressionName = 'snappy' | 'gzip' | 'uncompressed';
 
@@ -9,20 +10,9 @@ export function codecOf(name: CompressionName): number {
   return name === 'snappy' ? Codec.SNAPPY : name === 'gzip' ? Codec.GZIP : Codec.UNCOMPRESSED;
 }
 
-export async function compress(name: CompressionName, data: Uint8Array): Promise<Uint8Array> {
-  switch (name) {
-    case 'uncompressed':
-      return data;
-    case 'gzip':
-      return gzipSync(data);
-    case 'snappy':
-      return pqDeflate('SNAPPY', Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  }
-}
-
 /**
  * Compresses a page body synchronously (both codecs are synchronous underneath), so a column
- * writer can encode a page the moment it fills. Always returns a new buffer: `data` may be a
+ * writer can encode a page the moment it fills. Always returns a new, exactly sized buffer: `data` may be a
  * view of a scratch buffer that is reused for the next page.
  */
 export function compressSync(name: CompressionName, data: Uint8Array): Uint8Array {
@@ -32,11 +22,9 @@ export function compressSync(name: CompressionName, data: Uint8Array): Uint8Arra
     case 'gzip':
       return gzipSync(data);
     case 'snappy':
-      return snappyDeflate(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      return snappyCompress(data);
   }
 }
-
-const snappyDeflate = (PARQUET_COMPRESSION_METHODS as unknown as Record<string, { deflate(b: Buffer): Buffer }>)['SNAPPY']!.deflate;
 
 export async function decompress(codec: number, data: Uint8Array): Promise<Uint8Array> {
   switch (codec) {
