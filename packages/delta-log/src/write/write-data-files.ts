@@ -5,7 +5,7 @@
  */
 import type { Engine, RowBatch } from '@weir/core';
 import type { AddAction } from '../actions/actions.js';
-import { openDataFileWriter, type WriteDataFilesOptions } from './data-file-writer.js';
+import { openDataFileWriterImpl, type WriteDataFilesOptions } from './data-file-writer.js';
 
 export type { WriteDataFilesOptions } from './data-file-writer.js';
 
@@ -18,7 +18,8 @@ export type { WriteDataFilesOptions } from './data-file-writer.js';
  * @throws DELTA_PARTITION_COLUMN_NOT_FOUND for a partition column missing from the batch schema.
  */
 export async function writeDataFiles(engine: Engine, tablePath: string, batch: RowBatch, options: WriteDataFilesOptions = {}): Promise<AddAction[]> {
-  const writer = openDataFileWriter(engine, tablePath, batch.schema, options);
+  // The batch is the caller's and outlives the call: the writer need not copy its rows.
+  const writer = openDataFileWriterImpl(engine, tablePath, batch.schema, options, true);
   try {
     await writer.write(batch.rows);
     return await writer.finish();
