@@ -83,4 +83,52 @@ describe('FsStorage', () => {
     fs.mkdirSync(`${d}/empty`);
     assert.deepEqual((await listAll(storage, d)).map((f) => f.path), [`${d}/f`]);
   });
+  it('lists a wide tree (more files than stats in flight) exactly as a synchronous walk does, with and without startAfter', async () => {
+    const d = dir();
+    const rel: string[] = [];
+    for (let i = 0; i < 150; i++) rel.push(`f${String(i * 7919 % 1000).padStart(3, '0')}.json`);
+    for (let i = 0; i < 40; i++) rel.push(`sub${i % 3}/g${i}`, `sub${i % 3}/deep/h${i}`);
+    rel.push('a/b', 'a.txt', 'a0');
+    for (const p of rel) await storage.put(`${d}/${p}`, utf8Encode(p.repeat((p.length % 5) + 1)));
+    fs.symlinkSync(`${d}/a.txt`, `${d}/link-to-file`);
+    fs.symlinkSync(`${d}/sub1`, `${d}/link-to-dir`);
+    fs.symlinkSync(`${d}/missing`, `${d}/dangling`);
+    fs.mkdirSync(`${d}/empty`);
+    // Oracle: node's synchronous fs, walked breadth-agnostic, sorted by UTF-8 bytes.
+    const walk = (p: string, recursive: boolean): Array<{ path: string; size: number; modificationTime: number }> =>
+      fs.readdirSync(p).flatMap((name) => {
+        const full = `${p}/${name}`;
+        let st: fs.Stats;
+        try {
+          st = fs.statSync(full);
+        } catch {
+          return []; // dangling symlink: not a file
+        }
+        if (st.isDirectory()) return recursive ? walk(full, true) : [];
+        return st.isFile() ? [{ path: full, size: st.size, modificationTime: Math.floor(st.mtimeMs) }] : [];
+      });
+    const byBytes = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+    for (const recursive of [false, true]) {
+      const expected = walk(d, recursive).sort(byBytes);
+      assert.deepEqual(await listAll(storage, d, { recursive }), expected);
+      for (const k of [0, 1, 63, 64, 65, 100, expected.length - 1]) {
+        const after = (expected[k] as { path: string }).path;
+        assert.deepEqual(await listAll(storage, d, { recursive, startAfter: after }), expected.slice(k + 1), `startAfter ${after}`);
+      }
+    }
+  });
+
+  it('an abandoned listing and files deleted while listing neither throw nor leave rejections behind', async () => {
+    const d = dir();
+    for (let i = 0; i < 200; i++) await storage.put(`${d}/f${String(i).padStart(3, '0')}`, utf8Encode('x'));
+    for await (const _ of storage.list(d)) break;
+    const seen: string[] = [];
+    for await (const f of storage.list(d)) {
+      if (seen.length === 0) for (let i = 100; i < 200; i++) fs.rmSync(`${d}/f${String(i).padStart(3, '0')}`);
+      seen.push(f.path);
+    }
+    // Files stat'ed before the delete may still be listed; every later one is not, and nothing throws.
+    assert.ok(seen.length >= 100 && seen.length < 200, `listed ${seen.length}`);
+    assert.deepEqual(seen.slice(0, 100), Array.from({ length: 100 }, (_, i) => `${d}/f${String(i).padStart(3, '0')}`));
+  });
 });
