@@ -210,6 +210,29 @@ describe('NodeParquetHandler.openWriter', () => {
     assert.deepEqual((await parquet.read(fs.readFileSync(file))).rows, rows);
   });
 
+  it('dictionary-encodes repetitive numbers (parquet-mr does) and keeps -0 and 0, NaN and bigints apart', async () => {
+    const schema = StructType.fromDDL('i INT, l BIGINT, d DOUBLE, f FLOAT, dt DATE, dec DECIMAL(12,2), sh SMALLINT, ts TIMESTAMP');
+    const rows: Row[] = Array.from({ length: 5000 }, (_, k) => ({
+      i: k % 9 === 0 ? null : (k % 40) - 20,
+      l: k % 4 === 0 ? BigInt(k % 3) * 2n ** 40n : (k % 3) * 2 ** 40,
+      d: [0, -0, 1.5, NaN, -2.25, Infinity][k % 6] as number,
+      f: (k % 5) / 4,
+      dt: 19_000 + (k % 30),
+      dec: `${k % 50}.25`,
+      sh: 50 - (k % 100),
+      ts: 1_700_000_000_000_000 + k, // all distinct: gives the dictionary up on the first page
+    }));
+    const parquet = new NodeParquetHandler({ pageSize: 700 });
+    const file = tmpFile(await writeChunked(parquet, schema, chunked(rows, [17, 2048, 4000]), 2500));
+    const c = await duck();
+    const meta = (await c.runAndReadAll(`SELECT path_in_schema AS col, encodings FROM parquet_metadata('${file}') WHERE row_group_id = 0`)).getRowObjectsJson();
+    const encodings = Object.fromEntries(meta.map((m) => [m['col'], m['encodings']]));
+    for (const col of ['i', 'l', 'd', 'f', 'dt', 'dec', 'sh']) assert.match(String(encodings[col]), /RLE_DICTIONARY/, col);
+    assert.doesNotMatch(String(encodings['ts']), /RLE_DICTIONARY/);
+    assert.deepEqual(await duckRows(file), comparableRows(schema, asRead(rows)));
+    assert.deepEqual((await parquet.read(fs.readFileSync(file))).rows, asRead(rows));
+  });
+
   it('does not retain appended rows: mutating them after append changes nothing in the file', async () => {
     const schema = StructType.fromDDL('s STRING, n BIGINT, arr ARRAY<INT>, st STRUCT<a: DOUBLE>');
     const make = (): Row[] => Array.from({ length: 50 }, (_, k) => ({ s: `v${k % 4}`, n: k, arr: [k, k + 1], st: { a: k / 2 } }));

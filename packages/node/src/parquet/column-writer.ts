@@ -39,6 +39,8 @@ const EMPTY_F64 = new Float64Array(0);
 const EMPTY_F32 = new Float32Array(0);
 const EMPTY_I32 = new Int32Array(0);
 const EMPTY_U8 = new Uint8Array(0);
+/** Reads a float's bit pattern (little endian, so the dictionary page bytes are platform independent). */
+const BITS = new DataView(new ArrayBuffer(8));
 
 /**
  * Writes one leaf column of a Parquet file incrementally (parquet-mr's ColumnWriter): values go
@@ -47,11 +49,14 @@ const EMPTY_U8 = new Uint8Array(0);
  * encoded and compressed at once, so memory holds page bytes, never boxed values. Statistics are
  * kept as running min/max/null counts.
  *
- * Strings start dictionary-encoded (an insertion-ordered Map, indices per value) and fall back
- * to PLAIN for the rest of the column chunk when the dictionary outgrows `dictionaryPageSize`,
- * or when the first page shows the dictionary does not pay (parquet-mr's FallbackValuesWriter
- * rules): pages already written stay dictionary-encoded and the dictionary page still leads the
- * chunk; the page being filled is re-encoded PLAIN. Every decision depends only on the sequence
+ * Strings and numbers (int32, int64, float, double and INT32/INT64 decimals, as parquet-mr
+ * does) start dictionary-encoded: strings through an insertion-ordered Map, numbers through an
+ * open-addressing table keyed by their bit pattern (so -0 and 0 stay distinct). A chunk falls
+ * back to PLAIN for the rest of its pages when the dictionary outgrows `dictionaryPageSize`, or
+ * when the first page with values shows the dictionary does not pay (parquet-mr's
+ * FallbackValuesWriter rules): pages already written stay dictionary-encoded and the dictionary
+ * page still leads the chunk; the page being filled is written PLAIN (numbers keep their PLAIN
+ * values beside the indices; strings are re-encoded from the dictionary). Every decision depends only on the sequence
  * of values, never on how the rows were split across `append` calls, so any chunking gives the
  * same bytes.
  *
@@ -78,16 +83,29 @@ export class ColumnWriter {
   count = 0;
   f64: Float64Array = EMPTY_F64;
   f32: Float32Array = EMPTY_F32;
-  /** int32 values, int64 values as (low, high) pairs, or dictionary indices. */
+  /** int32 values, or int64 values as (low, high) pairs. */
   i32: Int32Array = EMPTY_I32;
+  /** Dictionary indices of the page's values (while dictionary-encoding). */
+  idx: Int32Array = EMPTY_I32;
   /** Booleans as 0/1. */
   u8: Uint8Array = EMPTY_U8;
   /** PLAIN bytes of variable-width values (binary, strings after fallback, wide decimals). */
   bytes: Buffer = Buffer.alloc(0);
   bytesLen = 0;
 
-  /** Dictionary of the current chunk, or null when (no longer) dictionary-encoding. */
+  /** True while the current chunk is dictionary-encoded. */
+  dictActive = false;
+  /** Set when the dictionary must be given up (see `fallBack`) after the value just stored. */
+  overflow = false;
+  /** String dictionary (string columns). */
   dict: Map<string, number> | null = null;
+  /** Number dictionary (numeric columns): entry k is the bit pattern (keyLo[k], keyHi[k]). */
+  keyLo: Int32Array = EMPTY_I32;
+  keyHi: Int32Array = EMPTY_I32;
+  /** Open-addressing slots: entry index + 1, 0 = empty. */
+  slots: Int32Array = EMPTY_I32;
+  /** Bytes of a numeric dictionary entry (4 or 8); 0 for strings and undictionaried kinds. */
+  readonly entryWidth: number;
   /** The dictionary page body: PLAIN entries in index order. */
   dictBuf: Buffer = Buffer.alloc(0);
   dictLen = 0;
@@ -117,6 +135,9 @@ export class ColumnWriter {
     this.#scratch = scratch;
     this.#defWidth = bitWidth(spec.maxDef);
     this.#repWidth = bitWidth(spec.maxRep);
+    this.entryWidth =
+      spec.kind === 'int32' || spec.kind === 'decimal32' || spec.kind === 'float' ? 4 : spec.kind === 'int64' || spec.kind === 'decimal64' || spec.kind === 'double' ? 8 : 0;
+    if (config.enableDictionary && (this.entryWidth > 0 || spec.kind === 'string')) this.idx = new Int32Array(this.cap);
     this.defs = spec.maxDef > 0 ? new Uint8Array(this.cap) : EMPTY_U8;
     this.reps = spec.maxRep > 0 ? new Uint8Array(this.cap) : EMPTY_U8;
     switch (spec.kind) {
@@ -128,7 +149,6 @@ export class ColumnWriter {
         break;
       case 'int32':
       case 'decimal32':
-      case 'string':
         this.i32 = new Int32Array(this.cap);
         break;
       case 'int64':
@@ -164,6 +184,7 @@ export class ColumnWriter {
     this.f32 = copy(this.f32, cap);
     this.u8 = copy(this.u8, cap);
     this.i32 = copy(this.i32, this.spec.kind === 'int64' || this.spec.kind === 'decimal64' ? 2 * cap : cap);
+    this.idx = copy(this.idx, cap);
     this.cap = cap;
   }
 
@@ -212,26 +233,36 @@ export class ColumnWriter {
         const x = Number(c);
         this.i32[p] = x;
         this.#minMax(x);
+        if (this.dictActive) this.idx[p] = this.numIndex(x, 0, p);
         break;
       }
       case 'int64':
-      case 'decimal64':
+      case 'decimal64': {
+        let lo: number;
+        let hi: number;
         if (typeof c === 'number') {
-          const hi = Math.floor(c / TWO32);
-          this.i32[2 * p] = c - hi * TWO32;
-          this.i32[2 * p + 1] = hi;
+          hi = Math.floor(c / TWO32);
+          lo = (c - hi * TWO32) | 0;
         } else {
           const b = c as bigint;
-          this.i32[2 * p] = Number(BigInt.asIntN(32, b));
-          this.i32[2 * p + 1] = Number(BigInt.asIntN(32, b >> 32n));
+          lo = Number(BigInt.asIntN(32, b));
+          hi = Number(BigInt.asIntN(32, b >> 32n));
         }
+        this.i32[2 * p] = lo;
+        this.i32[2 * p + 1] = hi;
         this.#minMax(c as number | bigint);
+        if (this.dictActive) this.idx[p] = this.numIndex(lo, hi, p);
         break;
+      }
       case 'float': {
         const x = Math.fround(c as number);
         this.f32[p] = x;
         this.#minMax(x);
         if (x !== x) this.nan = true;
+        if (this.dictActive) {
+          BITS.setFloat32(0, x, true);
+          this.idx[p] = this.numIndex(BITS.getInt32(0, true), 0, p);
+        }
         break;
       }
       case 'double': {
@@ -239,17 +270,19 @@ export class ColumnWriter {
         this.f64[p] = x;
         this.#minMax(x);
         if (x !== x) this.nan = true;
+        if (this.dictActive) {
+          BITS.setFloat64(0, x, true);
+          this.idx[p] = this.numIndex(BITS.getInt32(0, true), BITS.getInt32(4, true), p);
+        }
         break;
       }
       case 'string': {
         const s = c as string;
-        if (this.dict !== null) {
-          let k = this.dict.get(s);
+        if (this.dictActive) {
+          let k = (this.dict as Map<string, number>).get(s);
           if (k === undefined) k = this.addEntry(s);
-          this.i32[p] = k;
-          this.count = p + 1;
-          if (this.dictLen > this.#config.dictionaryPageSize) this.fallBack();
-          return;
+          this.idx[p] = k;
+          break;
         }
         this.ensureBytes(4 + 3 * s.length);
         const written = this.bytes.write(s, this.bytesLen + 4, 'utf8');
@@ -275,6 +308,7 @@ export class ColumnWriter {
       }
     }
     this.count = p + 1;
+    if (this.overflow) this.fallBack();
   }
 
   #minMax(x: number | bigint): void {
@@ -309,8 +343,80 @@ export class ColumnWriter {
     this.dictSize = k + 1;
     this.dictOffsets[k + 1] = this.dictLen;
     (this.dict as Map<string, number>).set(s, k);
+    if (this.dictLen > this.#config.dictionaryPageSize) this.overflow = true;
     this.stringMinMax(s);
     return k;
+  }
+
+  /**
+   * The dictionary index of a number given by its bit pattern (low and high 32 bits, little
+   * endian order; `hi` is 0 for 4-byte types), adding an entry when it is new. `p` is the
+   * value's position in the page (for the early give-up rule in `#addNumber`).
+   */
+  numIndex(lo: number, hi: number, p: number): number {
+    let h = lo ^ Math.imul(hi, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h ^= h >>> 13;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    h &= mask;
+    for (;;) {
+      const s = slots[h] as number;
+      if (s === 0) return this.#addNumber(lo, hi, h, p);
+      if (this.keyLo[s - 1] === lo && this.keyHi[s - 1] === hi) return s - 1;
+      h = (h + 1) & mask;
+    }
+  }
+
+  #addNumber(lo: number, hi: number, slot: number, p: number): number {
+    const k = this.dictSize;
+    if (k === this.keyLo.length) {
+      const lo2 = new Int32Array(2 * k);
+      lo2.set(this.keyLo);
+      this.keyLo = lo2;
+      const hi2 = new Int32Array(2 * k);
+      hi2.set(this.keyHi);
+      this.keyHi = hi2;
+    }
+    this.keyLo[k] = lo;
+    this.keyHi[k] = hi;
+    this.slots[slot] = k + 1;
+    this.dictSize = k + 1;
+    const width = this.entryWidth;
+    if (this.dictLen + width > this.dictBuf.length) {
+      const next = Buffer.allocUnsafe(Math.max(1024, this.dictBuf.length * 2));
+      this.dictBuf.copy(next, 0, 0, this.dictLen);
+      this.dictBuf = next;
+    }
+    this.dictBuf.writeInt32LE(lo, this.dictLen);
+    if (width === 8) this.dictBuf.writeInt32LE(hi, this.dictLen + 4);
+    this.dictLen += width;
+    if (2 * (k + 1) > this.slots.length) this.#rehash(2 * this.slots.length);
+    if (this.dictLen > this.#config.dictionaryPageSize) this.overflow = true;
+    // Give up early on a column whose first page is mostly distinct values (timestamps, ids):
+    // the first-page check (below in flushPage) would reject the dictionary anyway, after 64k
+    // pointless inserts. Same criterion, applied to the values so far each time the dictionary
+    // reaches a power of two ≥ 8192 entries.
+    else if (!this.#compressionChecked && k + 1 >= 8192 && ((k + 1) & k) === 0 && (k + 1) * width + ((p + 1) * bitWidth(k)) / 8 >= (p + 1) * width) {
+      this.#compressionChecked = true;
+      this.overflow = true;
+    }
+    return k;
+  }
+
+  #rehash(size: number): void {
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < this.dictSize; k++) {
+      const lo = this.keyLo[k] as number;
+      let h = lo ^ Math.imul(this.keyHi[k] as number, 0x9e3779b1);
+      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+      h ^= h >>> 13;
+      h &= mask;
+      while (slots[h] !== 0) h = (h + 1) & mask;
+      slots[h] = k + 1;
+    }
+    this.slots = slots;
   }
 
   /**
@@ -318,23 +424,28 @@ export class ColumnWriter {
    * re-encoded PLAIN; pages already written keep their indices (the dictionary page stays).
    */
   fallBack(): void {
-    const n = this.count;
-    const idx = this.i32;
-    const offsets = this.dictOffsets;
-    let need = 0;
-    for (let i = 0; i < n; i++) {
-      const k = idx[i] as number;
-      need += (offsets[k + 1] as number) - (offsets[k] as number);
+    if (this.spec.kind === 'string') {
+      const n = this.count;
+      const idx = this.idx;
+      const offsets = this.dictOffsets;
+      let need = 0;
+      for (let i = 0; i < n; i++) {
+        const k = idx[i] as number;
+        need += (offsets[k + 1] as number) - (offsets[k] as number);
+      }
+      this.ensureBytes(need);
+      for (let i = 0; i < n; i++) {
+        const k = idx[i] as number;
+        const from = offsets[k] as number;
+        const to = offsets[k + 1] as number;
+        this.dictBuf.copy(this.bytes, this.bytesLen, from, to);
+        this.bytesLen += to - from;
+      }
     }
-    this.ensureBytes(need);
-    for (let i = 0; i < n; i++) {
-      const k = idx[i] as number;
-      const from = offsets[k] as number;
-      const to = offsets[k + 1] as number;
-      this.dictBuf.copy(this.bytes, this.bytesLen, from, to);
-      this.bytesLen += to - from;
-    }
+    this.dictActive = false;
+    this.overflow = false;
     this.dict = null;
+    this.slots = EMPTY_I32;
     if (this.#dictDataPages === 0) {
       // No page refers to the dictionary: the chunk gets no dictionary page at all.
       this.dictBuf = Buffer.alloc(0);
@@ -364,25 +475,27 @@ export class ColumnWriter {
     if (this.spec.maxDef > 0) this.#levels(this.defs, n, this.#defWidth);
     const valuesAt = out.len;
     let encoding: number = Encoding.PLAIN;
-    if (this.dict !== null && p > 0) {
+    if (this.dictActive && p > 0) {
       const width = Math.max(1, bitWidth(this.dictSize - 1));
       out.byte(width);
-      encodeRleHybrid(out, this.i32, 0, p, width);
+      encodeRleHybrid(out, this.idx, 0, p, width);
       if (!this.#compressionChecked) {
         // parquet-mr's isCompressionSatisfying, on the chunk's first page with values:
         // dictionary + indices must be smaller than the PLAIN values, or PLAIN it is.
         this.#compressionChecked = true;
-        let raw = 0;
-        for (let i = 0; i < p; i++) {
-          const k = this.i32[i] as number;
-          raw += (this.dictOffsets[k + 1] as number) - (this.dictOffsets[k] as number);
+        let raw = p * this.entryWidth;
+        if (this.spec.kind === 'string') {
+          for (let i = 0; i < p; i++) {
+            const k = this.idx[i] as number;
+            raw += (this.dictOffsets[k + 1] as number) - (this.dictOffsets[k] as number);
+          }
         }
         if (out.len - valuesAt + this.dictLen >= raw) {
           out.len = valuesAt;
           this.fallBack();
         }
       }
-      if (this.dict !== null) {
+      if (this.dictActive) {
         encoding = Encoding.RLE_DICTIONARY;
         this.#dictDataPages++;
       }
@@ -503,16 +616,25 @@ export class ColumnWriter {
     this.nan = false;
     this.sawTrue = false;
     this.sawFalse = false;
+    this.dictActive = this.#config.enableDictionary && (this.entryWidth > 0 || this.spec.kind === 'string');
+    this.overflow = false;
+    this.dictLen = 0;
+    this.dictSize = 0;
     if (this.spec.kind === 'string') {
       this.min = null;
       this.max = null;
-      this.dict = this.#config.enableDictionary ? new Map() : null;
-      this.dictLen = 0;
-      this.dictSize = 0;
-      if (this.dict !== null && this.dictOffsets.length === 0) this.dictOffsets = new Int32Array(64);
+      this.dict = this.dictActive ? new Map() : null;
+      if (this.dictActive && this.dictOffsets.length === 0) this.dictOffsets = new Int32Array(64);
     } else {
       this.min = Infinity;
       this.max = -Infinity;
+      if (this.dictActive) {
+        if (this.keyLo.length === 0) {
+          this.keyLo = new Int32Array(256);
+          this.keyHi = new Int32Array(256);
+        }
+        this.slots = new Int32Array(512);
+      }
     }
   }
 

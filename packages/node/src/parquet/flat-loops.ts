@@ -25,15 +25,14 @@ const cache = new Map<string, FlatLoop>();
  *
  * Why generated: the column name is a constant property access (`row["station_id"]`), so V8 uses
  * a monomorphic inline cache instead of a keyed lookup, and the page state lives in locals for the
- * whole loop. The source depends only on the type, nullability and name, so loops are shared by
- * every writer of the same column shape. Names reach the source only through JSON.stringify.
+ * whole loop. The source depends only on the type, nullability, name and mode, so loops are shared
+ * by every writer of the same column shape. Names reach the source only through JSON.stringify.
  */
 export function flatLoops(name: string, spec: LeafSpec, nullable: boolean): FlatLoops | null {
-  const body = kindBody(spec);
-  if (body === null) return null;
-  const plain = compile(name, nullable, spec.kind === 'string' ? STRING_PLAIN : body);
-  const dict = spec.kind === 'string' ? compile(name, nullable, STRING_DICT) : plain;
-  return { dict, plain };
+  const plain = template(spec, false);
+  const dict = template(spec, true);
+  if (plain === null || dict === null) return null;
+  return { dict: compile(name, nullable, dict), plain: compile(name, nullable, plain) };
 }
 
 interface Template {
@@ -43,40 +42,57 @@ interface Template {
   readonly epilogue: string;
 }
 
-function kindBody(spec: LeafSpec): Template | null {
+// Dictionary mode for numbers: the PLAIN value is stored as well (a fallback needs no
+// re-encoding), then its index by bit pattern; a dictionary to give up (`w.overflow`) ends the loop.
+const DICT_PROLOGUE = 'const idx = w.idx; let fell = false;';
+const DICT_CHECK = 'if (w.overflow) { r++; fell = true; break; }';
+const DICT_EPILOGUE = 'if (fell) w.fallBack();';
+
+function template(spec: LeafSpec, dict: boolean): Template | null {
+  const d = (code: string): string => (dict ? code : '');
+  const mode = dict ? '-dict' : '';
   switch (spec.kind) {
     case 'double':
       return {
-        key: 'double',
-        prologue: 'const vals = w.f64; let min = w.min, max = w.max, nan = w.nan;',
+        key: `double${mode}`,
+        prologue: `const vals = w.f64; let min = w.min, max = w.max, nan = w.nan; ${d(DICT_PROLOGUE)}`,
         body: `if (typeof v !== 'number') w.fail(v);
-          vals[p++] = v;
+          vals[p] = v;
+          ${d('bits.setFloat64(0, v, true); idx[p] = w.numIndex(bits.getInt32(0, true), bits.getInt32(4, true), p);')}
+          p++;
           if (v < min) min = v;
           if (v > max) max = v;
-          if (v !== v) nan = true;`,
-        epilogue: 'w.min = min; w.max = max; w.nan = nan;',
+          if (v !== v) nan = true;
+          ${d(DICT_CHECK)}`,
+        epilogue: `w.min = min; w.max = max; w.nan = nan;`,
       };
     case 'float':
       return {
-        key: 'float',
-        prologue: 'const vals = w.f32; let min = w.min, max = w.max, nan = w.nan;',
+        key: `float${mode}`,
+        prologue: `const vals = w.f32; let min = w.min, max = w.max, nan = w.nan; ${d(DICT_PROLOGUE)}`,
         body: `if (typeof v !== 'number') w.fail(v);
           const x = Math.fround(v);
-          vals[p++] = x;
+          vals[p] = x;
+          ${d('bits.setFloat32(0, x, true); idx[p] = w.numIndex(bits.getInt32(0, true), 0, p);')}
+          p++;
           if (x < min) min = x;
           if (x > max) max = x;
-          if (x !== x) nan = true;`,
+          if (x !== x) nan = true;
+          ${d(DICT_CHECK)}`,
         epilogue: 'w.min = min; w.max = max; w.nan = nan;',
       };
     case 'int32': {
       const range = spec.dataType === 'byte' ? ' || v < -128 || v > 127' : spec.dataType === 'short' ? ' || v < -32768 || v > 32767' : '';
       return {
-        key: `int32${range}`,
-        prologue: 'const vals = w.i32; let min = w.min, max = w.max;',
+        key: `int32${range}${mode}`,
+        prologue: `const vals = w.i32; let min = w.min, max = w.max; ${d(DICT_PROLOGUE)}`,
         body: `if (typeof v !== 'number' || (v | 0) !== v${range}) w.fail(v);
-          vals[p++] = v;
+          vals[p] = v;
+          ${d('idx[p] = w.numIndex(v | 0, 0, p);')}
+          p++;
           if (v < min) min = v;
-          if (v > max) max = v;`,
+          if (v > max) max = v;
+          ${d(DICT_CHECK)}`,
         epilogue: 'w.min = min; w.max = max;',
       };
     }
@@ -84,12 +100,14 @@ function kindBody(spec: LeafSpec): Template | null {
       // Numbers split into 32-bit halves without BigInt (the hot path for µs timestamps);
       // bigints and bad values go through the generic check and store.
       return {
-        key: 'int64',
-        prologue: 'const vals = w.i32; let min = w.min, max = w.max;',
+        key: `int64${mode}`,
+        prologue: `const vals = w.i32; let min = w.min, max = w.max; ${d(DICT_PROLOGUE)}`,
         body: `if (typeof v === 'number' && Number.isSafeInteger(v)) {
             const hi = Math.floor(v / 4294967296);
-            vals[2 * p] = v - hi * 4294967296;
+            const lo = (v - hi * 4294967296) | 0;
+            vals[2 * p] = lo;
             vals[2 * p + 1] = hi;
+            ${d('idx[p] = w.numIndex(lo, hi, p);')}
             p++;
             if (v < min) min = v;
             if (v > max) max = v;
@@ -97,7 +115,9 @@ function kindBody(spec: LeafSpec): Template | null {
             w.count = p; w.min = min; w.max = max;
             w.store(w.spec.convert(v));
             p = w.count; min = w.min; max = w.max;
-          }`,
+            ${d('if (!w.dictActive) { r++; break; }')}
+          }
+          ${d(DICT_CHECK)}`,
         epilogue: 'w.min = min; w.max = max;',
       };
     case 'boolean':
@@ -109,7 +129,7 @@ function kindBody(spec: LeafSpec): Template | null {
         epilogue: 'w.sawTrue = t; w.sawFalse = f;',
       };
     case 'string':
-      return STRING_PLAIN;
+      return dict ? STRING_DICT : STRING_PLAIN;
     default:
       return null;
   }
@@ -117,13 +137,13 @@ function kindBody(spec: LeafSpec): Template | null {
 
 const STRING_DICT: Template = {
   key: 'string-dict',
-  prologue: 'const idx = w.i32, dict = w.dict, limit = w.dictionaryPageSize; let fell = false;',
+  prologue: `const dict = w.dict; ${DICT_PROLOGUE}`,
   body: `if (typeof v !== 'string') w.fail(v);
     const k = dict.get(v);
     if (k !== undefined) idx[p++] = k;
     else {
       idx[p++] = w.addEntry(v);
-      if (w.dictLen > limit) { r++; fell = true; break; }
+      ${DICT_CHECK}
     }`,
   epilogue: '',
 };
@@ -158,10 +178,14 @@ const STRING_PLAIN: Template = {
   epilogue: 'w.bytesLen = blen; w.min = min; w.max = max;',
 };
 
+/** Bit patterns of floats for the number dictionary (little endian, as the dictionary page stores them). */
+const bits = new DataView(new ArrayBuffer(8));
+
 function compile(name: string, nullable: boolean, t: Template): FlatLoop {
   const key = `${t.key}|${nullable ? 'null' : 'req'}|${name}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
+  const dict = t.key.endsWith('-dict');
   const source = `"use strict";
 return function flatLoop(rows, from, to, w) {
   let n = w.levels, p = w.count;
@@ -180,10 +204,10 @@ return function flatLoop(rows, from, to, w) {
   w.levels = n;
   w.count = p;
   ${t.epilogue}
-  ${t.key === 'string-dict' ? 'if (fell) w.fallBack();' : ''}
+  ${dict ? DICT_EPILOGUE : ''}
   return r;
 };`;
-  const loop = new Function('cmp', source)(compareByteOrder) as FlatLoop;
+  const loop = new Function('cmp', 'bits', source)(compareByteOrder, bits) as FlatLoop;
   cache.set(key, loop);
   return loop;
 }

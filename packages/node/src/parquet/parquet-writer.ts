@@ -143,7 +143,7 @@ export class ParquetStreamWriter implements ParquetFileWriter {
       if (w.pageFull()) w.flushPage();
       if (w.levels === w.cap) w.grow();
       const room = Math.min(w.cap, pageSize) - w.levels;
-      r = (w.dict !== null ? loops.dict : loops.plain)(rows, r, Math.min(to, r + room), w);
+      r = (w.dictActive ? loops.dict : loops.plain)(rows, r, Math.min(to, r + room), w);
     }
   }
 
