@@ -8,7 +8,10 @@ export interface NodeParquetHandlerOptions {
   readonly compression?: 'snappy' | 'gzip' | 'uncompressed';
   /** Default rows per row group for `write`. Defaults to `1048576`. */
   readonly rowGroupSize?: number;
-  /** Level entries (≈ rows for flat columns) per data page. Defaults to `65536`. */
+  /**
+   * Level entries (= rows for flat columns) per data page. Defaults to `20000` (parquet-mr's
+   * `parquet.page.row.count.limit`): a column buffers one page of values before encoding it.
+   */
   readonly pageSize?: number;
   /**
    * A data page of PLAIN variable-width values (strings, binaries) ends once its values reach
@@ -27,7 +30,7 @@ export interface NodeParquetHandlerOptions {
 const DEFAULT_OPTIONS: Required<NodeParquetHandlerOptions> = Object.freeze({
   compression: 'snappy',
   rowGroupSize: 1_048_576,
-  pageSize: 65_536,
+  pageSize: 20_000,
   dataPageBytes: 1_048_576,
   dictionaryPageSize: 1_048_576,
   enableDictionary: true,

@@ -18,6 +18,12 @@ export interface ParquetWriterConfig extends ColumnWriterConfig {
  */
 const BLOCK_ROWS = 1024;
 
+/**
+ * The buffer every page is encoded into before compression, shared by all writers of this
+ * thread: a page is encoded and compressed synchronously, so no two pages use it at once.
+ */
+const SCRATCH = new ByteWriter(64 * 1024);
+
 /** How one top-level field is shredded. */
 type FieldPlan =
   | { readonly flat: true; readonly name: string; readonly nullable: boolean; readonly writer: ColumnWriter; readonly loops: FlatLoops | null }
@@ -50,7 +56,6 @@ export class ParquetStreamWriter implements ParquetFileWriter {
   constructor(schema: StructType, config: ParquetWriterConfig) {
     this.#schema = schema;
     this.#config = config;
-    const scratch = new ByteWriter(64 * 1024);
     const nodes = schema.fields.map((f) => {
       const n = buildNode(f.name, f.type, f.nullable, [], f.name);
       assignLevels(n, 0, 0);
@@ -60,7 +65,7 @@ export class ParquetStreamWriter implements ParquetFileWriter {
     const writers: ColumnWriter[] = [];
     const add = (leaf: LeafSpec): ColumnWriter => {
       leaf.index = writers.length;
-      const w = new ColumnWriter(leaf, config, scratch);
+      const w = new ColumnWriter(leaf, config, SCRATCH);
       writers.push(w);
       return w;
     };
