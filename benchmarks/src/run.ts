@@ -140,6 +140,7 @@ if (wants('recovery')) {
 if (wants('micro')) {
   console.log('micro benchmarks (benchmark.js)');
   micro.push(...(await codecBenchmarks(quick)), ...(await engineBenchmarks(quick, work)));
+  micro.push(...(await (await import('./micro/parquet-write.bench.js')).parquetWriteBenchmarks(quick)));
 }
 
 const result: RunResult = { startedAt, quick, machine: machine(), measurements, figures, micro };
