@@ -126,7 +126,8 @@ function partitionEncoder(t: DataType): (v: unknown) => string | null {
  * gets one hidden class and no keyed stores (a generic loop copy costs ~1 µs per row).
  */
 function projector(names: readonly string[]): (row: Row) => Row {
-  const body = names.map((n) => `${JSON.stringify(n)}: r[${JSON.stringify(n)}] ?? null`).join(', ');
+  // `"__proto__": v` in a literal would set the prototype; the computed form defines the property.
+  const body = names.map((n) => `${n === '__proto__' ? '["__proto__"]' : JSON.stringify(n)}: r[${JSON.stringify(n)}] ?? null`).join(', ');
   return new Function('r', `return { ${body} };`) as (row: Row) => Row;
 }
 

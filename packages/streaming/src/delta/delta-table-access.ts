@@ -183,6 +183,41 @@ export async function firstVersionAtOrAfter(engine: Engine, tablePath: string, t
   });
 }
 
+/** Rows per chunk of {@link readDataFileChunks} (the file source's chunk size). */
+export const DATA_FILE_CHUNK_ROWS = 8192;
+
+type RowConverter = (r: Row) => Row;
+
+/**
+ * A compiled `file row → table row`: an object literal in table-schema order (one hidden class,
+ * no keyed stores), partition columns taken from the file's decoded partition values.
+ */
+function rowConverter(schema: StructType, partValues: ReadonlyMap<string, unknown>): RowConverter {
+  const values: unknown[] = [];
+  const props = schema.fields.map((f) => {
+    // `"__proto__": v` in a literal would set the prototype; the computed form defines the property.
+    const name = f.name === '__proto__' ? '["__proto__"]' : JSON.stringify(f.name);
+    if (!partValues.has(f.name)) return `${name}: r[${JSON.stringify(f.name)}] ?? null`;
+    values.push(partValues.get(f.name));
+    return `${name}: pv[${values.length - 1}]`;
+  });
+  return new Function('pv', `return (r) => ({ ${props.join(', ')} });`)(values) as RowConverter;
+}
+
+async function openDataFile(
+  engine: Pick<Engine, 'storage' | 'parquet'>,
+  tablePath: string,
+  add: DeltaAddFile,
+  schema: StructType,
+  partitionColumns: readonly string[],
+): Promise<{ readonly rows: readonly Row[]; readonly convert: RowConverter }> {
+  const data = await engine.parquet.read(await engine.storage.read(resolveDataFilePath(tablePath, add.path)));
+  const partValues = new Map(
+    partitionColumns.map((c) => [c, decodePartitionValue(add.partitionValues[c], StructType.findField(schema, c)?.type ?? 'string') ?? null] as const),
+  );
+  return { rows: data.rows, convert: rowConverter(schema, partValues) };
+}
+
 /** Reads one data file of the table: its rows in table-schema order, partition columns filled. */
 export async function readDataFile(
   engine: Pick<Engine, 'storage' | 'parquet'>,
@@ -191,16 +226,31 @@ export async function readDataFile(
   schema: StructType,
   partitionColumns: readonly string[],
 ): Promise<RowBatch> {
-  const data = await engine.parquet.read(await engine.storage.read(resolveDataFilePath(tablePath, add.path)));
-  const partValues = new Map(
-    partitionColumns.map((c) => [c, decodePartitionValue(add.partitionValues[c], StructType.findField(schema, c)?.type ?? 'string') ?? null] as const),
-  );
-  const rows = data.rows.map((r) => {
-    const row: Row = {};
-    for (const f of schema.fields) row[f.name] = partValues.has(f.name) ? partValues.get(f.name) : (r[f.name] ?? null);
-    return row;
-  });
-  return rowBatch(schema, rows);
+  const { rows, convert } = await openDataFile(engine, tablePath, add, schema, partitionColumns);
+  return rowBatch(schema, rows.map(convert));
+}
+
+/**
+ * {@link readDataFile} in chunks of `chunkRows`: the table-shaped copies are made one chunk at a
+ * time, so a task holds the decoded file plus one chunk of copies instead of two copies of the file.
+ * The chunks concatenated are exactly `readDataFile`'s rows.
+ */
+export async function* readDataFileChunks(
+  engine: Pick<Engine, 'storage' | 'parquet'>,
+  tablePath: string,
+  add: DeltaAddFile,
+  schema: StructType,
+  partitionColumns: readonly string[],
+  chunkRows = DATA_FILE_CHUNK_ROWS,
+): AsyncGenerator<RowBatch> {
+  const { rows, convert } = await openDataFile(engine, tablePath, add, schema, partitionColumns);
+  const n = Math.max(1, chunkRows);
+  for (let from = 0; from < rows.length; from += n) {
+    const to = Math.min(rows.length, from + n);
+    const out: Row[] = new Array<Row>(to - from);
+    for (let i = from; i < to; i++) out[i - from] = convert(rows[i] as Row);
+    yield rowBatch(schema, out);
+  }
 }
 
 /** Options of {@link readDeltaTable}: Delta's time travel. */

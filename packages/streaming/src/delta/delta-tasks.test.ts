@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { StructType, joinPath, type DataWriter, type DataWriterInput, type Engine, type Row, type TaskContext, type WriterTaskInput } from '@weir/core';
 import { parseStats, resolveDataFilePath, type AddAction } from '@weir/delta-log';
 import { createTestEngine } from '@weir/testkit';
-import { dataWriters, taskHandlers } from './delta-tasks.js';
+import { dataWriters, partitionChunkReaders, partitionReaders, taskHandlers } from './delta-tasks.js';
+import { readDataFileChunks } from './delta-table-access.js';
 import type { SinkFileStatus } from './file-sink-log.js';
 
 const SEED = Number(process.env.FC_SEED ?? 42);
@@ -104,6 +105,38 @@ describe('delta-tasks dataWriters', () => {
           assert.equal(f.numRecords, expected.length);
         }
         assert.equal(chunked.reduce((n, f) => n + (f.numRecords ?? 0), 0), rows.length);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('deltaFile chunk reader: chunks concatenated = the whole-file reader; all files together = the input rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 50 }), partitionings, fc.integer({ min: 1, max: 12 }), async (rows, partitionColumns, chunkRows) => {
+        const engine = createTestEngine();
+        const ctx: TaskContext = { engine };
+        const adds = (await taskHandlers.writeDeltaFiles(
+          { options: { path: '/t', partitionColumns }, batchId: 0, taskId: 0, batch: { schema: SCHEMA, rows } } satisfies WriterTaskInput,
+          ctx,
+        )) as AddAction[];
+        const all: Row[] = [];
+        for (const add of adds) {
+          const data = { tablePath: '/t', add, schema: SCHEMA, partitionColumns };
+          const whole = (await partitionReaders.deltaFile(data, ctx)).rows;
+          const exported: Row[] = [];
+          for await (const chunk of partitionChunkReaders.deltaFile(data, ctx)) exported.push(...chunk.rows);
+          const small: Row[] = [];
+          for await (const chunk of readDataFileChunks(engine, '/t', add, SCHEMA, partitionColumns, chunkRows)) {
+            assert.ok(chunk.rows.length > 0 && chunk.rows.length <= chunkRows);
+            small.push(...chunk.rows);
+          }
+          assert.deepEqual(exported, whole);
+          assert.deepEqual(small, whole);
+          for (const r of whole) assert.deepEqual(Object.keys(r), SCHEMA.fields.map((f) => f.name));
+          all.push(...whole);
+        }
+        const canon = (rs: readonly Row[]) => rs.map((r) => JSON.stringify(SCHEMA.fields.map((f) => r[f.name] ?? null))).sort();
+        assert.deepEqual(canon(all), canon(rows));
       }),
       { seed: SEED, numRuns: RUNS },
     );

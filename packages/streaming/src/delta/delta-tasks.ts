@@ -2,13 +2,13 @@
  * Worker-side entry points of the Delta sink/source and the parquet sink. A worker imports this
  * module by file URL (see `task-module.ts`) and calls `dataWriters[name]` (sink writers fed a
  * task's output in chunks, per the core `DataWriter` contract), `taskHandlers[name]` (the same
- * writers given a whole batch, per `WriterFactory`) or `partitionReaders[name]` (the Delta
- * source's files).
+ * writers given a whole batch, per `WriterFactory`) or `partitionReaders[name]` /
+ * `partitionChunkReaders[name]` (the Delta source's files, whole or in chunks).
  */
-import type { DataWriter, DataWriterInput, Engine, PartitionReader, Row, RowBatch, StructType, TaskContext, WriterTaskInput } from '@weir/core';
+import type { DataWriter, DataWriterInput, Engine, PartitionChunkReader, PartitionReader, Row, RowBatch, StructType, TaskContext, WriterTaskInput } from '@weir/core';
 import type { DeltaWriterOptions } from './delta-sink.js';
 import type { DeltaFilePartition } from './delta-source.js';
-import { openFilesWriter, readDataFile } from './delta-table-access.js';
+import { openFilesWriter, readDataFile, readDataFileChunks } from './delta-table-access.js';
 import { openParquetTaskWriter, type ParquetWriterOptions } from './parquet-file-writer.js';
 
 // Task contexts carry an engine without `tasks` (no nested tasks); the writers never use it.
@@ -77,3 +77,11 @@ const deltaFile: PartitionReader = async (data, ctx): Promise<RowBatch> => {
 };
 
 export const partitionReaders = Object.freeze({ deltaFile });
+
+/** The same file in chunks (see `readDataFileChunks`): a map task streams it through its stage. */
+const deltaFileChunks: PartitionChunkReader = (data, ctx) => {
+  const p = data as DeltaFilePartition;
+  return readDataFileChunks(asEngine(ctx), p.tablePath, p.add, p.schema, p.partitionColumns);
+};
+
+export const partitionChunkReaders = Object.freeze({ deltaFile: deltaFileChunks });
