@@ -325,6 +325,37 @@ describe('partitionChunkReaders.file (oracle: the generator knows each record)',
     }
   });
 
+  it('text: one row per line (CRLF, empty lines, multi-byte characters, a BOM) across windows and chunks', async () => {
+    const rnd = prng(11);
+    const lines = Array.from({ length: Math.ceil(CHUNK_RECORDS * 1.2) }, (_, i) => (i % 97 === 0 ? '' : `${i} ${[...'é€😀{"'].slice(0, i % 6).join('')}${'x'.repeat(i % 40)}`));
+    const text = '\uFEFF' + lines.map((l) => l + (rnd() < 0.2 ? '\r\n' : '\n')).join('');
+    const fs = new MemoryFs();
+    fs.write('/in/a.txt', text);
+    fs.write('/in/b.txt', 'last line without newline\r\nend');
+    const data: FilePartitionData = {
+      ...partitionData('json', ['/in/a.txt', '/in/b.txt'], 'permissive'),
+      format: 'text',
+      schemaJson: StructType.toJSON(StructType.fromDDL('value STRING')),
+      partitionColumns: [],
+    };
+    await check(fs, data, { rows: [...lines, 'last line without newline', 'end'].map((value) => ({ value })), bad: [] });
+  });
+
+  it('multiLine JSON and CSV: a file of more records than a chunk is yielded in chunks', async () => {
+    const rnd = prng(5);
+    const vs = Array.from({ length: CHUNK_RECORDS + 300 }, () => values(rnd, true));
+    const records = vs.map((v) => ({ id: v.id, name: v.name, t: v.t?.text ?? null, x: v.x }));
+    const fs = new MemoryFs();
+    fs.write('/in/a.json', JSON.stringify(records, null, 2));
+    const multi = { multiLine: true, header: true };
+    await check(fs, partitionData('json', ['/in/a.json'], 'permissive', multi), { rows: vs.map((v) => rowOf(v, 'permissive')), bad: [] });
+    // A quoted name spanning lines is one record with multiLine.
+    const csv = ['id,name,t,x', ...vs.map((v, i) => [v.id ?? '', i % 50 === 0 ? '"two\nlines"' : v.name === null ? '' : `"${v.name}"`, v.t?.text ?? '', v.x ?? ''].join(','))].join('\n');
+    fs.write('/in/a.csv', csv);
+    const expected = vs.map((v, i) => rowOf(i % 50 === 0 ? { ...v, name: 'two\nlines' } : v, 'permissive'));
+    await check(fs, partitionData('csv', ['/in/a.csv'], 'permissive', multi), { rows: expected, bad: [] });
+  });
+
   it('writes bad records only once the iteration completes, and none when it is abandoned', async () => {
     const fs = new MemoryFs();
     const exp = expectation();
