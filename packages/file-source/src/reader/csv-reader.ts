@@ -1,4 +1,3 @@
-import type { Row } from '@weir/core';
 import type { ConformPlan } from './conform-plan.js';
 import { tokenizeCsv, type CsvRecord } from './csv-tokenizer.js';
 import type { PartitionFile } from './file-partition-data.js';
@@ -16,15 +15,14 @@ function layout(plan: ConformPlan, columns: readonly string[]): CsvLayout {
   return { columns, target: columns.map((c) => plan.index.get(c) ?? -1) };
 }
 
-function conformRecord(rec: CsvRecord, at: CsvLayout, file: PartitionFile, plan: ConformPlan, sink: RowSink): void {
+function conformRecord(rec: CsvRecord, at: CsvLayout, file: PartitionFile, plan: ConformPlan, values: unknown[], sink: RowSink): void {
   const { columns, target } = at;
   const convs = plan.convs;
-  const row: Row = {};
-  for (const name of plan.names) row[name] = null;
   if (rec.error !== undefined) {
     sink.malformed(file, rec.text, rec.error, null);
     return;
   }
+  values.fill(null);
   let rescued: Record<string, unknown> | null = null;
   let mismatch: string | null = null;
   if (rec.fields.length !== columns.length) {
@@ -39,15 +37,16 @@ function conformRecord(rec: CsvRecord, at: CsvLayout, file: PartitionFile, plan:
       continue;
     }
     if (raw === null || raw === undefined) continue;
-    const name = plan.names[slot] as string;
     const c = (convs[slot] as Converter)(raw);
     if (c === MISMATCH) {
+      const name = plan.names[slot] as string;
       if (plan.rescued !== null) (rescued ??= {})[name] = raw;
       else mismatch ??= `field ${name}: cannot convert "${raw}"`;
     } else {
-      row[name] = c;
+      values[slot] = c;
     }
   }
+  const row = plan.buildRow(values);
   if (mismatch !== null) sink.malformed(file, rec.text, mismatch, row);
   else sink.emit(row, file, rescued);
 }
@@ -63,6 +62,7 @@ export function* readCsv(bytes: Uint8Array, file: PartitionFile, plan: ConformPl
   const syntax = { sep: p.sep, quote: p.quote, escape: p.escape, nullValue: p.nullValue, multiLine: p.multiLine };
   let at: CsvLayout | null = p.header ? null : layout(plan, plan.names);
   const texts = p.multiLine ? [decodeWhole(bytes)] : textWindows(bytes);
+  const values = new Array<unknown>(plan.names.length).fill(null);
   for (const text of texts) {
     const records = tokenizeCsv(text, syntax);
     let first = 0;
@@ -72,7 +72,7 @@ export function* readCsv(bytes: Uint8Array, file: PartitionFile, plan: ConformPl
     }
     if (at === null) continue;
     for (let r = first; r < records.length; r++) {
-      conformRecord(records[r] as CsvRecord, at, file, plan, sink);
+      conformRecord(records[r] as CsvRecord, at, file, plan, values, sink);
       if (sink.full) yield;
     }
   }
