@@ -6,6 +6,8 @@
 // Against another implementation (e.g. a snapshot of the old writer), for before/after numbers:
 //   PARQUET_HANDLER_MODULE=/abs/path/node-parquet-handler.ts node … parquet-write.bench.ts
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { StructType, rowBatch, type ParquetHandler, type Row } from '@weir/core';
 import { NodeParquetHandler } from '@weir/node';
 import { runSuite, type MicroResult } from './run-suite.js';
@@ -75,7 +77,50 @@ export async function parquetWriteBenchmarks(quick: boolean): Promise<MicroResul
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   console.log(`  CPU s per 1M rows (median of ${reps}): one-shot ${median(cpu.oneShot).toFixed(3)}, chunked ${median(cpu.chunked).toFixed(3)}`);
+  await retainedMemory(parquet);
   return results;
+}
+
+/**
+ * What a map task keeps alive while it writes a 250k-row split arriving in 10k-row chunks: an
+ * open writer (encoded pages so far) versus the fallback that buffers every row until `write`.
+ * Chunks are generated fresh and dropped after use, as a streaming task's are.
+ */
+async function retainedMemory(parquet: ParquetHandler): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const used = (): number => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external + m.arrayBuffers;
+  };
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+  };
+  const retained = async (run: () => Promise<unknown>): Promise<number> => {
+    await settle();
+    const before = used();
+    const kept = await run();
+    await settle();
+    const after = used();
+    void kept;
+    return (after - before) / 2 ** 20;
+  };
+  const splitRows = 250_000;
+  const streaming = await retained(async () => {
+    if (parquet.openWriter === undefined) return null;
+    const writer = parquet.openWriter(SCHEMA);
+    for (let k = 0; k < splitRows / CHUNK; k++) await writer.append(weatherRows(CHUNK));
+    return writer;
+  });
+  const buffered = await retained(async () => {
+    const rows: Row[][] = [];
+    for (let k = 0; k < splitRows / CHUNK; k++) rows.push(weatherRows(CHUNK));
+    return rows;
+  });
+  console.log(`  memory retained while writing ${splitRows.toLocaleString('en-US')} rows in ${CHUNK.toLocaleString('en-US')}-row chunks: open writer ${streaming.toFixed(1)} MiB, buffered rows ${buffered.toFixed(1)} MiB`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

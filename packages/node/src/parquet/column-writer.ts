@@ -169,9 +169,13 @@ export class ColumnWriter {
     return this.levels >= this.#config.pageSize || this.bytesLen >= this.#config.dataPageBytes;
   }
 
-  /** Doubles the level and value arrays (called when `levels === cap`). */
+  /**
+   * Doubles the level and value arrays (called when `levels === cap`), stopping at `pageSize`
+   * first: a flat column never holds more than a page (only a huge nested record outgrows it).
+   */
   grow(): void {
-    const cap = this.cap * 2;
+    const pageSize = this.#config.pageSize;
+    const cap = this.cap < pageSize && this.cap * 2 > pageSize ? pageSize : this.cap * 2;
     const copy = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T, size: number): T => {
       if (a.length === 0) return a;
       const next = new (a.constructor as new (n: number) => T)(size);
