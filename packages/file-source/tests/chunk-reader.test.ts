@@ -356,6 +356,22 @@ describe('partitionChunkReaders.file (oracle: the generator knows each record)',
     await check(fs, partitionData('csv', ['/in/a.csv'], 'permissive', multi), { rows: expected, bad: [] });
   });
 
+  it('a column named __proto__ is a column (an own property), in JSON and CSV rows', async () => {
+    const fs = new MemoryFs();
+    fs.write('/in/a.json', '{"__proto__":"p","b":1}\n{"b":2}\n');
+    fs.write('/in/a.csv', '__proto__,b\np,1\n');
+    const schemaJson = StructType.toJSON(StructType.fromDDL('`__proto__` STRING, b BIGINT'));
+    for (const [format, path, count] of [['json', '/in/a.json', 2], ['csv', '/in/a.csv', 1]] as const) {
+      const data: FilePartitionData = { ...partitionData(format, [path], 'permissive', { header: true }), schemaJson, partitionColumns: [] };
+      const rows = (await chunksOf(data, fs)).flatMap((c) => c.rows);
+      assert.equal(rows.length, count);
+      const first = rows[0] as Row;
+      assert.equal(Object.getPrototypeOf(first), Object.prototype, format);
+      assert.deepEqual(Object.getOwnPropertyDescriptor(first, '__proto__')?.value, 'p', format);
+      assert.equal(first['b'], 1);
+    }
+  });
+
   it('writes bad records only once the iteration completes, and none when it is abandoned', async () => {
     const fs = new MemoryFs();
     const exp = expectation();

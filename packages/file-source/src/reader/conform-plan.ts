@@ -1,5 +1,6 @@
 import { StructType, type Row, type StructField } from '@weir/core';
 import type { FilePartitionData } from './file-partition-data.js';
+import { literalKey } from './literal-key.js';
 import { compileJsonConformer, type ConformState, type JsonConformer } from './json-conformer.js';
 import type { ParseOptions } from './parse-options.js';
 import { csvConverter, jsonConverter, type Converter } from './value-converters.js';
@@ -31,9 +32,7 @@ export interface ConformPlan {
 
 function compileRowBuilder(names: readonly string[], allNames: readonly string[]): (values: readonly unknown[]) => Row {
   const index = new Map(names.map((n, i) => [n, i]));
-  const q = (s: string) => JSON.stringify(s);
-  // `__proto__` as a literal key would set the prototype: computed keys define an own property.
-  const props = allNames.map((n) => `[${q(n)}]: ${index.has(n) ? `v[${index.get(n)}]` : 'null'}`);
+  const props = allNames.map((n) => `${literalKey(n)}: ${index.has(n) ? `v[${index.get(n)}]` : 'null'}`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
   return new Function('v', `return { ${props.join(', ')} };`) as (values: readonly unknown[]) => Row;
 }

@@ -1,5 +1,6 @@
 import type { DataType, Row } from '@weir/core';
 import { MISMATCH, type Converter } from './value-converters.js';
+import { literalKey } from './literal-key.js';
 
 /** Side results of one conform call, written into a reused object (no per-row allocation). */
 export interface ConformState {
@@ -36,7 +37,7 @@ export function compileJsonConformer(
   });
   body.push('st.matched = m; st.rescued = rs; st.bad = bad;');
   const index = new Map(dataNames.map((n, i) => [n, i]));
-  const props = allNames.map((n) => `${q(n)}: ${index.has(n) ? `r${index.get(n)}` : 'null'}`);
+  const props = allNames.map((n) => `${literalKey(n)}: ${index.has(n) ? `r${index.get(n)}` : 'null'}`);
   body.push(`return { ${props.join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
   const factory = new Function('MISMATCH', `return function conform(obj, c, st) {\n${body.join('\n')}\n};`) as (m: symbol) => JsonConformer;
