@@ -136,6 +136,12 @@ function projector(names: readonly string[]): (row: Row) => Row {
  * Spark: `<col>=<value>/…/part-00000-<uuid>.c000.snappy.parquet`; partition values are escaped as
  * Spark escapes path names, null as `__HIVE_DEFAULT_PARTITION__`; `add.path` is the URI-encoded
  * relative path. Pure over the Engine, so it runs inside a worker.
+ *
+ * ```ts
+ * const writer = openDataFileWriter(engine, '/tmp/weather', schema, { partitionColumns: ['day'] });
+ * for await (const chunk of chunks) await writer.write(chunk.rows); // chunk may be dropped now
+ * const adds = await writer.finish(); // commit them: table.startTransaction() … txn.addFiles(adds)
+ * ```
  * @throws DELTA_PARTITION_COLUMN_NOT_FOUND for a partition column missing from `schema`.
  */
 export function openDataFileWriter(engine: Engine, tablePath: string, schema: StructType, options: WriteDataFilesOptions = {}): DataFileWriter {
