@@ -293,16 +293,32 @@ function materialize(schema: Fields, b: ReadonlyMap<string, string>): string {
     .join(', ')} }`;
 }
 
-function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, string>, terminal: StageTerminal): void {
+/**
+ * True when an emitted row would be a field-for-field copy of the input row `r`: the output
+ * columns are the input columns, in order, each still bound to its own input load (filters and
+ * watermark statistics may have run; nothing was projected or joined). Names that exist on
+ * `Object.prototype` are excluded: their copy defines an own property a reader relies on.
+ */
+function isInputRow(schema: Fields, input: Fields, inputBinding: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (schema.length !== input.length || new Set(schema.map((f) => f.name)).size !== schema.length) return false;
+  return schema.every((f, i) => {
+    const v = inputBinding.get(f.name);
+    return f.name === (input[i] as Fields[number]).name && !PROTO_NAMES.has(f.name) && v !== undefined && b.get(f.name) === v;
+  });
+}
+
+function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, string>, terminal: StageTerminal, input: { readonly fields: Fields; readonly binding: ReadonlyMap<string, string> }): void {
   if (at === ops.length) {
     switch (terminal.kind) {
       case 'emit':
-        g.line(`out.push(${materialize(terminal.schema, b)});`);
+        // A row that passes through unchanged is emitted as is (no copy per row for filter-only stages).
+        g.line(`out.push(${isInputRow(terminal.schema, input.fields, input.binding, b) ? 'r' : materialize(terminal.schema, b)});`);
         return;
       case 'aggregate': {
         const keys = terminal.keys.map((k) => g.expr(k, b));
         const inputs = terminal.inputs.map((x) => (x === null ? 'null' : g.expr(x, b)));
-        g.line(`sink.add(r, [${keys.join(', ')}], [${inputs.join(', ')}]);`);
+        // Flat arguments (keys, then aggregate inputs): no per-row arrays; the sink's `add` is generated for this arity.
+        g.line(`sink.add(r${[...keys, ...inputs].map((x) => `, ${x}`).join('')});`);
         return;
       }
       case 'dedup': {
@@ -317,13 +333,13 @@ function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, stri
     case 'project': {
       const next = new Map<string, string>();
       for (const x of op.exprs) next.set(x.name, g.expr(x.expr, b));
-      genOps(g, ops, at + 1, next, terminal);
+      genOps(g, ops, at + 1, next, terminal, input);
       return;
     }
     case 'filter': {
       const c = g.expr(op.condition, b);
       g.line(`if (${c} !== true) continue;`);
-      genOps(g, ops, at + 1, b, terminal);
+      genOps(g, ops, at + 1, b, terminal, input);
       return;
     }
     case 'watermark': {
@@ -333,7 +349,7 @@ function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, stri
       g.line(`if (${v} > evMax) evMax = ${v};`);
       g.line(`evSum += ${v}; evCount++;`);
       g.close();
-      genOps(g, ops, at + 1, b, terminal);
+      genOps(g, ops, at + 1, b, terminal, input);
       return;
     }
     case 'join': {
@@ -353,7 +369,7 @@ function genOps(g: Gen, ops: readonly StageOp[], at: number, b: Map<string, stri
         g.line(`const ${v} = ${rr} === null ? null : ${rr}[${i}];`);
         next.set(c.name, v);
       });
-      genOps(g, ops, at + 1, next, terminal);
+      genOps(g, ops, at + 1, next, terminal, input);
       g.close();
       return;
     }
@@ -371,7 +387,7 @@ export function generateStage(pipelines: readonly Pipeline[]): string {
     g.open('for (let i = 0; i < rows.length; i++) {');
     g.line('const r = rows[i];');
     const b = bindInput(g, p.input, 'r');
-    genOps(g, p.ops, 0, b, p.terminal);
+    genOps(g, p.ops, 0, b, p.terminal, { fields: p.input, binding: new Map(b) });
     g.close();
   }
   // Input columns no operator reads are not loaded (dead-load elimination on the generated text).

@@ -350,18 +350,31 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
           ? { keyIndex: wIdx, kind: 'session', windowUs: 0, slideUs: 0, startUs: 0, gapUs: wExpr.gapUs }
           : null;
     const etIdx = statefulNode.keys.findIndex((k) => k.name === statefulNode.eventTime);
+    // When each result is its aggregate's slot as is, in slot order (`agg(avg(x).alias('a'))`),
+    // the intermediate row carries the output names, so the final stage (if nothing follows
+    // the aggregation) passes the emitted rows through instead of copying each one.
+    const keyCount = statefulNode.keys.length;
+    const direct =
+      statefulNode.results.length === statefulNode.aggs.length &&
+      statefulNode.results.every((r, i) => r.expr.k === 'col' && r.expr.name === AGG_SLOT(i) && JSON.stringify(r.expr.dt) === JSON.stringify(statefulNode.intermediate[keyCount + i]?.type)) &&
+      new Set([...statefulNode.keys.map((k) => k.name), ...statefulNode.results.map((r) => r.name)]).size === keyCount + statefulNode.results.length;
+    const slotNames = statefulNode.aggs.map((_, i) => (direct ? (statefulNode.results[i] as NamedTExpr).name : AGG_SLOT(i)));
+    const intermediate = statefulNode.intermediate.map((f, i) => (i < keyCount ? f : { ...f, name: slotNames[i - keyCount] as string }));
     const projection: StageOp = {
       op: 'project',
-      exprs: [...statefulNode.keys.map((k) => ({ name: k.name, expr: col(k.name, k.expr.dt) })), ...statefulNode.results],
+      exprs: [
+        ...statefulNode.keys.map((k) => ({ name: k.name, expr: col(k.name, k.expr.dt) })),
+        ...(direct ? statefulNode.results.map((r) => ({ name: r.name, expr: col(r.name, r.expr.dt) })) : statefulNode.results),
+      ],
     };
-    const finalCode = generateStage([{ input: statefulNode.intermediate, ops: [projection, ...ops], terminal: { kind: 'emit', schema: analyzed.schema } }]);
+    const finalCode = generateStage([{ input: intermediate, ops: [projection, ...ops], terminal: { kind: 'emit', schema: analyzed.schema } }]);
     stateful = {
       kind: 'aggregate',
       operatorId: 0,
       keyNames: statefulNode.keys.map((k) => k.name),
       window,
       eventTimeKeyIndex: statefulNode.eventTime === null || etIdx < 0 ? null : etIdx,
-      aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: AGG_SLOT(i) })),
+      aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: slotNames[i] as string })),
       finalCode,
       sortBy,
     };

@@ -1,8 +1,9 @@
 import type { OutputMode, Row, StateStoreView } from '@weir/core';
 import { compareValues, partitionOf } from './builtins.js';
 import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
+import { aggregateKernel, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
 import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
-import { decodeKey, encodeKey } from './key-encoding.js';
+import { decodeKey, encodeKey, isFallbackKey, prefixTime } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
 import { JoinSideSink, runStreamJoin } from './stream-join.js';
@@ -78,8 +79,28 @@ export interface MapStageResult {
 type Session = [number, number, unknown[]];
 
 
-/** Collects partial aggregates within one map task. */
-class AggregateSink {
+/**
+ * Collects partial aggregates within one map task: the generated `add` (see `aggregate-kernel.ts`)
+ * is installed as an own method, called by the stage as `sink.add(row, key0, …, input0, …)`.
+ */
+class AggregateSink implements AggregateSinkState {
+  readonly partials = new Map<string, unknown>();
+  dropped = 0;
+  readonly late: Row[] | null;
+  readonly wmUs: number;
+  readonly checkLate: boolean;
+  readonly add: AggregateKernel['add'];
+
+  constructor(kernel: AggregateKernel, op: AggregateOperator, wmUs: number, checkLate: boolean, collectLate: boolean) {
+    this.wmUs = wmUs;
+    this.checkLate = checkLate && op.eventTimeKeyIndex !== null;
+    this.late = collectLate ? [] : null;
+    this.add = kernel.add;
+  }
+}
+
+/** Collects session-window partials within one map task: per key (window slot null), sessions merged by overlap. */
+class SessionSink {
   readonly partials = new Map<string, unknown>();
   dropped = 0;
   readonly late: Row[] | null;
@@ -96,67 +117,30 @@ class AggregateSink {
     this.late = collectLate ? [] : null;
   }
 
-  #drop(r: Row): void {
-    this.dropped++;
-    this.late?.push(r);
-  }
-
-  #fold(key: string, inputs: readonly unknown[]): void {
-    let s = this.partials.get(key) as unknown[] | undefined;
-    if (s === undefined) {
-      s = initStates(this.#specs);
-      this.partials.set(key, s);
-    }
-    const specs = this.#specs;
-    for (let i = 0; i < specs.length; i++) s[i] = updateState(specs[i] as AggSpec, s[i], inputs[i] ?? null);
-  }
-
-  add(r: Row, keys: unknown[], inputs: unknown[]): void {
-    const w = this.#op.window;
-    if (w === null) {
-      if (this.#checkLate) {
-        const t = keys[this.#op.eventTimeKeyIndex as number];
-        if (t !== null && (t as number) <= this.#wmUs) return this.#drop(r);
-      }
-      this.#fold(encodeKey(keys), inputs);
-      return;
-    }
+  /** `add(row, key0, …, input0, …)`, as the stage calls it. */
+  add(r: Row, ...args: unknown[]): void {
+    const n = this.#op.keyNames.length;
+    const keys = args.slice(0, n);
+    const inputs = args.slice(n);
+    const w = this.#op.window as NonNullable<AggregateOperator['window']>;
     const t = keys[w.keyIndex] as number | null;
     // Spark filters rows whose window time column is null.
-    if (t === null) return;
-    if (w.kind === 'session') {
-      const end = t + w.gapUs;
-      if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
-      keys[w.keyIndex] = null;
-      const key = encodeKey(keys);
-      let sessions = this.partials.get(key) as Session[] | undefined;
-      if (sessions === undefined) {
-        sessions = [];
-        this.partials.set(key, sessions);
-      }
-      const states = initStates(this.#specs).map((s, i) => updateState(this.#specs[i] as AggSpec, s, inputs[i] ?? null));
-      insertSession(sessions, [t, end, states], this.#specs);
+    if (t === null || t === undefined) return;
+    const end = t + w.gapUs;
+    if (this.#checkLate && end <= this.#wmUs) {
+      this.dropped++;
+      this.late?.push(r);
       return;
     }
-    if (w.kind === 'tumbling') {
-      const start = t - ((((t - w.startUs) % w.windowUs) + w.windowUs) % w.windowUs);
-      const end = start + w.windowUs;
-      if (this.#checkLate && end <= this.#wmUs) return this.#drop(r);
-      keys[w.keyIndex] = [start, end];
-      this.#fold(encodeKey(keys), inputs);
-      return;
+    keys[w.keyIndex] = null;
+    const key = encodeKey(keys);
+    let sessions = this.partials.get(key) as Session[] | undefined;
+    if (sessions === undefined) {
+      sessions = [];
+      this.partials.set(key, sessions);
     }
-    const lastStart = t - ((((t - w.startUs) % w.slideUs) + w.slideUs) % w.slideUs);
-    const n = Math.ceil(w.windowUs / w.slideUs);
-    // Late only when every window of the row is closed, so a row is either aggregated or counted.
-    if (this.#checkLate && lastStart + w.windowUs <= this.#wmUs) return this.#drop(r);
-    for (let i = n - 1; i >= 0; i--) {
-      const s = lastStart - i * w.slideUs;
-      if (s > t || t >= s + w.windowUs) continue;
-      if (this.#checkLate && s + w.windowUs <= this.#wmUs) continue;
-      keys[w.keyIndex] = [s, s + w.windowUs];
-      this.#fold(encodeKey(keys), inputs);
-    }
+    const states = initStates(this.#specs).map((s, i) => updateState(this.#specs[i] as AggSpec, s, inputs[i] ?? null));
+    insertSession(sessions, [t, end, states], this.#specs);
   }
 }
 
@@ -276,7 +260,9 @@ export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStage
   const collectLate = ctx.collectLateRows === true;
   const sink =
     op.kind === 'aggregate'
-      ? new AggregateSink(op, wmUs, checkLate, collectLate)
+      ? op.window?.kind === 'session'
+        ? new SessionSink(op, wmUs, checkLate, collectLate)
+        : new AggregateSink(aggregateKernel(op), op, wmUs, checkLate, collectLate)
       : op.kind === 'dedup'
         ? new DedupSink(op, wmUs, checkLate, collectLate)
         : new JoinSideSink(op, wmUs, checkLate, collectLate);
@@ -401,14 +387,12 @@ function intermediateRow(op: AggregateOperator, key: string, states: readonly un
   return o;
 }
 
-/** Event time (µs) of an encoded key, for lateness: the window end, or the watermarked key column. */
-function keyEventTime(op: AggregateOperator, key: string): number | null {
-  if (op.eventTimeKeyIndex === null) return null;
-  const v = decodeKey(key)[op.eventTimeKeyIndex];
-  if (v === null || v === undefined) return null;
-  return Array.isArray(v) ? (v[1] as number) : (v as number);
-}
-
+/**
+ * Non-session aggregation over the state store. In append and update modes with an event-time
+ * key, keys are ordered by event time (`key-encoding.ts`), so the closed groups are a prefix of
+ * `entries()` (after any `!` fallback keys): the scan stops at the first ordered key past the
+ * watermark and decodes only the keys it emits.
+ */
 function runAggregate(
   op: AggregateOperator,
   partials: Iterable<readonly [string, unknown]>,
@@ -416,41 +400,61 @@ function runAggregate(
   wmUs: number,
   mode: OutputMode,
 ): StatefulPartitionResult {
-  const specs: AggSpec[] = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
-  const changed = new Set<string>();
+  const k = aggregateKernel(op);
+  // numRowsUpdated counts distinct keys put. A key occurs at most once per map task's block, so
+  // duplicates are keys already put in this batch; a key with no previous value is new, hence
+  // distinct. New keys are only listed until the first key that had a value: from then on a Set
+  // tells a key put earlier in this batch from one carried over from an earlier batch (a batch of
+  // only new groups, the common windowed case, builds no Set).
+  let newKeys: string[] | null = [];
+  let seen: Set<string> | null = null;
+  let updated = 0;
   for (const [key, partial] of partials) {
     const prev = store.get(key) as unknown[] | undefined;
-    store.put(key, prev === undefined ? partial : mergeAll(specs, prev, partial as unknown[]));
-    changed.add(key);
+    if (prev === undefined) {
+      store.put(key, partial);
+      updated++;
+      if (seen === null) (newKeys as string[]).push(key);
+      else seen.add(key);
+    } else {
+      store.put(key, k.merge(prev, partial as unknown[]));
+      if (seen === null) {
+        seen = new Set(newKeys);
+        newKeys = null;
+      }
+      if (!seen.has(key)) {
+        seen.add(key);
+        updated++;
+      }
+    }
   }
   const rows: Row[] = [];
   let removed = 0;
-  const closed = (key: string): boolean => {
-    if (wmUs <= 0) return false;
-    const t = keyEventTime(op, key);
-    return t !== null && t <= wmUs;
-  };
   if (mode === 'complete') {
-    for (const [k, v] of store.entries()) rows.push(intermediateRow(op, k, v as unknown[], specs));
-  } else if (mode === 'update') {
-    for (const k of [...changed].sort(byKey)) rows.push(intermediateRow(op, k, store.get(k) as unknown[], specs));
-    if (op.eventTimeKeyIndex !== null) {
-      const evict = [...store.entries()].filter(([k]) => closed(k)).map(([k]) => k);
-      for (const k of evict) store.remove(k);
-      removed = evict.length;
-    }
-  } else {
+    for (const [key, v] of store.entries()) rows.push(k.emit(key, v as unknown[]));
+    return { rows, numRowsUpdated: updated, numRowsRemoved: 0 };
+  }
+  if (mode === 'update') {
+    const changed = seen === null ? (newKeys as string[]) : [...seen];
+    for (const key of changed.sort(byKey)) rows.push(k.emit(key, store.get(key) as unknown[]));
+  }
+  if (op.eventTimeKeyIndex !== null && wmUs > 0) {
     const evict: string[] = [];
-    for (const [k, v] of store.entries()) {
-      if (closed(k)) {
-        rows.push(intermediateRow(op, k, v as unknown[], specs));
-        evict.push(k);
+    const emit = mode === 'append';
+    for (const [key, v] of store.entries()) {
+      if (!isFallbackKey(key)) {
+        if (prefixTime(key) > wmUs) break;
+      } else {
+        const t = k.eventTime(key);
+        if (t === null || !(t <= wmUs)) continue;
       }
+      if (emit) rows.push(k.emit(key, v as unknown[]));
+      evict.push(key);
     }
-    for (const k of evict) store.remove(k);
+    for (const key of evict) store.remove(key);
     removed = evict.length;
   }
-  return { rows, numRowsUpdated: changed.size, numRowsRemoved: removed };
+  return { rows, numRowsUpdated: updated, numRowsRemoved: removed };
 }
 
 function runSessions(

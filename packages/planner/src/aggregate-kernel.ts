@@ -1,0 +1,310 @@
+import type { Row } from '@weir/core';
+import { compareValues } from './builtins.js';
+import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
+import { decodeKey, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
+import type { AggregateOperator } from './plan-query.js';
+
+/**
+ * The compiled core of a (non-session) streaming aggregation, generated per operator and cached
+ * by its shape: the map-side fold, the state merge and the intermediate-row builder are each ONE
+ * generated function, so the per-row and per-group work is straight-line code over a flat state
+ * array, with no per-row arrays, no dispatch on the aggregate function and no
+ * `Object.defineProperty` per output field.
+ *
+ * State layout: the states of all aggregates concatenated into one flat array (the slots of each
+ * function as in `aggregates.ts`: count 1, sum 1, avg 2 = sum, count, min/max 1, first/last 2 =
+ * seen, value, approx_count_distinct 1 = registers, stddev 3 = n, mean, m2). Keys: see
+ * `key-encoding.ts` (ordered by event time first when the operator has an event-time key).
+ * Session windows keep the generic path in `runtime.ts`.
+ */
+
+/** What the generated map-side `add` reads and writes (`this` inside it). */
+export interface AggregateSinkState {
+  readonly partials: Map<string, unknown>;
+  dropped: number;
+  readonly late: Row[] | null;
+  readonly wmUs: number;
+  readonly checkLate: boolean;
+}
+
+export interface AggregateKernel {
+  /** Map side: `add.call(sink, row, key0, …, input0, …)` folds one row into `sink.partials` (or drops it as late). */
+  readonly add: (this: AggregateSinkState, r: Row, ...keysThenInputs: unknown[]) => void;
+  /** A NEW state merging `x` (a state-store value: not mutated) with the later partial `y`. */
+  readonly merge: (x: readonly unknown[], y: readonly unknown[]) => unknown[];
+  /** The intermediate row (keys, then one `__aggN` per aggregate) of a group. */
+  readonly emit: (key: string, state: readonly unknown[]) => Row;
+  /** The event time (µs) of a key: the window end or the watermarked key; null when none. */
+  readonly eventTime: (key: string) => number | null;
+  /** True when keys are ordered by event time ({@link timePrefix}): `entries()` can stop early. */
+  readonly ordered: boolean;
+}
+
+const HELPERS = Object.freeze({ cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey });
+
+interface Layout {
+  readonly specs: AggSpec[];
+  readonly offsets: number[];
+  readonly width: number;
+}
+
+const WIDTH: Readonly<Record<string, number>> = { avg: 2, first: 2, last: 2, stddev: 3 };
+
+function layoutOf(op: AggregateOperator): Layout {
+  const specs = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
+  const offsets: number[] = [];
+  let width = 0;
+  for (const s of specs) {
+    offsets.push(width);
+    width += WIDTH[s.fn] ?? 1;
+  }
+  return { specs, offsets, width };
+}
+
+function initSource(l: Layout): string {
+  const parts: string[] = [];
+  for (const s of l.specs) {
+    switch (s.fn) {
+      case 'count':
+        parts.push('0');
+        break;
+      case 'avg':
+        parts.push('0', '0');
+        break;
+      case 'first':
+      case 'last':
+        parts.push('0', 'null');
+        break;
+      case 'stddev':
+        parts.push('0', '0', '0');
+        break;
+      default:
+        parts.push('null');
+    }
+  }
+  return `[${parts.join(', ')}]`;
+}
+
+/** Statements folding input `a<i>` into state `s` (in place). */
+function foldSource(l: Layout): string[] {
+  const out: string[] = [];
+  l.specs.forEach((spec, i) => {
+    const o = l.offsets[i] as number;
+    const a = `a${i}`;
+    switch (spec.fn) {
+      case 'count':
+        out.push(spec.star ? `s[${o}]++;` : `if (${a} !== null) s[${o}]++;`);
+        break;
+      case 'sum':
+        out.push(`if (${a} !== null) s[${o}] = s[${o}] === null ? ${a} : s[${o}] + ${a};`);
+        break;
+      case 'avg':
+        out.push(`if (${a} !== null) { s[${o}] += ${a}; s[${o + 1}]++; }`);
+        break;
+      case 'min':
+        out.push(`if (${a} !== null && (s[${o}] === null || h.cmp(${a}, s[${o}]) < 0)) s[${o}] = ${a};`);
+        break;
+      case 'max':
+        out.push(`if (${a} !== null && (s[${o}] === null || h.cmp(${a}, s[${o}]) > 0)) s[${o}] = ${a};`);
+        break;
+      case 'first':
+        out.push(`if (s[${o}] === 0) { s[${o}] = 1; s[${o + 1}] = ${a}; }`);
+        break;
+      case 'last':
+        out.push(`s[${o}] = 1; s[${o + 1}] = ${a};`);
+        break;
+      case 'stddev':
+        out.push(`if (${a} !== null) { const n = ++s[${o}]; const d = ${a} - s[${o + 1}]; s[${o + 1}] += d / n; s[${o + 2}] += d * (${a} - s[${o + 1}]); }`);
+        break;
+      case 'approx_count_distinct':
+        out.push(`if (${a} !== null) s[${o}] = h.upd(SPECS[${i}], s[${o}], ${a});`);
+        break;
+    }
+  });
+  return out;
+}
+
+function mergeSource(l: Layout): string {
+  const pre: string[] = [];
+  const parts: string[] = [];
+  l.specs.forEach((spec, i) => {
+    const o = l.offsets[i] as number;
+    switch (spec.fn) {
+      case 'count':
+        parts.push(`x[${o}] + y[${o}]`);
+        break;
+      case 'sum':
+        parts.push(`x[${o}] === null ? y[${o}] : y[${o}] === null ? x[${o}] : x[${o}] + y[${o}]`);
+        break;
+      case 'avg':
+        parts.push(`x[${o}] + y[${o}]`, `x[${o + 1}] + y[${o + 1}]`);
+        break;
+      case 'first':
+        pre.push(`const f${i} = x[${o}] === 1 ? x : y;`);
+        parts.push(`f${i}[${o}]`, `f${i}[${o + 1}]`);
+        break;
+      case 'last':
+        pre.push(`const f${i} = y[${o}] === 1 ? y : x;`);
+        parts.push(`f${i}[${o}]`, `f${i}[${o + 1}]`);
+        break;
+      case 'stddev':
+        // Chan's parallel merge, the same arithmetic as `mergeStates`.
+        pre.push(
+          `let n${i}, m${i}, q${i};`,
+          `if (x[${o}] === 0) { n${i} = y[${o}]; m${i} = y[${o + 1}]; q${i} = y[${o + 2}]; }`,
+          `else if (y[${o}] === 0) { n${i} = x[${o}]; m${i} = x[${o + 1}]; q${i} = x[${o + 2}]; }`,
+          `else { const n = x[${o}] + y[${o}]; const d = y[${o + 1}] - x[${o + 1}]; n${i} = n; m${i} = x[${o + 1}] + (d * y[${o}]) / n; q${i} = x[${o + 2}] + y[${o + 2}] + (d * d * x[${o}] * y[${o}]) / n; }`,
+        );
+        parts.push(`n${i}`, `m${i}`, `q${i}`);
+        break;
+      default:
+        parts.push(`h.mrg(SPECS[${i}], x[${o}], y[${o}])`);
+    }
+  });
+  return [...pre, `return [${parts.join(', ')}];`].join('\n    ');
+}
+
+function resultSource(l: Layout, i: number): string {
+  const spec = l.specs[i] as AggSpec;
+  const o = l.offsets[i] as number;
+  switch (spec.fn) {
+    case 'count':
+    case 'sum':
+    case 'min':
+    case 'max':
+      return `s[${o}]`;
+    case 'avg':
+      return `(s[${o + 1}] === 0 ? null : s[${o}] / s[${o + 1}])`;
+    case 'first':
+    case 'last':
+      return `s[${o + 1}]`;
+    case 'stddev':
+      return `(s[${o}] < 2 ? null : Math.sqrt(s[${o + 2}] / (s[${o}] - 1)))`;
+    case 'approx_count_distinct':
+      return `h.res(SPECS[${i}], s[${o}])`;
+  }
+}
+
+/** A JS object-literal key (`__proto__` computed, so it defines a property). */
+function objectKey(name: string): string {
+  return name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
+}
+
+/** The generated source of the kernel for `op` (no session window). */
+export function generateAggregateKernel(op: AggregateOperator): string {
+  const l = layoutOf(op);
+  const n = op.keyNames.length;
+  const w = op.window;
+  const et = op.eventTimeKeyIndex;
+  const keyArgs = op.keyNames.map((_, i) => `k${i}`);
+  const inArgs = op.aggs.map((_, i) => `v${i}`);
+  const windowIdx = w === null ? -1 : w.keyIndex;
+  // Key parts as JSON text (the window key as [start, end]).
+  const part = (i: number) => (i === windowIdx ? `'[' + h.nj(ws) + ',' + h.nj(we) + ']'` : `h.kj(k${i})`);
+  const all = `'[' + ${Array.from({ length: n }, (_, i) => part(i)).join(" + ',' + ")} + ']'`;
+  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => i !== et);
+  const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map(part).join(" + ',' + ")} + ']'`;
+  const ordered = et !== null;
+  const keyLines: string[] = [];
+  if (!ordered) {
+    keyLines.push(`const key = ${n === 0 ? `'[]'` : all};`);
+  } else {
+    const time = et === windowIdx ? `(Number.isSafeInteger(ws) ? h.tp(we) : null)` : `h.tp(k${et})`;
+    keyLines.push(`const p = ${time};`, `const key = p !== null ? p + ${restJSON} : '!' + ${n === 0 ? `'[]'` : all};`);
+  }
+  const fold = [
+    ...keyLines,
+    'let s = this.partials.get(key);',
+    `if (s === undefined) { s = ${initSource(l)}; this.partials.set(key, s); }`,
+    ...foldSource(l),
+  ];
+  const drop = '{ this.dropped++; if (this.late !== null) this.late.push(r); return; }';
+  const body: string[] = [...op.aggs.map((_, i) => `const a${i} = v${i} === undefined ? null : v${i};`)];
+  if (w === null) {
+    if (et !== null) body.push(`if (this.checkLate) { const t = k${et}; if (t !== null && t <= this.wmUs) ${drop} }`);
+    body.push(...fold);
+  } else {
+    // Spark filters rows whose window time column is null.
+    body.push(`const t = k${w.keyIndex};`, 'if (t === null) return;');
+    if (w.kind === 'tumbling') {
+      const size = w.windowUs;
+      body.push(`const ws = t - ((((t - (${w.startUs})) % ${size}) + ${size}) % ${size});`, `const we = ws + ${size};`);
+      if (et !== null) body.push(`if (this.checkLate && we <= this.wmUs) ${drop}`);
+      body.push(...fold);
+    } else {
+      const slide = w.slideUs;
+      const count = Math.ceil(w.windowUs / slide);
+      body.push(`const ls = t - ((((t - (${w.startUs})) % ${slide}) + ${slide}) % ${slide});`);
+      // Late only when every window of the row is closed, so a row is either aggregated or counted.
+      if (et !== null) body.push(`if (this.checkLate && ls + ${w.windowUs} <= this.wmUs) ${drop}`);
+      body.push(`for (let i = ${count - 1}; i >= 0; i--) {`, `  const ws = ls - i * ${slide};`, `  if (ws > t || t >= ws + ${w.windowUs}) continue;`, `  const we = ws + ${w.windowUs};`);
+      if (et !== null) body.push('  if (this.checkLate && we <= this.wmUs) continue;');
+      body.push(...fold.map((x) => '  ' + x), '}');
+    }
+  }
+
+  // emit: decode the key into k0… (the window as { start, end }), then one object literal.
+  const windowOf = (v: string) => `{ start: ${v}[0], end: ${v}[1] }`;
+  const fromAll = (ks: string) => Array.from({ length: n }, (_, i) => `k${i} = ${i === windowIdx ? windowOf(`${ks}[${i}]`) : `${ks}[${i}]`};`);
+  const emitLines: string[] = [keyArgs.length > 0 ? `let ${keyArgs.join(', ')};` : ''];
+  if (!ordered) {
+    emitLines.push('const ks = h.dk(key);', ...fromAll('ks'));
+  } else {
+    emitLines.push('if (key.charCodeAt(0) === 33) {', '  const ks = h.dk(key.slice(1));', ...fromAll('ks').map((x) => '  ' + x), '} else {');
+    emitLines.push('  const t = h.pt(key);', '  const ks = h.dk(key.slice(h.pl(key)));');
+    emitLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
+    rest.forEach((i, j) => emitLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
+    emitLines.push('}');
+  }
+  const fields = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i)}`)];
+  emitLines.push(`return { ${fields.join(', ')} };`);
+
+  const eventTime =
+    et === null
+      ? 'return null;'
+      : [
+          'if (key.charCodeAt(0) !== 33) return h.pt(key);',
+          `const v = h.dk(key.slice(1))[${et}];`,
+          'if (v === null || v === undefined) return null;',
+          'return Array.isArray(v) ? v[1] : v;',
+        ].join('\n    ');
+
+  return [
+    '"use strict";',
+    `const SPECS = ${JSON.stringify(l.specs)};`,
+    'return {',
+    `  add(r, ${[...keyArgs, ...inArgs].join(', ')}) {`,
+    ...body.map((x) => '    ' + x),
+    '  },',
+    '  merge(x, y) {',
+    `    ${mergeSource(l)}`,
+    '  },',
+    '  emit(key, s) {',
+    ...emitLines.filter((x) => x !== '').map((x) => '    ' + x),
+    '  },',
+    '  eventTime(key) {',
+    `    ${eventTime}`,
+    '  },',
+    `  ordered: ${ordered},`,
+    '};',
+  ].join('\n');
+}
+
+const kernels = new Map<string, AggregateKernel>();
+const MAX_KERNELS = 256;
+
+/** The compiled kernel of `op`, cached by its generated text (each worker compiles each shape once). */
+export function aggregateKernel(op: AggregateOperator): AggregateKernel {
+  const code = generateAggregateKernel(op);
+  let k = kernels.get(code);
+  if (k === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
+    k = Object.freeze((new Function('h', code) as (h: typeof HELPERS) => AggregateKernel)(HELPERS));
+    if (kernels.size >= MAX_KERNELS) kernels.clear();
+    kernels.set(code, k);
+  }
+  return k;
+}
+
+/** @internal For tests: whether a key is in the fallback form. */
+export { isFallbackKey };
