@@ -19,10 +19,11 @@ export interface StateStoreMetrics {
 
 /**
  * Estimated heap bytes per entry besides the key's characters and the value: the Map entry
- * (key, value, chain words plus its share of the hash buckets, with deleted-slot slack), the
- * key string's header and the entry's slot in the ordered key chunks.
+ * (key, value and chain words, its share of the hash buckets, and the slack of a table that
+ * evictions leave holes in), the key string's header and the entry's slot in the ordered key
+ * chunks. Calibrated with `bench/batch-cycle.bench.ts` (heap after GC per key of a hot store).
  */
-export const ENTRY_OVERHEAD_BYTES = 72;
+export const ENTRY_OVERHEAD_BYTES = 96;
 
 /** How many values a commit (or a load) estimates to extrapolate the store's value bytes. */
 const VALUE_SAMPLES = 32;
