@@ -233,6 +233,20 @@ describe('NodeParquetHandler.openWriter', () => {
     assert.deepEqual((await parquet.read(fs.readFileSync(file))).rows, asRead(rows));
   });
 
+  it('writes a record larger than a page (a 30k-element array) whole, pages ending on record boundaries', async () => {
+    const schema = StructType.fromDDL('id INT, xs ARRAY<BIGINT>, tags ARRAY<STRING>');
+    const rows: Row[] = [
+      { id: 1, xs: [1, 2], tags: ['a'] },
+      { id: 2, xs: Array.from({ length: 30_000 }, (_, k) => (k % 3 === 0 ? null : k * 1_000_003)), tags: Array.from({ length: 30_000 }, (_, k) => `t${k % 250}`) },
+      { id: 3, xs: null, tags: [] },
+      { id: 4, xs: [], tags: null },
+    ];
+    const parquet = new NodeParquetHandler({ pageSize: 1000, dictionaryPageSize: 1000 });
+    const file = tmpFile(await writeChunked(parquet, schema, chunked(rows, [1, 2, 3]), 3));
+    assert.deepEqual(await duckRows(file), comparableRows(schema, rows));
+    assert.deepEqual((await parquet.read(fs.readFileSync(file))).rows, rows);
+  });
+
   it('does not retain appended rows: mutating them after append changes nothing in the file', async () => {
     const schema = StructType.fromDDL('s STRING, n BIGINT, arr ARRAY<INT>, st STRUCT<a: DOUBLE>');
     const make = (): Row[] => Array.from({ length: 50 }, (_, k) => ({ s: `v${k % 4}`, n: k, arr: [k, k + 1], st: { a: k / 2 } }));

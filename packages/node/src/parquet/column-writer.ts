@@ -65,8 +65,7 @@ const BITS = new DataView(new ArrayBuffer(8));
  */
 export class ColumnWriter {
   readonly spec: LeafSpec;
-  /** `config.dictionaryPageSize` and `config.dataPageBytes`, for the generated loops. */
-  readonly dictionaryPageSize: number;
+  /** `config.dataPageBytes`, for the generated loops. */
   readonly dataPageBytes: number;
   readonly #config: ColumnWriterConfig;
   readonly #scratch: ByteWriter;
@@ -130,7 +129,6 @@ export class ColumnWriter {
   constructor(spec: LeafSpec, config: ColumnWriterConfig, scratch: ByteWriter) {
     this.spec = spec;
     this.#config = config;
-    this.dictionaryPageSize = config.dictionaryPageSize;
     this.dataPageBytes = config.dataPageBytes;
     this.#scratch = scratch;
     this.#defWidth = bitWidth(spec.maxDef);
