@@ -120,7 +120,8 @@ async function retainedMemory(parquet: ParquetHandler): Promise<void> {
     for (let k = 0; k < splitRows / CHUNK; k++) rows.push(weatherRows(CHUNK));
     return rows;
   });
-  console.log(`  memory retained while writing ${splitRows.toLocaleString('en-US')} rows in ${CHUNK.toLocaleString('en-US')}-row chunks: open writer ${streaming.toFixed(1)} MiB, buffered rows ${buffered.toFixed(1)} MiB`);
+  const open = parquet.openWriter === undefined ? 'n/a (no openWriter)' : `${streaming.toFixed(1)} MiB`;
+  console.log(`  memory retained while writing ${splitRows.toLocaleString('en-US')} rows in ${CHUNK.toLocaleString('en-US')}-row chunks: open writer ${open}, buffered rows ${buffered.toFixed(1)} MiB`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
