@@ -35,6 +35,7 @@ describe('SortedKeyChunks', () => {
           assert.deepEqual(set.toArray(), expected);
           assert.deepEqual([...set], expected);
           assert.equal(set.size, expected.length);
+          for (const k of [...s.inserts, ...removes, ...initial]) assert.equal(set.has(k), model.has(k), `has(${JSON.stringify(k)})`);
           for (const c of set.chunks) {
             assert.ok(c.length > 0, 'no empty chunk');
             assert.ok(c.length <= 2 * chunkKeys, `chunk of ${c.length} > 2 × ${chunkKeys}`);

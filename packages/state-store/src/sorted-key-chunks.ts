@@ -1,4 +1,4 @@
-import { comparatorFor } from './key-order.js';
+import { comparatorFor, keyNeedsFixup } from './key-order.js';
 
 /** Keys per chunk a {@link SortedKeyChunks} aims for (chunks hold 1 … 2× this many). */
 export const DEFAULT_CHUNK_KEYS = 1024;
@@ -59,6 +59,32 @@ export class SortedKeyChunks {
    */
   get chunks(): ReadonlyArray<readonly string[]> {
     return this.#chunks;
+  }
+
+  /** True when `key` is in the set: a binary search over the chunks, then within one. */
+  has(key: string): boolean {
+    const chunks = this.#chunks;
+    const cmp = comparatorFor(this.#fixup || keyNeedsFixup(key));
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = chunks[mid] as string[];
+      if (cmp(c[c.length - 1] as string, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const chunk = chunks[lo];
+    if (chunk === undefined) return false;
+    let a = 0;
+    let b = chunk.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      const c = cmp(chunk[mid] as string, key);
+      if (c === 0) return true;
+      if (c < 0) a = mid + 1;
+      else b = mid;
+    }
+    return false;
   }
 
   /** A copy sharing the (immutable) chunks: O(chunks). */

@@ -1,10 +1,19 @@
 import { CoreErrors, WeirError, type Engine } from '@weir/core';
 import { StateStoreErrors } from './errors.js';
-import { comparatorFor, needsFixup, sortKeys } from './key-order.js';
+import { needsFixup, sortKeys } from './key-order.js';
 import { SortedKeyChunks } from './sorted-key-chunks.js';
 import { decodeStateFileParts, encodeStateFileParts } from './state-file.js';
 import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
-import { LoadedState, StateStore, deepFreeze, sampleValueBytes, type StateStoreHost, type StateStoreMetrics, type StoreChanges } from './state-store.js';
+import {
+  LoadedState,
+  StateStore,
+  classifyChanges,
+  deepFreeze,
+  sampleValueBytes,
+  type StateStoreHost,
+  type StateStoreMetrics,
+  type StoreChanges,
+} from './state-store.js';
 
 /** The parts of the Engine a state store uses: bytes through `storage`, encoding through `codec`, time through `clock`. */
 export type StateStoreEngine = Pick<Engine, 'storage' | 'codec' | 'clock'>;
@@ -183,58 +192,24 @@ export class StateStoreProvider implements StateStoreHost {
 
   /**
    * @internal StateStoreHost: writes the delta (+ snapshot), then advances `base` in place.
-   * The store's changes are already in `base.map`; one ordered pass over the touched keys builds
-   * the delta's parallel key/value arrays, its removes and the new keys, then the key order is
-   * updated from those (O(changes + chunks), never a re-sort of the store).
+   * The store's changes are already in `base.map`; one ordered pass over the touched keys
+   * ({@link classifyChanges}) builds the delta's parallel key/value arrays, its removes and the
+   * new keys, then the key order is updated from those (O(changes + chunks), never a re-sort of
+   * the store).
    */
   async commitVersion(store: StateStore, base: LoadedState, changes: StoreChanges): Promise<StateStoreMetrics> {
     const { codec, clock } = this.#engine;
     const started = clock.now();
     const newVersion = store.version + 1;
     const map = base.map;
-    const { added, addedFixup, touchedBase } = changes;
-    // Keys of the loaded version come in first-touch order (an eviction pass touches them in key
-    // order already, which TimSort checks in one pass).
-    sortKeys(touchedBase, base.order.fixup);
-    const cmp = comparatorFor(base.order.fixup || addedFixup);
-    const keys: string[] = [];
-    const values: unknown[] = [];
-    const removes: string[] = [];
-    const newKeys: string[] = [];
-    let newKeyChars = 0;
-    let removedKeyChars = 0;
-    let i = 0;
-    let j = 0;
-    while (i < added.length || j < touchedBase.length) {
-      const a = added[i];
-      const b = touchedBase[j];
-      if (b === undefined || (a !== undefined && cmp(a, b) < 0)) {
-        i++;
-        const v = map.get(a as string);
-        if (v === undefined) continue; // added and removed again in this version: no change
-        keys.push(a as string);
-        values.push(v);
-        newKeys.push(a as string);
-        newKeyChars += (a as string).length;
-      } else {
-        j++;
-        const v = map.get(b);
-        if (v === undefined) {
-          removes.push(b);
-          removedKeyChars += b.length;
-        } else {
-          keys.push(b);
-          values.push(v);
-        }
-      }
-    }
+    const { keys, values, removes, newKeys, newKeyChars, removedKeyChars } = classifyChanges(changes, map, base.order);
     const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
     const snapshotPath = stateFilePath(this.storeDirectory, newVersion, 'snapshot');
     await this.#putOnce(deltaPath, encodeStateFileParts(codec, 'delta', newVersion, keys, values, removes), snapshotPath);
 
     // Durable: advance the committed view (the map already holds the new values).
     base.pending = null;
-    base.order.apply(removes, newKeys, addedFixup);
+    base.order.apply(removes, newKeys, changes.addedFixup);
     base.keyChars += newKeyChars - removedKeyChars;
     if (keys.length > 0) {
       // Blend a sample of this version's values into the per-value estimate, weighted by its share.

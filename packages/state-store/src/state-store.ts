@@ -28,16 +28,12 @@ export const ENTRY_OVERHEAD_BYTES = 96;
 /** How many values a commit (or a load) estimates to extrapolate the store's value bytes. */
 const VALUE_SAMPLES = 32;
 
-/** The "original" of a key that did not exist in the loaded version (see `StateStore`). */
-export const ABSENT: unique symbol = Symbol('absent');
-
 /**
  * The state of one version that a provider keeps hot.
  *
  * While a `StateStore` is open on it, `map` holds that store's uncommitted changes too: they are
- * made in place, with the previous value of each touched key kept in `pending` (the store's undo
- * log), so that `get` is one lookup and a commit has nothing left to apply to the map. `order`
- * and the counters always describe the committed version.
+ * made in place, with an undo log in `pending`, so that `get` is one lookup and a commit has
+ * nothing left to apply to the map. `order` and the counters always describe the committed version.
  * @internal
  */
 export class LoadedState {
@@ -51,8 +47,8 @@ export class LoadedState {
   valueBytes: number;
   /** True while an open StateStore works on this instance. */
   leased = false;
-  /** The open store's undo log: key → value in the committed version, or ABSENT. */
-  pending: Map<string, unknown> | null = null;
+  /** The open store's undo log (restores the committed version in a map), or null. */
+  pending: UndoLog | null = null;
 
   constructor(version: number, map: Map<string, unknown>, order: SortedKeyChunks, keyChars?: number, valueBytes?: number) {
     this.version = version;
@@ -69,7 +65,7 @@ export class LoadedState {
   /** A copy of the committed version (without the open store's changes). */
   clone(): LoadedState {
     const map = new Map(this.map);
-    if (this.pending !== null) undo(map, this.pending);
+    if (this.pending !== null) this.pending.undo(map);
     return new LoadedState(this.version, map, this.order.clone(), this.keyChars, this.valueBytes);
   }
 
@@ -79,12 +75,9 @@ export class LoadedState {
   }
 }
 
-/** Restores `map` to the values recorded in `originals` (ABSENT → deleted). */
-export function undo(map: Map<string, unknown>, originals: ReadonlyMap<string, unknown>): void {
-  for (const [k, v] of originals) {
-    if (v === ABSENT) map.delete(k);
-    else map.set(k, v);
-  }
+/** What an open store's changes can be undone with, on the hot map or on a copy of it. @internal */
+export interface UndoLog {
+  undo(map: Map<string, unknown>): void;
 }
 
 /**
@@ -136,14 +129,81 @@ export function estimateValueBytes(v: unknown, depth: number): number {
   return n;
 }
 
-/** What a store hands its provider to commit: its changes, already applied to `base.map`. @internal */
+/**
+ * What a store hands its provider to commit: the keys it touched, its changes being already in
+ * `base.map`. Both lists are sorted and may hold a key more than once (adjacent); a key in both
+ * is in the loaded version iff `base.order.has(key)` (see {@link classifyChanges}). @internal
+ */
 export interface StoreChanges {
-  /** Keys absent from the loaded version that were touched, sorted in key order. */
+  /** Keys that were absent when put (new keys, or loaded keys put again after a remove), sorted. */
   readonly added: readonly string[];
-  /** True when some key of `added` needs the code-point fix-up. */
+  /** Keys that were present when put or removed (loaded keys, or new keys touched again), sorted. */
+  readonly present: readonly string[];
+  /** True when some key of `added` needs the code-point fix-up (comparisons then use compareKeys). */
   readonly addedFixup: boolean;
-  /** Keys of the loaded version that were touched (put or removed), in first-touch order. */
-  readonly touchedBase: string[];
+}
+
+/** A version's net changes, key-ordered: the delta's puts (parallel keys/values), its removes, and which puts are new keys. */
+export interface ClassifiedChanges {
+  readonly keys: string[];
+  readonly values: unknown[];
+  readonly removes: string[];
+  readonly newKeys: string[];
+  readonly newKeyChars: number;
+  readonly removedKeyChars: number;
+}
+
+/**
+ * One ordered merge of the two touched-key lists against the current map: a key only in `added`
+ * is new to the version, only in `present` was in the loaded version, in both is decided by the
+ * loaded version's key order (rare: a key removed and put again, or put twice). Its current value
+ * (or absence) gives the net change.
+ */
+export function classifyChanges(changes: StoreChanges, map: ReadonlyMap<string, unknown>, order: SortedKeyChunks): ClassifiedChanges {
+  const { added, present } = changes;
+  const cmp = comparatorFor(order.fixup || changes.addedFixup);
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  const removes: string[] = [];
+  const newKeys: string[] = [];
+  let newKeyChars = 0;
+  let removedKeyChars = 0;
+  let i = 0;
+  let j = 0;
+  while (i < added.length || j < present.length) {
+    const a = added[i];
+    const b = present[j];
+    const c = a === undefined ? 1 : b === undefined ? -1 : cmp(a, b);
+    let key: string;
+    let loaded: boolean;
+    if (c < 0) {
+      key = a as string;
+      loaded = false;
+    } else if (c > 0) {
+      key = b as string;
+      loaded = true;
+    } else {
+      key = a as string;
+      loaded = order.has(key);
+    }
+    if (c <= 0) while (++i < added.length && added[i] === key);
+    if (c >= 0) while (++j < present.length && present[j] === key);
+    const v = map.get(key);
+    if (v === undefined) {
+      if (loaded) {
+        removes.push(key);
+        removedKeyChars += key.length;
+      }
+    } else {
+      keys.push(key);
+      values.push(v);
+      if (!loaded) {
+        newKeys.push(key);
+        newKeyChars += key.length;
+      }
+    }
+  }
+  return { keys, values, removes, newKeys, newKeyChars, removedKeyChars };
 }
 
 /** The hooks a StateStore needs from its provider (kept narrow so the store is testable alone). @internal */
@@ -176,14 +236,22 @@ export class StateStore implements StateStoreView {
   readonly #host: StateStoreHost;
   readonly #base: LoadedState;
   readonly #map: Map<string, unknown>;
-  /** Undo log: each key touched in this version → its value in the loaded version, or ABSENT. */
-  readonly #touched = new Map<string, unknown>();
-  /** Touched keys ABSENT from the loaded version, first-touch order; the first #addedSorted are sorted. */
+  /*
+   * What this version touched, kept in plain arrays (no per-key Map: a second hash insert per
+   * changed key was a large share of a batch's cost):
+   * - #added: keys that were absent when put, in op order; the first #addedSorted are sorted.
+   * - #present / #presentOld: keys that were present when put or removed, with the value they
+   *   had then, in op order.
+   * Undo (abort, failed commit, a copy for a second store) replays #present backwards, which
+   * leaves each key at its earliest recorded value, then deletes every #added key the loaded
+   * version did not have.
+   */
   #added: string[] = [];
   #addedSorted = 0;
   #addedFixup = false;
-  /** Touched keys of the loaded version, first-touch order. */
-  readonly #touchedBase: string[] = [];
+  readonly #present: string[] = [];
+  readonly #presentOld: unknown[] = [];
+  readonly #undoLog: UndoLog;
   readonly #freeze: boolean;
   #state: 'open' | 'committed' | 'aborted' = 'open';
   #metrics: StateStoreMetrics | null = null;
@@ -195,7 +263,8 @@ export class StateStore implements StateStoreView {
     this.#map = base.map;
     this.#freeze = host.freezeValues;
     this.version = base.version;
-    base.pending = this.#touched;
+    this.#undoLog = { undo: (map) => this.#undo(map) };
+    base.pending = this.#undoLog;
   }
 
   get size(): number {
@@ -215,26 +284,32 @@ export class StateStore implements StateStoreView {
     if (this.#state !== 'open') this.#assertOpen();
     if (typeof key !== 'string') throw CoreErrors.INVALID_ARGUMENT({ option: 'key', reason: 'must be a string' });
     if (value === undefined) throw CoreErrors.INVALID_ARGUMENT({ option: 'value', reason: 'must not be undefined (use remove)' });
-    if (!this.#touched.has(key)) this.#touch(key, this.#map.get(key));
-    this.#map.set(key, this.#freeze ? deepFreeze(value) : value);
+    const map = this.#map;
+    const old = map.get(key);
+    if (old === undefined) this.#added.push(key);
+    else {
+      this.#present.push(key);
+      this.#presentOld.push(old);
+    }
+    map.set(key, this.#freeze ? deepFreeze(value) : value);
   }
 
   remove(key: string): void {
     if (this.#state !== 'open') this.#assertOpen();
-    const old = this.#map.get(key);
+    const map = this.#map;
+    const old = map.get(key);
     if (old === undefined) return;
-    if (!this.#touched.has(key)) this.#touch(key, old);
-    this.#map.delete(key);
+    this.#present.push(key);
+    this.#presentOld.push(old);
+    map.delete(key);
   }
 
-  #touch(key: string, old: unknown): void {
-    if (old === undefined) {
-      this.#touched.set(key, ABSENT);
-      this.#added.push(key);
-    } else {
-      this.#touched.set(key, old);
-      this.#touchedBase.push(key);
-    }
+  #undo(map: Map<string, unknown>): void {
+    const present = this.#present;
+    const old = this.#presentOld;
+    for (let i = present.length - 1; i >= 0; i--) map.set(present[i] as string, old[i]);
+    const order = this.#base.order;
+    for (const k of this.#added) if (!order.has(k)) map.delete(k);
   }
 
   /**
@@ -252,25 +327,34 @@ export class StateStore implements StateStoreView {
     const cmp = comparatorFor(this.#base.order.fixup || this.#addedFixup);
     const map = this.#map;
     const chunks = this.#base.order.chunks;
+    // `added` may repeat a key (adjacent once sorted) and may hold a key of the loaded version
+    // (removed, then put again): both are yielded once, from their first place.
     let j = 0;
     let next = addedCount > 0 ? (added[0] as string) : null;
     for (let c = 0; c < chunks.length; c++) {
       const chunk = chunks[c] as readonly string[];
       for (let i = 0; i < chunk.length; i++) {
         const k = chunk[i] as string;
-        while (next !== null && cmp(next, k) < 0) {
-          const v = map.get(next);
-          if (v !== undefined) yield [next, v];
-          next = ++j < addedCount ? (added[j] as string) : null;
+        let d: number;
+        while (next !== null && (d = cmp(next, k)) <= 0) {
+          const key = next;
+          if (d < 0) {
+            const v = map.get(key);
+            if (v !== undefined) yield [key, v];
+          }
+          while (++j < addedCount && added[j] === key);
+          next = j < addedCount ? (added[j] as string) : null;
         }
         const v = map.get(k);
         if (v !== undefined) yield [k, v];
       }
     }
     while (next !== null) {
-      const v = map.get(next);
-      if (v !== undefined) yield [next, v];
-      next = ++j < addedCount ? (added[j] as string) : null;
+      const key = next;
+      const v = map.get(key);
+      if (v !== undefined) yield [key, v];
+      while (++j < addedCount && added[j] === key);
+      next = j < addedCount ? (added[j] as string) : null;
     }
   }
 
@@ -305,18 +389,13 @@ export class StateStore implements StateStoreView {
   async commit(): Promise<number> {
     this.#assertOpen();
     try {
-      const added = this.#sortedAdded();
-      this.#metrics = await this.#host.commitVersion(this, this.#base, {
-        added,
-        addedFixup: this.#addedFixup,
-        touchedBase: this.#touchedBase,
-      });
+      this.#metrics = await this.#host.commitVersion(this, this.#base, this.#changes());
       this.#state = 'committed';
       return this.version + 1;
     } catch (err) {
       this.#state = 'aborted';
       // Not yet durable (the provider clears `pending` once the delta is written): roll back.
-      if (this.#base.pending === this.#touched) this.#rollback();
+      if (this.#base.pending === this.#undoLog) this.#rollback();
       this.#host.release(this.#base);
       throw err;
     }
@@ -331,24 +410,25 @@ export class StateStore implements StateStoreView {
   }
 
   #rollback(): void {
-    undo(this.#map, this.#touched);
-    this.#touched.clear();
-    if (this.#base.pending === this.#touched) this.#base.pending = null;
+    this.#undo(this.#map);
+    if (this.#base.pending === this.#undoLog) this.#base.pending = null;
+  }
+
+  /** The touched-key lists, sorted (the present list as a sorted copy: the undo log needs its order). */
+  #changes(): StoreChanges {
+    const added = this.#sortedAdded();
+    const addedFixup = this.#addedFixup;
+    const present = sortKeys(this.#present.slice(), this.#base.order.fixup || addedFixup);
+    return { added, present, addedFixup };
   }
 
   /** Metrics of the committed version, or of the changes so far while open. */
   metrics(): StateStoreMetrics {
     if (this.#metrics !== null) return this.#metrics;
-    let updated = 0;
-    let removed = 0;
-    let keyChars = this.#base.keyChars;
-    for (const [k, original] of this.#touched) {
-      const present = this.#map.has(k);
-      if (present) updated++;
-      else if (original !== ABSENT) removed++;
-      if (present && original === ABSENT) keyChars += k.length;
-      else if (!present && original !== ABSENT) keyChars -= k.length;
-    }
+    const c = classifyChanges(this.#changes(), this.#map, this.#base.order);
+    const updated = c.keys.length;
+    const removed = c.removes.length;
+    const keyChars = this.#base.keyChars + c.newKeyChars - c.removedKeyChars;
     return {
       numRowsTotal: this.#map.size,
       numRowsUpdated: updated,

@@ -31,7 +31,8 @@ type Op =
   | { readonly kind: 'scan'; readonly stopAfter: number; readonly evictEvery: number }
   | { readonly kind: 'commit' }
   | { readonly kind: 'abort' }
-  | { readonly kind: 'reopen' };
+  | { readonly kind: 'reopen' }
+  | { readonly kind: 'second' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('puts' as const), keys: keyRun, tag: fc.nat(1000) }, { noNullPrototype: true }) },
@@ -46,13 +47,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'commit' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'abort' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'second' as const }) },
 );
 
 describe('StateStore entries() (ordered, lazy, early break) against a sorted model', () => {
-  it('yields the model in UTF-8 order; an early break and evicting yielded keys mid-iteration keep it exact, across commits, aborts and reloads', async () => {
+  it('yields the model in UTF-8 order; an early break and evicting yielded keys mid-iteration keep it exact, across commits, aborts, reloads and a second store on the same version', async () => {
     let scans = 0;
     let earlyBreaks = 0;
     let multiChunk = 0;
+    let seconds = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 4 }), async (ops, minDeltasForSnapshot) => {
         const storage = new MemoryStorage();
@@ -84,6 +87,7 @@ describe('StateStore entries() (ordered, lazy, early break) against a sorted mod
             const expected = [...model.keys()].sort(byBytes);
             const seen: string[] = [];
             for (const [k, v] of store.entries()) {
+              if (seen.length >= o.stopAfter) break;
               assert.deepEqual(v, model.get(k), `value of ${k}`);
               seen.push(k);
               // Evict some keys as they are yielded (what an append-mode aggregation does).
@@ -91,7 +95,6 @@ describe('StateStore entries() (ordered, lazy, early break) against a sorted mod
                 store.remove(k);
                 model.delete(k);
               }
-              if (seen.length >= o.stopAfter) break;
             }
             if (seen.length < expected.length) earlyBreaks++;
             if (expected.length > 1024) multiChunk++;
@@ -105,6 +108,18 @@ describe('StateStore entries() (ordered, lazy, early break) against a sorted mod
             store.abort();
             model = new Map(committed);
             store = await provider.load(version);
+          } else if (o.kind === 'second') {
+            // A second store on the same version (a retried task while the first is open) sees the
+            // committed version, not the first store's uncommitted in-place changes.
+            seconds++;
+            const other = await provider.load(version);
+            assert.deepEqual(
+              [...other.entries()],
+              [...committed.keys()].sort(byBytes).map((k) => [k, committed.get(k)]),
+            );
+            other.put(POOL[0] as string, ['other']);
+            other.abort();
+            assert.equal(store.size, model.size);
           } else {
             // A restart: a fresh provider rebuilds the committed version from the files.
             store.abort();
@@ -122,6 +137,9 @@ describe('StateStore entries() (ordered, lazy, early break) against a sorted mod
       }),
       runs,
     );
-    assert.ok(scans > 0 && earlyBreaks > 0 && multiChunk > 0, `coverage: ${scans} scans, ${earlyBreaks} early breaks, ${multiChunk} multi-chunk`);
+    assert.ok(
+      scans > 0 && earlyBreaks > 0 && multiChunk > 0 && seconds > 0,
+      `coverage: ${scans} scans, ${earlyBreaks} early breaks, ${multiChunk} multi-chunk, ${seconds} second stores`,
+    );
   });
 });

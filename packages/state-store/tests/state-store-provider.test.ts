@@ -107,6 +107,57 @@ describe('StateStoreProvider', () => {
     await rejectsWithCode(Promise.resolve().then(() => s.put('x', 1)), 'STATE_STORE_ALREADY_CLOSED');
   });
 
+  it('abort, a failed commit and a second store on the same version all see the loaded version, whatever the op mix', async () => {
+    const p = provider();
+    const base = await p.load(0);
+    for (const k of ['a', 'b', 'c', 'd']) base.put(k, k.toUpperCase());
+    assert.equal(await base.commit(), 1);
+    const committed = [['a', 'A'], ['b', 'B'], ['c', 'C'], ['d', 'D']];
+    const mix = (s: Awaited<ReturnType<typeof p.load>>) => {
+      s.remove('a');
+      s.put('a', 'a2'); // a loaded key removed, then put again
+      s.put('b', 'b2');
+      s.put('b', 'b3'); // a loaded key put twice
+      s.put('n', 1);
+      s.remove('n'); // a new key put, then removed
+      s.put('m', 1);
+      s.put('m', 2); // a new key put twice
+      s.remove('c');
+    };
+    const s = await p.load(1);
+    mix(s);
+    assert.deepEqual([...s.entries()], [['a', 'a2'], ['b', 'b3'], ['d', 'D'], ['m', 2]]);
+    // A second store on version 1 while the first is open sees version 1, not the open changes.
+    const second = await p.load(1);
+    assert.deepEqual([...second.entries()], committed);
+    second.abort();
+    s.abort();
+    const t = await p.load(1);
+    assert.deepEqual([...t.entries()], committed);
+    mix(t);
+    // A commit whose delta write fails rolls the hot version back too.
+    const failing = createStateStoreProvider(
+      { ...engine, storage: Object.assign(Object.create(storage) as Storage, { put: () => Promise.reject(new Error('disk gone')) }) },
+      { checkpointLocation: dir, operatorId: 0, partition: 0 },
+    );
+    const f = await failing.load(1);
+    mix(f);
+    await assert.rejects(f.commit());
+    const g = await failing.load(1);
+    assert.deepEqual([...g.entries()], committed);
+    g.abort();
+    // And the open store commits its changes exactly.
+    assert.equal(await t.commit(), 2);
+    const after = [['a', 'a2'], ['b', 'b3'], ['d', 'D'], ['m', 2]];
+    const hot = await p.load(2);
+    assert.deepEqual([...hot.entries()], after);
+    hot.abort();
+    const fresh = await provider().load(2);
+    assert.deepEqual([...fresh.entries()], after);
+    assert.deepEqual(t.metrics().numRowsUpdated, 3);
+    assert.deepEqual(t.metrics().numRowsRemoved, 1);
+  });
+
   it('writes a snapshot every minDeltasForSnapshot versions and rebuilds every version from files', async () => {
     const p = provider(0, { minDeltasForSnapshot: 4 });
     const model: Array<Map<string, unknown>> = [new Map()];
