@@ -131,7 +131,13 @@ export function jsonConverter(type: DataType): Converter {
 }
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
-const DOUBLE_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `0x…`, `0o…`, `0b…`: integer spellings `Number` accepts and a CSV double column does not. */
+function isRadixPrefixed(s: string): boolean {
+  if (s.charCodeAt(0) !== 48 || s.length < 2) return false;
+  const c = s.charCodeAt(1) | 0x20; // lower case
+  return c === 120 || c === 111 || c === 98; // x, o, b
+}
 
 /** A converter from a CSV field (a string; null already handled) to `type`, Spark's CSV rules. */
 export function csvConverter(type: DataType): Converter {
@@ -163,7 +169,12 @@ export function csvConverter(type: DataType): Converter {
     case 'float':
       return (v) => {
         const s = (v as string).trim();
-        if (DOUBLE_TEXT.test(s)) return Number(s);
+        if (s !== '') {
+          // `Number` reads every DOUBLE_TEXT spelling (and Infinity, which Spark reads too) and,
+          // beyond those, only `0x`/`0o`/`0b` integers: excluding them spares a regex per value.
+          const x = Number(s);
+          if (x === x) return isRadixPrefixed(s) ? MISMATCH : x;
+        }
         if (s === 'NaN') return NaN;
         if (s === 'Infinity' || s === 'Inf' || s === '+Infinity') return Infinity;
         if (s === '-Infinity' || s === '-Inf') return -Infinity;
