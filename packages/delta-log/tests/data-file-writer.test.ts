@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import { StructType, type Engine, type ParquetFileWriter, type ParquetHandler, type Row } from '@weir/core';
 import { createTestEngine } from '@weir/testkit';
-import { openDataFileWriter, writeDataFiles, parseStats, resolveDataFilePath, type AddAction } from '@weir/delta-log';
+import { encodePartitionValue, openDataFileWriter, writeDataFiles, parseStats, resolveDataFilePath, type AddAction } from '@weir/delta-log';
 import { duck, quoteLiteral } from './support/duckdb-oracle.js';
 import { fsEngine, tempDir } from './support/engines.js';
 
@@ -184,6 +184,46 @@ describe('openDataFileWriter', () => {
         }
       }),
       { seed: SEED, numRuns: process.env.CI ? 40 : 8 },
+    );
+  });
+
+  it('partition values of every type are serialised as encodePartitionValue does, directories in first-seen order', async () => {
+    const schema = StructType.fromDDL('x INT, pi INT, pl BIGINT, pb BOOLEAN, pd DATE, pt TIMESTAMP, pf DOUBLE, pc DECIMAL(5,2), ps STRING');
+    const cols = ['pi', 'pl', 'pb', 'pd', 'pt', 'pf', 'pc', 'ps'];
+    const part = fc.record(
+      {
+        x: fc.integer(),
+        pi: fc.option(fc.integer({ min: -2, max: 2 }), { nil: null }),
+        pl: fc.option(fc.constantFrom(0, 2 ** 40, -(2 ** 52)), { nil: null }),
+        pb: fc.option(fc.boolean(), { nil: null }),
+        pd: fc.option(fc.constantFrom(0, 19_000, -1), { nil: null }),
+        pt: fc.option(fc.constantFrom(0, 1_700_000_000_123_456, -1), { nil: null }),
+        pf: fc.option(fc.constantFrom(0.1, 1e10, -0, 3), { nil: null }),
+        pc: fc.option(fc.constantFrom('1.50', '-0.01', '999.99'), { nil: null }),
+        ps: fc.option(fc.constantFrom('a', 'b/c', ''), { nil: null }),
+      },
+      { noNullPrototype: true },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(part, { minLength: 1, maxLength: 30 }), fc.subarray(cols, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 3 }), async (rows, partitionColumns, points) => {
+        const engine = withoutOpenWriter(createTestEngine());
+        const writer = openDataFileWriter(engine, '/t', schema, { partitionColumns });
+        for (const chunk of splitAt(rows, points)) await writer.write(chunk);
+        const adds = await writer.finish();
+        const expected = new Map<string, { values: Record<string, string | null>; n: number }>();
+        for (const r of rows) {
+          const values = Object.fromEntries(partitionColumns.map((c) => [c, encodePartitionValue(r[c], StructType.findField(schema, c)!.type)]));
+          const key = JSON.stringify(partitionColumns.map((c) => values[c]));
+          const e = expected.get(key);
+          if (e) e.n++;
+          else expected.set(key, { values, n: 1 });
+        }
+        assert.deepEqual(
+          adds.map((a) => [a.partitionValues, parseStats(a.stats)?.numRecords]),
+          [...expected.values()].map((e) => [e.values, e.n]),
+        );
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
     );
   });
 

@@ -116,6 +116,13 @@ function partitionEncoder(t: DataType): (v: unknown) => string | null {
     case 'timestamp':
     case 'timestamp_ntz':
       return (v) => (v === null || v === undefined ? null : formatTimestampSpark(v as number));
+    case 'boolean':
+      return (v) => (v === null || v === undefined ? null : v ? 'true' : 'false');
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+      return (v) => (v === null || v === undefined ? null : String(v));
     default:
       return (v) => encodePartitionValue(v, t);
   }
