@@ -1,7 +1,7 @@
 import type { Row } from '@weir/core';
 import { compareValues } from './builtins.js';
 import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
-import { decodeKey, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
+import { decodeKey, decodeSingle, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 import type { AggregateOperator } from './plan-query.js';
 
 /**
@@ -40,7 +40,7 @@ export interface AggregateKernel {
   readonly ordered: boolean;
 }
 
-const HELPERS = Object.freeze({ cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey });
+const HELPERS = Object.freeze({ cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle });
 
 interface Layout {
   readonly specs: AggSpec[];
@@ -247,13 +247,20 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   const windowOf = (v: string) => `{ start: ${v}[0], end: ${v}[1] }`;
   const fromAll = (ks: string) => Array.from({ length: n }, (_, i) => `k${i} = ${i === windowIdx ? windowOf(`${ks}[${i}]`) : `${ks}[${i}]`};`);
   const emitLines: string[] = [keyArgs.length > 0 ? `let ${keyArgs.join(', ')};` : ''];
-  if (!ordered) {
+  if (!ordered && n === 1 && windowIdx !== 0) {
+    emitLines.push('k0 = h.d1(key, 0);');
+  } else if (!ordered) {
     emitLines.push('const ks = h.dk(key);', ...fromAll('ks'));
   } else {
     emitLines.push('if (key.charCodeAt(0) === 33) {', '  const ks = h.dk(key.slice(1));', ...fromAll('ks').map((x) => '  ' + x), '} else {');
-    emitLines.push('  const t = h.pt(key);', '  const ks = h.dk(key.slice(h.pl(key)));');
+    emitLines.push('  const t = h.pt(key);');
     emitLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
-    rest.forEach((i, j) => emitLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
+    if (rest.length === 1 && rest[0] !== windowIdx) {
+      emitLines.push(`  k${rest[0]} = h.d1(key, h.pl(key));`);
+    } else if (rest.length > 0) {
+      emitLines.push('  const ks = h.dk(key.slice(h.pl(key)));');
+      rest.forEach((i, j) => emitLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
+    }
     emitLines.push('}');
   }
   const fields = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i)}`)];

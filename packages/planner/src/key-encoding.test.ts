@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeKey, encodeKey, keyJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
+import { decodeKey, decodeSingle, encodeKey, keyJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 
 const runs = (fewer: number, more: number) => ({ seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? more : fewer });
 const sign = (x: number) => (x < 0 ? -1 : x > 0 ? 1 : 0);
@@ -36,6 +36,17 @@ describe('ordered aggregation keys', () => {
     assert.equal(timePrefix(60_000_000), '0000000060000000|');
     assert.equal(timePrefix(-1), '-9007199254740991|');
     for (const t of [2 ** 53, -(2 ** 53), 1.5, NaN, Infinity, null, '5']) assert.equal(timePrefix(t), null);
+  });
+
+  it('decodeSingle reads a one-key array as decodeKey does, after any prefix', () => {
+    const value = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', 'a"b', '\u2028', '\ud800', '[', '"]'), fc.double(), fc.integer(), fc.constant(null), fc.boolean());
+    fc.assert(
+      fc.property(value, fc.constantFrom('', '1767225660000000|', '-0000000000000001|'), (v, prefix) => {
+        const key = prefix + encodeKey([v]);
+        assert.deepEqual(decodeSingle(key, prefix.length), decodeKey(encodeKey([v]))[0]);
+      }),
+      runs(1000, 10000),
+    );
   });
 
   it('keyJSON builds encodeKey text piece by piece (so generated code can skip the array)', () => {

@@ -77,6 +77,19 @@ export function prefixLength(key: string): number {
   return key.charCodeAt(0) === 45 ? 18 : 17;
 }
 
+/**
+ * The single value of a one-element key array written at `from` in `key` (`decodeKey(...)[0]`),
+ * without parsing when it is a string JSON did not escape (no backslash), the common case.
+ */
+export function decodeSingle(key: string, from: number): unknown {
+  const last = key.length - 1;
+  if (key.charCodeAt(from) === 91 && key.charCodeAt(from + 1) === 34 && key.charCodeAt(last - 1) === 34 && key.charCodeAt(last) === 93 && last - 1 > from + 1) {
+    const s = key.slice(from + 2, last - 1);
+    if (s.indexOf('\\') === -1) return s;
+  }
+  return decodeKey(from === 0 ? key : key.slice(from))[0];
+}
+
 /** True for an ordered key's fallback form (`!` + JSON of every key). */
 export function isFallbackKey(key: string): boolean {
   return key.charCodeAt(0) === 33;
