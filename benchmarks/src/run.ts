@@ -143,6 +143,7 @@ if (wants('micro')) {
   console.log('micro benchmarks (benchmark.js)');
   micro.push(...(await codecBenchmarks(quick)), ...(await engineBenchmarks(quick, work)));
   micro.push(...(await (await import('./micro/parquet-write.bench.js')).parquetWriteBenchmarks(quick)));
+  micro.push(...(await (await import('./micro/ndjson-parse.bench.js')).ndjsonParseBenchmarks(quick)));
 }
 
 const result: RunResult = { startedAt, quick, machine: machine(), measurements, figures, micro };
