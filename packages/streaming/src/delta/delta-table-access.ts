@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { StructType, rowBatch, type Engine, type OutputMode, type Row, type RowBatch } from '@weir/core';
 import {
   DeltaTable,
+  commitFilePath,
   decodePartitionValue,
   enforceSchema,
   openDataFileWriter,
@@ -67,18 +68,76 @@ export type CommitOutcome =
   | { readonly kind: 'skipped'; readonly version: number }
   | { readonly kind: 'conflict'; readonly code: string; readonly reason: string };
 
+/**
+ * Handles kept per (engine, table path), so the latest snapshot is brought up to date by
+ * replaying only the commits since the previous call (`DeltaTable` does that for its own
+ * `#latest`) instead of a full log replay per micro-batch: at 4,000 files a full load costs
+ * ~75 CPU-ms, an update ~1. Like Delta Spark's `DeltaLog` cache it relies on commits being
+ * immutable; a table deleted and recreated at the same path is caught by the commit file of the
+ * cached version no longer holding the same bytes (commits name fresh UUID files and carry
+ * timestamps), and is then loaded afresh.
+ */
+interface CachedTable {
+  readonly table: DeltaTable;
+  /** The version last seen through `table` (-1: none) and its commit file's bytes then. */
+  version: number;
+  commit: Uint8Array | null;
+}
+const tableCache = new WeakMap<object, Map<string, CachedTable>>();
+
+async function readIfPresent(engine: Engine, path: string): Promise<Uint8Array | null> {
+  return (await engine.storage.head(path)) === null ? null : engine.storage.read(path);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function cachedTable(engine: Engine, tablePath: string): Promise<CachedTable> {
+  let byPath = tableCache.get(engine);
+  if (byPath === undefined) tableCache.set(engine, (byPath = new Map()));
+  const c = byPath.get(tablePath);
+  if (c !== undefined && c.commit !== null) {
+    const now = await readIfPresent(engine, commitFilePath(tablePath, c.version));
+    if (now !== null && sameBytes(now, c.commit)) return c;
+  }
+  const fresh: CachedTable = { table: DeltaTable.forPath(engine, tablePath), version: -1, commit: null };
+  byPath.set(tablePath, fresh);
+  return fresh;
+}
+
+/** Records the version `c.table` has just read, with its commit file's bytes. */
+async function seen(engine: Engine, tablePath: string, c: CachedTable, version: number): Promise<void> {
+  if (version === c.version && c.commit !== null) return;
+  const bytes = await readIfPresent(engine, commitFilePath(tablePath, version));
+  c.version = bytes === null ? -1 : version;
+  c.commit = bytes;
+}
+
 /** The latest snapshot (or the one time travel selects); null when the table does not exist. */
 export async function loadTableState(
   engine: Engine,
   tablePath: string,
   at: { readonly version?: number; readonly timestampMs?: number } = {},
 ): Promise<DeltaTableState | null> {
-  const table = DeltaTable.forPath(engine, tablePath);
-  if (!(await table.exists())) return null;
-  const snap = await table.snapshot({
-    ...(at.version === undefined ? {} : { version: at.version }),
-    ...(at.timestampMs === undefined ? {} : { timestamp: at.timestampMs }),
-  });
+  const latest = at.version === undefined && at.timestampMs === undefined;
+  const cached = latest ? await cachedTable(engine, tablePath) : null;
+  const table = cached?.table ?? DeltaTable.forPath(engine, tablePath);
+  // The latest snapshot says "no table" itself (and a cached one skips listing the log).
+  if (!latest && !(await table.exists())) return null;
+  let snap;
+  try {
+    snap = await table.snapshot({
+      ...(at.version === undefined ? {} : { version: at.version }),
+      ...(at.timestampMs === undefined ? {} : { timestamp: at.timestampMs }),
+    });
+  } catch (err) {
+    if (latest && (err as { code?: string }).code === 'DELTA_TABLE_NOT_FOUND') return null;
+    throw err;
+  }
+  if (cached !== null) await seen(engine, tablePath, cached, snap.version);
   return Object.freeze({
     version: snap.version,
     schema: snap.schema,
@@ -131,9 +190,11 @@ function newMetadata(engine: Engine, schema: StructType, partitionColumns: reado
  * blind append rebases inside delta-log). A conflict is returned, never thrown.
  */
 export async function commitToTable(engine: Engine, tablePath: string, req: CommitRequest): Promise<CommitOutcome> {
-  const table = DeltaTable.forPath(engine, tablePath);
+  const cached = await cachedTable(engine, tablePath);
+  const table = cached.table;
   const txn = await table.startTransaction();
   const snap = txn.snapshot;
+  if (snap !== null) await seen(engine, tablePath, cached, snap.version);
   if (req.txn && snap) {
     const done = snap.getAppTransactionVersion(req.txn.appId);
     if (done !== undefined && done >= req.txn.version) return { kind: 'skipped', version: done };
