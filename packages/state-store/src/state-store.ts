@@ -225,6 +225,11 @@ export interface StateStoreHost {
  * instead. (A mutation in place would change the version held hot without a delta recording
  * it.) Set the provider option `freezeValues` in tests to make such mutations throw.
  *
+ * Cost model: `get` is one `Map` lookup; `put` of a new key one lookup, one `Map.set` and one
+ * array push; `put`/`remove` of a present key also records the old value (two pushes). Every such
+ * op is recorded, not every key, so an operator SHOULD combine its updates and put each key once
+ * per batch (the planner's operators do) rather than once per input row.
+ *
  * ```ts
  * const store = await provider.load(batchId);
  * store.put('station-1', { count: 1 });
