@@ -40,17 +40,33 @@ const FNS: AggregateFunctionName[] = ['count', 'sum', 'avg', 'min', 'max', 'firs
 const build = { count, sum, avg, min, max, first, last, stddev, approx_count_distinct } as const;
 
 describe('aggregate kernel (property)', () => {
-  const schema = StructType.fromDDL('k STRING, v DOUBLE');
+  const schema = StructType.fromDDL('k STRING, v DOUBLE, g INT, s STRUCT<a: INT, b: STRING>');
+  const GROUPINGS: readonly (readonly string[])[] = [['k'], [], ['k', 'g'], ['s'], ['g', 's', 'k']];
   it('folds, merges and finishes every aggregate function exactly as the generic state code', () => {
     const value = fc.option(fc.oneof(fc.integer({ min: -50, max: 50 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, -0, 0.1)), { freq: 4, nil: null });
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom(...FNS), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.array(fc.record({ k: fc.constantFrom('a', 'b', 'c'), v: value }, { noNullPrototype: true }), { maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.array(
+            fc.record(
+              {
+                k: fc.constantFrom('a', 'b', 'c'),
+                v: value,
+                g: fc.option(fc.integer({ min: -1, max: 1 }), { nil: null }),
+                s: fc.option(fc.record({ a: fc.integer({ min: 0, max: 1 }), b: fc.constantFrom('x', 'y"') }, { noNullPrototype: true }), { nil: null }),
+              },
+              { noNullPrototype: true },
+            ),
+            { maxLength: 12 },
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.boolean(),
-        (fns, tasks, star) => {
+        fc.constantFrom(...GROUPINGS),
+        (fns, tasks, star, grouping) => {
           const aggs = fns.map((fn, i) => (fn === 'count' && star ? count('*') : build[fn](col('v'))).alias(`a${i}`));
-          const df = DataFrame.fromSource({ index: 0, format: 'memory', schema }).groupBy(col('k')).agg(...aggs);
+          const df = DataFrame.fromSource({ index: 0, format: 'memory', schema }).groupBy(...grouping.map((g) => col(g))).agg(...aggs);
           const plan = planQuery(df.plan, { sourceSchemas: [schema], outputMode: 'complete', shufflePartitions: 1 });
           const partials = tasks.flatMap((rows) => runMapStage(plan, 0, rows, { batchTimestampMs: 0, watermarkMs: 0 }).partials![0]!);
           const out = runStatefulPartition(plan, partials, new Store(), { batchTimestampMs: 0, watermarkMs: 0, outputMode: 'complete' }).rows;
@@ -60,16 +76,21 @@ describe('aggregate kernel (property)', () => {
           for (const rows of tasks) {
             const local = new Map<string, unknown[]>();
             for (const r of rows) {
-              const s = local.get(r.k) ?? specs.map(initState);
-              local.set(r.k, s.map((x, i) => updateState(specs[i]!, x, specs[i]!.star ? null : r.v)));
+              const gk = JSON.stringify(grouping.map((g) => r[g as keyof typeof r]));
+              const s = local.get(gk) ?? specs.map(initState);
+              local.set(gk, s.map((x, i) => updateState(specs[i]!, x, specs[i]!.star ? null : r.v)));
             }
             for (const [k, s] of local) {
               const prev = expected.get(k);
               expected.set(k, prev === undefined ? s : prev.map((x, i) => mergeStates(specs[i]!, x, s[i])));
             }
           }
-          const want = [...expected.keys()].sort().map((k) => ({ k, ...Object.fromEntries(specs.map((sp, i) => [`a${i}`, stateResult(sp, expected.get(k)![i])])) }));
-          assert.deepEqual(out, want);
+          const want = [...expected.keys()].map((gk) => ({
+            ...Object.fromEntries(grouping.map((g, i) => [g, (JSON.parse(gk) as unknown[])[i]])),
+            ...Object.fromEntries(specs.map((sp, i) => [`a${i}`, stateResult(sp, expected.get(gk)![i])])),
+          }));
+          const canon = (rows: readonly Row[]) => rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))).sort();
+          assert.deepEqual(canon(out), canon(want));
         },
       ),
       runs(300, 3000),

@@ -20,7 +20,8 @@ import type { AggregateOperator } from './plan-query.js';
 
 /** What the generated map-side `add` reads and writes (`this` inside it). */
 export interface AggregateSinkState {
-  readonly partials: Map<string, unknown>;
+  /** Nested Maps, one level per key (see `collect`). */
+  readonly partials: Map<unknown, unknown>;
   dropped: number;
   readonly late: Row[] | null;
   readonly wmUs: number;
@@ -34,6 +35,8 @@ export interface AggregateKernel {
   readonly merge: (x: readonly unknown[], y: readonly unknown[]) => unknown[];
   /** The intermediate row (keys, then one `__aggN` per aggregate) of a group. */
   readonly emit: (key: string, state: readonly unknown[]) => Row;
+  /** Map side: every group folded so far, as its key text and partial state. */
+  readonly collect: (partials: Map<unknown, unknown>, push: (key: string, state: unknown) => void) => void;
   /** The event time (µs) of a key: the window end or the watermarked key; null when none. */
   readonly eventTime: (key: string) => number | null;
   /** True when keys are ordered by event time ({@link timePrefix}): `entries()` can stop early. */
@@ -199,25 +202,55 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   const keyArgs = op.keyNames.map((_, i) => `k${i}`);
   const inArgs = op.aggs.map((_, i) => `v${i}`);
   const windowIdx = w === null ? -1 : w.keyIndex;
-  // Key parts as JSON text (the window key as [start, end]).
-  const part = (i: number) => (i === windowIdx ? `'[' + h.nj(ws) + ',' + h.nj(we) + ']'` : `h.kj(k${i})`);
-  const all = `'[' + ${Array.from({ length: n }, (_, i) => part(i)).join(" + ',' + ")} + ']'`;
-  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => i !== et);
-  const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map(part).join(" + ',' + ")} + ']'`;
   const ordered = et !== null;
-  const keyLines: string[] = [];
-  if (!ordered) {
-    keyLines.push(`const key = ${n === 0 ? `'[]'` : all};`);
+  const objects = op.keyObjects ?? op.keyNames.map(() => true);
+  // Map side: partials are nested Maps, one level per key (the event-time key first when
+  // ordered), keyed by the values themselves (a window by its start; objects by their JSON), so
+  // a row costs Map lookups on values it already has; the key text is built once per group, in
+  // `collect`. (A Map keyed by freshly concatenated key strings cost several times more.)
+  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => i !== et);
+  const levels = ordered ? [et, ...rest] : Array.from({ length: n }, (_, i) => i);
+  const levelValue = (i: number) => (i === windowIdx ? 'ws' : objects[i] ? `h.kj(k${i})` : `(k${i} === undefined ? null : k${i})`);
+  const descend: string[] = [];
+  if (levels.length === 0) {
+    descend.push(`let s = this.partials.get(''); if (s === undefined) { s = ${initSource(l)}; this.partials.set('', s); }`);
   } else {
-    const time = et === windowIdx ? `(Number.isSafeInteger(ws) ? h.tp(we) : null)` : `h.tp(k${et})`;
-    keyLines.push(`const p = ${time};`, `const key = p !== null ? p + ${restJSON} : '!' + ${n === 0 ? `'[]'` : all};`);
+    descend.push('const m0 = this.partials;');
+    levels.forEach((ki, j) => {
+      const v = levelValue(ki);
+      if (j < levels.length - 1) descend.push(`let m${j + 1} = m${j}.get(${v}); if (m${j + 1} === undefined) { m${j + 1} = new Map(); m${j}.set(${v}, m${j + 1}); }`);
+      else descend.push(`let s = m${j}.get(${v}); if (s === undefined) { s = ${initSource(l)}; m${j}.set(${v}, s); }`);
+    });
   }
-  const fold = [
-    ...keyLines,
-    'let s = this.partials.get(key);',
-    `if (s === undefined) { s = ${initSource(l)}; this.partials.set(key, s); }`,
-    ...foldSource(l),
-  ];
+  const fold = [...descend, ...foldSource(l)];
+
+  // collect: walks the levels and builds each group's key text (see key-encoding.ts).
+  const size = w === null ? 0 : w.windowUs;
+  const jsonOf = (ki: number, v: string) => (ki === windowIdx ? `'[' + h.nj(${v}) + ',' + h.nj(${v} + ${size}) + ']'` : objects[ki] ? v : `h.kj(${v})`);
+  const collect: string[] = [];
+  if (levels.length === 0) {
+    collect.push("for (const s of m0.values()) push('[]', s);");
+  } else {
+    let depth = 0;
+    const line = (x: string) => collect.push('  '.repeat(depth) + x);
+    levels.forEach((ki, j) => {
+      const last = j === levels.length - 1;
+      line(`for (const [l${j}, ${last ? 's' : `m${j + 1}`}] of m${j}) {`);
+      depth++;
+      line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
+      if (ordered && j === 0) line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
+    });
+    const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
+    const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
+    if (ordered) {
+      const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
+      line(`push(p !== null ? p + ${restJSON} : '!' + ${all}, s);`);
+    } else line(`push(${all}, s);`);
+    while (depth > 0) {
+      depth--;
+      line('}');
+    }
+  }
   const drop = '{ this.dropped++; if (this.late !== null) this.late.push(r); return; }';
   const body: string[] = [...op.aggs.map((_, i) => `const a${i} = v${i} === undefined ? null : v${i};`)];
   if (w === null) {
@@ -288,6 +321,9 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     '  },',
     '  emit(key, s) {',
     ...emitLines.filter((x) => x !== '').map((x) => '    ' + x),
+    '  },',
+    '  collect(m0, push) {',
+    ...collect.map((x) => '    ' + x),
     '  },',
     '  eventTime(key) {',
     `    ${eventTime}`,

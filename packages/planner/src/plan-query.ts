@@ -51,6 +51,11 @@ export interface AggregateOperator {
   readonly window: WindowSpec | null;
   /** The key carrying event time (window, session window or the watermarked column itself): drives lateness and eviction. */
   readonly eventTimeKeyIndex: number | null;
+  /**
+   * Per key: true when its values are objects (struct, array, map, binary), grouped by their JSON
+   * text; primitives group by value. Absent → every key is treated as an object (always correct).
+   */
+  readonly keyObjects?: readonly boolean[];
   readonly aggs: readonly { readonly fn: AggregateFunctionName; readonly star: boolean; readonly name: string }[];
   /** Compiled: intermediate rows (keys + agg results) → output rows (the projection and any operators after the aggregation). */
   readonly finalCode: string;
@@ -374,6 +379,7 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
       keyNames: statefulNode.keys.map((k) => k.name),
       window,
       eventTimeKeyIndex: statefulNode.eventTime === null || etIdx < 0 ? null : etIdx,
+      keyObjects: statefulNode.keys.map((k) => typeof k.expr.dt !== 'string' || k.expr.dt === 'binary'),
       aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: slotNames[i] as string })),
       finalCode,
       sortBy,

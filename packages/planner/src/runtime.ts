@@ -84,14 +84,16 @@ type Session = [number, number, unknown[]];
  * is installed as an own method, called by the stage as `sink.add(row, key0, …, input0, …)`.
  */
 class AggregateSink implements AggregateSinkState {
-  readonly partials = new Map<string, unknown>();
+  readonly partials = new Map<unknown, unknown>();
   dropped = 0;
   readonly late: Row[] | null;
   readonly wmUs: number;
   readonly checkLate: boolean;
   readonly add: AggregateKernel['add'];
+  readonly kernel: AggregateKernel;
 
   constructor(kernel: AggregateKernel, op: AggregateOperator, wmUs: number, checkLate: boolean, collectLate: boolean) {
+    this.kernel = kernel;
     this.wmUs = wmUs;
     this.checkLate = checkLate && op.eventTimeKeyIndex !== null;
     this.late = collectLate ? [] : null;
@@ -276,7 +278,11 @@ export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStage
       check();
       done = true;
       const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
-      for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k, plan.shufflePartitions)] as Array<[string, unknown]>).push([k, v]);
+      const n = plan.shufflePartitions;
+      if (sink instanceof AggregateSink) {
+        sink.kernel.collect(sink.partials, (k, v) => (partials[partitionOf(k, n)] as Array<[string, unknown]>).push([k, v]));
+      }
+      else for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k as string, n)] as Array<[string, unknown]>).push([k as string, v]);
       const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
       if (sink.late) result.lateRows = sink.late;
       return result;
