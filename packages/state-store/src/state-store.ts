@@ -131,14 +131,17 @@ export function estimateValueBytes(v: unknown, depth: number): number {
 
 /**
  * What a store hands its provider to commit: the keys it touched, its changes being already in
- * `base.map`. Both lists are sorted and may hold a key more than once (adjacent); a key in both
- * is in the loaded version iff `base.order.has(key)` (see {@link classifyChanges}). @internal
+ * `base.map`. The lists are sorted and may hold a key more than once (adjacent); a key in
+ * `added` and in another list is in the loaded version iff `base.order.has(key)` (see
+ * {@link classifyChanges}). @internal
  */
 export interface StoreChanges {
   /** Keys that were absent when put (new keys, or loaded keys put again after a remove), sorted. */
   readonly added: readonly string[];
-  /** Keys that were present when put or removed (loaded keys, or new keys touched again), sorted. */
-  readonly present: readonly string[];
+  /** Keys that were present when put (loaded keys, or new keys put again), sorted. */
+  readonly updated: readonly string[];
+  /** Keys that were present when removed, sorted. */
+  readonly removed: readonly string[];
   /** True when some key of `added` needs the code-point fix-up (comparisons then use compareKeys). */
   readonly addedFixup: boolean;
 }
@@ -154,13 +157,14 @@ export interface ClassifiedChanges {
 }
 
 /**
- * One ordered merge of the two touched-key lists against the current map: a key only in `added`
- * is new to the version, only in `present` was in the loaded version, in both is decided by the
- * loaded version's key order (rare: a key removed and put again, or put twice). Its current value
- * (or absence) gives the net change.
+ * One ordered merge of the three touched-key lists against the current map. A key in `removed`
+ * but not in `added` was loaded and is gone (no lookup: the eviction case); only in `added` is new to the
+ * version; only in `updated` was loaded; in `added` and another list is decided by the loaded
+ * version's key order (rare: a key removed and put again, or a new key touched twice). Its
+ * current value (or absence) gives the net change.
  */
 export function classifyChanges(changes: StoreChanges, map: ReadonlyMap<string, unknown>, order: SortedKeyChunks): ClassifiedChanges {
-  const { added, present } = changes;
+  const { added, updated, removed } = changes;
   const cmp = comparatorFor(order.fixup || changes.addedFixup);
   const keys: string[] = [];
   const values: unknown[] = [];
@@ -169,25 +173,30 @@ export function classifyChanges(changes: StoreChanges, map: ReadonlyMap<string, 
   let newKeyChars = 0;
   let removedKeyChars = 0;
   let i = 0;
-  let j = 0;
-  while (i < added.length || j < present.length) {
+  let u = 0;
+  let r = 0;
+  for (;;) {
     const a = added[i];
-    const b = present[j];
-    const c = a === undefined ? 1 : b === undefined ? -1 : cmp(a, b);
-    let key: string;
-    let loaded: boolean;
-    if (c < 0) {
-      key = a as string;
-      loaded = false;
-    } else if (c > 0) {
-      key = b as string;
-      loaded = true;
-    } else {
-      key = a as string;
-      loaded = order.has(key);
+    const b = updated[u];
+    const c = removed[r];
+    let key: string | undefined = a;
+    if (b !== undefined && (key === undefined || cmp(b, key) < 0)) key = b;
+    if (c !== undefined && (key === undefined || cmp(c, key) < 0)) key = c;
+    if (key === undefined) break;
+    const inA = a === key;
+    const inU = b === key;
+    const inR = c === key;
+    if (inA) while (++i < added.length && added[i] === key);
+    if (inU) while (++u < updated.length && updated[u] === key);
+    if (inR) while (++r < removed.length && removed[r] === key);
+    // Never put while absent, so every op found it present, and a remove was the last (after it
+    // the key was absent): loaded and gone, no lookup needed.
+    if (inR && !inA) {
+      removes.push(key);
+      removedKeyChars += key.length;
+      continue;
     }
-    if (c <= 0) while (++i < added.length && added[i] === key);
-    if (c >= 0) while (++j < present.length && present[j] === key);
+    const loaded = inA ? (inU || inR) && order.has(key) : true;
     const v = map.get(key);
     if (v === undefined) {
       if (loaded) {
@@ -246,7 +255,8 @@ export class StateStore implements StateStoreView {
    * changed key was a large share of a batch's cost):
    * - #added: keys that were absent when put, in op order; the first #addedSorted are sorted.
    * - #present / #presentOld: keys that were present when put or removed, with the value they
-   *   had then, in op order.
+   *   had then, in op order (the undo log); #updated / #removed: the same keys split by op, so a
+   *   commit knows an evicted key is gone without looking it up.
    * Undo (abort, failed commit, a copy for a second store) replays #present backwards, which
    * leaves each key at its earliest recorded value, then deletes every #added key the loaded
    * version did not have.
@@ -256,6 +266,8 @@ export class StateStore implements StateStoreView {
   #addedFixup = false;
   readonly #present: string[] = [];
   readonly #presentOld: unknown[] = [];
+  readonly #updated: string[] = [];
+  readonly #removed: string[] = [];
   readonly #undoLog: UndoLog;
   readonly #freeze: boolean;
   #state: 'open' | 'committed' | 'aborted' = 'open';
@@ -295,6 +307,7 @@ export class StateStore implements StateStoreView {
     else {
       this.#present.push(key);
       this.#presentOld.push(old);
+      this.#updated.push(key);
     }
     map.set(key, this.#freeze ? deepFreeze(value) : value);
   }
@@ -306,6 +319,7 @@ export class StateStore implements StateStoreView {
     if (old === undefined) return;
     this.#present.push(key);
     this.#presentOld.push(old);
+    this.#removed.push(key);
     map.delete(key);
   }
 
@@ -419,12 +433,12 @@ export class StateStore implements StateStoreView {
     if (this.#base.pending === this.#undoLog) this.#base.pending = null;
   }
 
-  /** The touched-key lists, sorted (the present list as a sorted copy: the undo log needs its order). */
+  /** The touched-key lists, sorted (an eviction pass removes in key order: one TimSort scan). */
   #changes(): StoreChanges {
     const added = this.#sortedAdded();
     const addedFixup = this.#addedFixup;
-    const present = sortKeys(this.#present.slice(), this.#base.order.fixup || addedFixup);
-    return { added, present, addedFixup };
+    const fixup = this.#base.order.fixup || addedFixup;
+    return { added, updated: sortKeys(this.#updated, fixup), removed: sortKeys(this.#removed, fixup), addedFixup };
   }
 
   /** Metrics of the committed version, or of the changes so far while open. */
