@@ -73,4 +73,10 @@ export class ByteWriter {
   reset(): void {
     this.len = 0;
   }
+
+  /** Empties the buffer and drops it when it grew past `keep` bytes (one huge page must not pin its memory). */
+  release(keep: number): void {
+    this.len = 0;
+    if (this.buf.length > keep) this.buf = Buffer.allocUnsafe(64 * 1024);
+  }
 }

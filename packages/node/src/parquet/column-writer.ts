@@ -512,6 +512,7 @@ export class ColumnWriter {
     this.#pages.push(header, compressed);
     this.#pagesSize += header.length + compressed.length;
     this.#pagesUncompressed += header.length + body.length;
+    out.release(4 << 20);
     this.#chunkLevels += n;
     this.#chunkValues += p;
     this.levels = 0;

@@ -16,6 +16,7 @@ const INPUT_MARGIN = 15;
 
 const hashTable = new Uint16Array(1 << MAX_HASH_TABLE_BITS);
 let output = new Uint8Array(1 << 16);
+const KEEP_OUTPUT_BYTES = 4 << 20;
 
 /** Snappy's worst case for `n` input bytes. */
 function maxCompressedLength(n: number): number {
@@ -36,7 +37,10 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   for (let pos = 0; pos < input.length; pos += BLOCK_SIZE) {
     op = compressFragment(input, pos, Math.min(input.length - pos, BLOCK_SIZE), out, op);
   }
-  return out.slice(0, op);
+  const result = out.slice(0, op);
+  // Keep a typical page's worth of output buffer, not the largest page ever compressed.
+  if (output.length > KEEP_OUTPUT_BYTES) output = new Uint8Array(1 << 16);
+  return result;
 }
 
 function load32(a: Uint8Array, p: number): number {
