@@ -262,28 +262,29 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
       const enc0 = encoders[0] as (v: unknown) => string | null;
       let last: Group | undefined;
       let lastKey: string | null | undefined;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as Row;
-        let g: Group;
-        if (single) {
-          const key = enc0(row[name0]);
-          if (last !== undefined && key === lastKey) g = last;
-          else {
-            g = last = groups.get(key) ?? groupFor(key, { [name0]: key });
-            lastKey = key;
-          }
-        } else {
-          const values: (string | null)[] = new Array<string | null>(partFields.length);
-          for (let k = 0; k < partFields.length; k++) values[k] = (encoders[k] as (v: unknown) => string | null)(row[(partFields[k] as StructField).name]);
-          const key = JSON.stringify(values);
-          g = groups.get(key) ?? groupFor(key, Object.fromEntries(partFields.map((f, k) => [f.name, values[k] ?? null])));
-        }
-        if (g.chunk.length === 0) touched.push(g);
-        g.chunk.push(row);
-      }
       try {
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i] as Row;
+          let g: Group;
+          if (single) {
+            const key = enc0(row[name0]);
+            if (last !== undefined && key === lastKey) g = last;
+            else {
+              g = last = groups.get(key) ?? groupFor(key, { [name0]: key });
+              lastKey = key;
+            }
+          } else {
+            const values: (string | null)[] = new Array<string | null>(partFields.length);
+            for (let k = 0; k < partFields.length; k++) values[k] = (encoders[k] as (v: unknown) => string | null)(row[(partFields[k] as StructField).name]);
+            const key = JSON.stringify(values);
+            g = groups.get(key) ?? groupFor(key, Object.fromEntries(partFields.map((f, k) => [f.name, values[k] ?? null])));
+          }
+          if (g.chunk.length === 0) touched.push(g);
+          g.chunk.push(row);
+        }
         for (const g of touched) await append(g, g.chunk);
       } finally {
+        // Also after a failure: the next write must not see this one's routed rows.
         for (const g of touched) g.chunk.length = 0;
         touched.length = 0;
       }

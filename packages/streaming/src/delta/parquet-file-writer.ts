@@ -87,20 +87,20 @@ export function openParquetTaskWriter(
       }
       // Keyed by the value strings (escaping is injective, so equal keys ⇔ equal directories).
       const single = partCols.length === 1;
-      for (const row of rows) {
-        let key: string | null;
-        if (single) key = partitionValueString(row[partCols[0] as string], types[0] as DataType);
-        else key = JSON.stringify(partCols.map((c, i) => partitionValueString(row[c], types[i] as DataType)));
-        let g = groups.get(key);
-        if (g === undefined) {
-          const values: Record<string, string | null> = {};
-          partCols.forEach((c, i) => (values[c] = partitionValueString(row[c], types[i] as DataType)));
-          groups.set(key, (g = open(values)));
-        }
-        if (g.chunk.length === 0) touched.push(g);
-        g.chunk.push(row);
-      }
       try {
+        for (const row of rows) {
+          let key: string | null;
+          if (single) key = partitionValueString(row[partCols[0] as string], types[0] as DataType);
+          else key = JSON.stringify(partCols.map((c, i) => partitionValueString(row[c], types[i] as DataType)));
+          let g = groups.get(key);
+          if (g === undefined) {
+            const values: Record<string, string | null> = {};
+            partCols.forEach((c, i) => (values[c] = partitionValueString(row[c], types[i] as DataType)));
+            groups.set(key, (g = open(values)));
+          }
+          if (g.chunk.length === 0) touched.push(g);
+          g.chunk.push(row);
+        }
         for (const g of touched) await append(g, g.chunk);
       } finally {
         for (const g of touched) g.chunk.length = 0;
