@@ -249,6 +249,27 @@ describe('openDataFileWriter', () => {
     assert.deepEqual(after, []);
   });
 
+  it('a value the ParquetHandler rejects fails the write with its code; abort then leaves no files', async () => {
+    const schema = StructType.fromJSON({ type: 'struct', fields: [{ name: 'id', type: 'long', nullable: false, metadata: {} }] });
+    for (const [name, makeEngine] of ENGINES) {
+      const engine = makeEngine();
+      const writer = openDataFileWriter(engine, '/t', schema, { targetFileRows: 2 });
+      await writer.write([{ id: 1 }, { id: 2 }]); // a full file: stored at once
+      const failed = await (async () => {
+        await writer.write([{ id: null }]); // streaming handlers fail here
+        await writer.finish(); // the buffering fallback only encodes when the file ends
+      })().then(
+        () => null,
+        (e: { code?: string }) => e.code,
+      );
+      assert.equal(failed, 'PARQUET_VALUE_INVALID', name);
+      await writer.abort();
+      const left: string[] = [];
+      for await (const f of engine.storage.list('/t', { recursive: true })) left.push(f.path);
+      assert.deepEqual(left, [], name);
+    }
+  });
+
   it('an unknown partition column is DELTA_PARTITION_COLUMN_NOT_FOUND at open', () => {
     assert.throws(() => openDataFileWriter(createTestEngine(), '/t', SCHEMA, { partitionColumns: ['zz'] }), { code: 'DELTA_PARTITION_COLUMN_NOT_FOUND' });
   });

@@ -182,7 +182,9 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
   const groups = new Map<string | null, Group>();
   const touched: Group[] = [];
   const stored: string[] = [];
-  let state: 'open' | 'finishing' | 'closed' = 'open';
+  // 'failed': a finish that threw; abort still cleans up. 'closed': finished (the files belong to
+  // the caller's commit now, so abort must not touch them) or aborted.
+  let state: 'open' | 'finishing' | 'failed' | 'closed' = 'open';
 
   const groupFor = (key: string | null, values: Record<string, string | null>): Group => {
     let g = groups.get(key);
@@ -303,9 +305,11 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
             part++;
           }
         }
-        return adds;
-      } finally {
         state = 'closed';
+        return adds;
+      } catch (e) {
+        state = 'failed';
+        throw e;
       }
     },
 
