@@ -6,7 +6,8 @@
  *
  * - {@link FsStorage}: `Storage` over `node:fs` — atomic, durable `put` (temp file + fsync +
  *   `link()`/`rename()` + directory fsync), `ifAbsent` exclusive across processes, sorted listings.
- * - {@link NodeParquetHandler}: `ParquetHandler` over `@dsnp/parquetjs` with Spark's physical types.
+ * - {@link NodeParquetHandler}: `ParquetHandler` with Spark's physical types: weir's own streaming
+ *   writer (`openWriter`), a reader with a fast flat-column decoder over `@dsnp/parquetjs`.
  * - {@link MsgpackCodec}: `Codec` over msgpackr (Maps and Uint8Arrays survive).
  * - {@link SystemClock}: the wall clock.
  * - {@link InThreadTaskExecutor}: runs tasks on the calling thread (Spark's `local` mode).
