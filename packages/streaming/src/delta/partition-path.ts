@@ -1,5 +1,4 @@
-import type { DataType, Row, RowBatch, StructType } from '@weir/core';
-import { rowBatch } from '@weir/core';
+import type { DataType } from '@weir/core';
 
 /** Hive's default partition name for a null value (what Spark writes). */
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
@@ -38,35 +37,4 @@ export function partitionValueString(value: unknown, type: DataType): string | n
     return frac === 0 ? base : `${base}.${pad(frac, 6).replace(/0+$/, '')}`;
   }
   return String(value);
-}
-
-/** One partition's rows (partition columns removed) and its Hive directory (`a=1/b=x`, or `''`). */
-export interface PartitionGroup {
-  readonly dir: string;
-  readonly partitionValues: Readonly<Record<string, string | null>>;
-  readonly batch: RowBatch;
-}
-
-/** Splits a batch by its partition columns, in first-seen order (deterministic for a given batch). */
-export function groupByPartition(batch: RowBatch, partitionColumns: readonly string[]): PartitionGroup[] {
-  if (partitionColumns.length === 0) return [{ dir: '', partitionValues: {}, batch }];
-  const types = partitionColumns.map((c) => batch.schema.fields.find((f) => f.name === c)?.type ?? 'string');
-  const dataSchema: StructType = { type: 'struct', fields: batch.schema.fields.filter((f) => !partitionColumns.includes(f.name)) };
-  const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
-  for (const row of batch.rows) {
-    const values: Record<string, string | null> = {};
-    const parts: string[] = [];
-    partitionColumns.forEach((c, i) => {
-      const s = partitionValueString(row[c], types[i] as DataType);
-      values[c] = s;
-      parts.push(`${escapePartitionValue(c)}=${s === null ? HIVE_DEFAULT_PARTITION : escapePartitionValue(s)}`);
-    });
-    const dir = parts.join('/');
-    let g = groups.get(dir);
-    if (!g) groups.set(dir, (g = { values, rows: [] }));
-    const data: Row = {};
-    for (const f of dataSchema.fields) data[f.name] = row[f.name] ?? null;
-    g.rows.push(data);
-  }
-  return [...groups].map(([dir, g]) => ({ dir, partitionValues: g.values, batch: rowBatch(dataSchema, g.rows) }));
 }
