@@ -234,8 +234,8 @@ export interface StateStoreHost {
  * instead. (A mutation in place would change the version held hot without a delta recording
  * it.) Set the provider option `freezeValues` in tests to make such mutations throw.
  *
- * Cost model: `get` is one `Map` lookup; `put` of a new key one lookup, one `Map.set` and one
- * array push; `put`/`remove` of a present key also records the old value (two pushes). Every such
+ * Cost model: `get` is one `Map` lookup; `put` of a new key one lookup (none right after a `get`
+ * of the same key, the read-modify-write pattern), one `Map.set` and one array push; `put`/`remove` of a present key also records the old value (two pushes). Every such
  * op is recorded, not every key, so an operator SHOULD combine its updates and put each key once
  * per batch (the planner's operators do) rather than once per input row.
  *
@@ -270,6 +270,12 @@ export class StateStore implements StateStoreView {
   readonly #removed: string[] = [];
   readonly #undoLog: UndoLog;
   readonly #freeze: boolean;
+  /*
+   * The last `get`: operators read a key and then put it (read-modify-write), so `put` reuses the
+   * value `get` just found instead of a second lookup. Any change through this store resets it.
+   */
+  #lastKey: string | undefined = undefined;
+  #lastValue: unknown = undefined;
   #state: 'open' | 'committed' | 'aborted' = 'open';
   #metrics: StateStoreMetrics | null = null;
 
@@ -294,7 +300,10 @@ export class StateStore implements StateStoreView {
   }
 
   get(key: string): unknown {
-    return this.#map.get(key);
+    const v = this.#map.get(key);
+    this.#lastKey = key;
+    this.#lastValue = v;
+    return v;
   }
 
   put(key: string, value: unknown): void {
@@ -302,7 +311,8 @@ export class StateStore implements StateStoreView {
     if (typeof key !== 'string') throw CoreErrors.INVALID_ARGUMENT({ option: 'key', reason: 'must be a string' });
     if (value === undefined) throw CoreErrors.INVALID_ARGUMENT({ option: 'value', reason: 'must not be undefined (use remove)' });
     const map = this.#map;
-    const old = map.get(key);
+    const old = key === this.#lastKey ? this.#lastValue : map.get(key);
+    this.#lastKey = undefined;
     if (old === undefined) this.#added.push(key);
     else {
       this.#present.push(key);
@@ -316,6 +326,7 @@ export class StateStore implements StateStoreView {
     if (this.#state !== 'open') this.#assertOpen();
     const map = this.#map;
     const old = map.get(key);
+    this.#lastKey = undefined;
     if (old === undefined) return;
     this.#present.push(key);
     this.#presentOld.push(old);
@@ -429,6 +440,7 @@ export class StateStore implements StateStoreView {
   }
 
   #rollback(): void {
+    this.#lastKey = undefined;
     this.#undo(this.#map);
     if (this.#base.pending === this.#undoLog) this.#base.pending = null;
   }
