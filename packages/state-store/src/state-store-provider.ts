@@ -27,7 +27,9 @@ export interface StateStoreProviderOptions {
   readonly partition: number;
   /**
    * Write `<version>.snapshot` when a commit reaches a multiple of this (Spark's
-   * `spark.sql.streaming.stateStore.minDeltasForSnapshot`). Defaults to `10`.
+   * `spark.sql.streaming.stateStore.minDeltasForSnapshot`). Defaults to `10`. Partitions are
+   * staggered: partition `p` snapshots the versions `v` with `(v + p) % minDeltasForSnapshot === 0`,
+   * so the partitions of one batch do not all pay for a snapshot at once.
    */
   readonly minDeltasForSnapshot?: number;
   /**
@@ -74,7 +76,8 @@ export interface StateFileInfo {
  *   combine the two runs. The state then matches the run whose output the sink keeps when the
  *   sink had not committed; with the Delta sink's txn check the first run's output is kept
  *   otherwise, which deterministic operators make identical.
- * - Every `minDeltasForSnapshot` versions the commit also writes `<v+1>.snapshot`, after the
+ * - Every `minDeltasForSnapshot` versions the commit also writes `<v+1>.snapshot` (at versions
+ *   where `(v+1 + partition) % minDeltasForSnapshot === 0`: partitions take turns), after the
  *   delta (which alone makes the version durable; a failed snapshot write still fails the commit,
  *   and the re-run writes it).
  * - `doMaintenance()` deletes files no retained version needs.
@@ -220,7 +223,11 @@ export class StateStoreProvider implements StateStoreHost {
     base.leased = false;
     this.#hot = base;
 
-    if (newVersion % this.#options.minDeltasForSnapshot === 0) {
+    // Staggered by partition: all partitions commit the same version in the same batch, and a
+    // snapshot costs O(store); offsetting them spreads that cost over minDeltasForSnapshot batches
+    // instead of stalling every partition of one batch (Spark takes snapshots in its background
+    // maintenance, so its batches never wait for them either).
+    if ((newVersion + this.#options.partition) % this.#options.minDeltasForSnapshot === 0) {
       const snapKeys = base.order.toArray();
       const snapValues: unknown[] = new Array(snapKeys.length);
       for (let k = 0; k < snapKeys.length; k++) snapValues[k] = map.get(snapKeys[k] as string);

@@ -192,6 +192,22 @@ describe('StateStoreProvider', () => {
     assert.equal((await provider().load(1)).size, 1);
   });
 
+  it('staggers snapshots by partition (partition p at versions v with (v + p) % minDeltasForSnapshot == 0), every version still rebuildable', async () => {
+    const p = provider(3, { minDeltasForSnapshot: 4 });
+    for (let v = 0; v < 10; v++) {
+      const s = await p.load(v);
+      s.put(`k${v}`, v);
+      await s.commit();
+    }
+    const names = fs.readdirSync(path.join(dir, 'state', '0', '3')).filter((n) => n.endsWith('.snapshot'));
+    assert.deepEqual(names.map((n) => Number.parseInt(n, 10)).sort((a, b) => a - b), [1, 5, 9]);
+    for (let v = 0; v <= 10; v++) {
+      const s = await provider(3, { minDeltasForSnapshot: 4 }).load(v);
+      assert.deepEqual([...s.entries()].map(([k]) => k), Array.from({ length: v }, (_, i) => `k${i}`).sort());
+      s.abort();
+    }
+  });
+
   it('a torn delta raises STATE_STORE_CORRUPT; a torn snapshot falls back to deltas', async () => {
     const p = provider(0, { minDeltasForSnapshot: 2 });
     await commitVersions(p, 4);
