@@ -169,3 +169,23 @@ describe('aggregate kernel (property)', () => {
     );
   });
 });
+
+describe('aggregation state of an earlier format', () => {
+  const schemaT = StructType.fromDDL('k STRING, t TIMESTAMP, v DOUBLE');
+  const src = DataFrame.fromSource({ index: 0, format: 'memory', schema: schemaT });
+  const ctx = { batchTimestampMs: 0, watermarkMs: 10 ** 9, outputMode: 'append' as OutputMode };
+  it('JSON window keys (before event-time ordering) are refused, not silently kept', () => {
+    const plan = planQuery(src.withWatermark('t', '1 minute').groupBy(window(col('t'), '1 minute'), col('k')).agg(count('*').alias('n')).plan, { sourceSchemas: [schemaT], outputMode: 'append', shufflePartitions: 1 });
+    const store = new Store();
+    store.put('[[0,60000000],"a"]', [1]);
+    assert.throws(() => runStatefulPartition(plan, [], store, ctx), { code: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE' });
+  });
+  it('nested per-function states (before flat states) are refused', () => {
+    const plan = planQuery(src.groupBy(col('k')).agg(avg('v').alias('a')).plan, { sourceSchemas: [schemaT], outputMode: 'complete', shufflePartitions: 1 });
+    const store = new Store();
+    store.put('["a"]', [[3, 2]]);
+    assert.throws(() => runStatefulPartition(plan, [], store, { ...ctx, outputMode: 'complete' }), { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' });
+    const m = runMapStage(plan, 0, [{ k: 'a', t: 0, v: 1 }], { batchTimestampMs: 0, watermarkMs: 0 });
+    assert.throws(() => runStatefulPartition(plan, m.partials![0]!, store, { ...ctx, outputMode: 'complete' }), { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' });
+  });
+});

@@ -3,6 +3,7 @@ import { compareValues } from './builtins.js';
 import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
 import { decodeKey, decodeSingle, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 import type { AggregateOperator } from './plan-query.js';
+import { PlannerErrors } from './errors.js';
 
 /**
  * The compiled core of a (non-session) streaming aggregation, generated per operator and cached
@@ -43,7 +44,22 @@ export interface AggregateKernel {
   readonly ordered: boolean;
 }
 
-const HELPERS = Object.freeze({ cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle });
+/** True for a key in this version's ordered form (`!`, `-` or a digit first). */
+export function isOrderedKeyForm(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c === 33 || c === 45 || (c >= 48 && c <= 57);
+}
+
+function badKey(key: string): never {
+  throw PlannerErrors.STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE({ reason: `state key ${JSON.stringify(key.slice(0, 80))} is not an event-time-ordered aggregation key (state written by an earlier weir version?)` });
+}
+
+function badValue(width: number, v: unknown): never {
+  const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v;
+  throw PlannerErrors.STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE({ reason: `expected a flat array of ${width} aggregate state slots, found ${got} (state written by an earlier weir version?)` });
+}
+
+const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle });
 
 interface Layout {
   readonly specs: AggSpec[];
@@ -286,7 +302,7 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     emitLines.push('const ks = h.dk(key);', ...fromAll('ks'));
   } else {
     emitLines.push('if (key.charCodeAt(0) === 33) {', '  const ks = h.dk(key.slice(1));', ...fromAll('ks').map((x) => '  ' + x), '} else {');
-    emitLines.push('  const t = h.pt(key);');
+    emitLines.push('  if (!h.okKey(key)) h.badKey(key);', '  const t = h.pt(key);');
     emitLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
     if (rest.length === 1 && rest[0] !== windowIdx) {
       emitLines.push(`  k${rest[0]} = h.d1(key, h.pl(key));`);
@@ -317,9 +333,11 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     ...body.map((x) => '    ' + x),
     '  },',
     '  merge(x, y) {',
+    `    if (!Array.isArray(x) || x.length !== ${l.width}) h.badValue(${l.width}, x);`,
     `    ${mergeSource(l)}`,
     '  },',
     '  emit(key, s) {',
+    `    if (!Array.isArray(s) || s.length !== ${l.width}) h.badValue(${l.width}, s);`,
     ...emitLines.filter((x) => x !== '').map((x) => '    ' + x),
     '  },',
     '  collect(m0, push) {',

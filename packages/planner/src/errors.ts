@@ -46,6 +46,16 @@ export const PlannerErrors = defineErrors('@weir/planner', {
     retryable: false,
     message: 'Syntax error at position <position>: <error> in "<text>"',
   },
+  STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE: {
+    domain: 'user',
+    retryable: false,
+    message: 'Provided key schema does not match existing state key schema: <reason>. Restart the query from a new checkpoint location',
+  },
+  STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE: {
+    domain: 'user',
+    retryable: false,
+    message: 'Provided value schema does not match existing state value schema: <reason>. Restart the query from a new checkpoint location',
+  },
   PLANNER_INTERNAL_ERROR: {
     domain: 'internal',
     retryable: false,

@@ -1,7 +1,7 @@
 import type { OutputMode, Row, StateStoreView } from '@weir/core';
 import { compareValues, partitionOf } from './builtins.js';
 import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
-import { aggregateKernel, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
+import { aggregateKernel, isOrderedKeyForm, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
 import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
 import { decodeKey, encodeKey, isFallbackKey, prefixTime } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
@@ -407,6 +407,15 @@ function runAggregate(
   mode: OutputMode,
 ): StatefulPartitionResult {
   const k = aggregateKernel(op);
+  // Ordered keys sort before JSON ones ('['), so state of an earlier key format would hide past
+  // the eviction scan: refuse it up front (the first key in order shows it when the store holds
+  // only such keys, i.e. on the first batch after an upgrade).
+  if (k.ordered) {
+    for (const [key] of store.entries()) {
+      if (!isOrderedKeyForm(key)) throw PlannerErrors.STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE({ reason: `state key ${JSON.stringify(key.slice(0, 80))} is not an event-time-ordered aggregation key (state written by an earlier weir version?)` });
+      break;
+    }
+  }
   // numRowsUpdated counts distinct keys put. A key occurs at most once per map task's block, so
   // duplicates are keys already put in this batch; a key with no previous value is new, hence
   // distinct. New keys are only listed until the first key that had a value: from then on a Set
