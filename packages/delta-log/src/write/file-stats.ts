@@ -102,6 +102,8 @@ export function computeFileStats(schema: StructType, rows: readonly Row[], numIn
       if (max === undefined || compare(v, max, leaf.type) > 0) max = v;
     }
     setPath(nullCount, leaf.path, nulls);
+    // ±Infinity bounds are left out (JSON cannot carry them; an absent bound only disables skipping).
+    if ((typeof min === 'number' && !Number.isFinite(min)) || (typeof max === 'number' && !Number.isFinite(max))) continue;
     if (min !== undefined) setPath(minValues, leaf.path, statValue(min, leaf.type, 'min'));
     if (max !== undefined) setPath(maxValues, leaf.path, statValue(max, leaf.type, 'max'));
   }

@@ -95,3 +95,15 @@ describe('fileStatsBuilderFactory', () => {
     assert.deepEqual(r, { numRecords: 0, minValues: {}, maxValues: {}, nullCount: { a: 0, b: 0 } });
   });
 });
+
+describe('stats of ±Infinity', () => {
+  it('a column with an infinite bound gets no minValues/maxValues (JSON cannot carry it), other columns keep theirs', () => {
+    const schema = StructType.fromDDL('d DOUBLE, i INT');
+    const rows: Row[] = [{ d: Infinity, i: 1 }, { d: 2.5, i: 3 }, { d: null, i: null }];
+    const b = fileStatsBuilderFactory(schema, 32)();
+    b.add(rows, 0, rows.length);
+    for (const stats of [b.result(), computeFileStats(schema, rows, 32)]) {
+      assert.deepEqual(JSON.parse(JSON.stringify(stats)), { numRecords: 3, minValues: { i: 1 }, maxValues: { i: 3 }, nullCount: { d: 1, i: 1 } });
+    }
+  });
+});

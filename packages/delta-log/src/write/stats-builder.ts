@@ -189,8 +189,9 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
           let lo: unknown;
           let hi: unknown;
           if (leaf.kind === 'number' || leaf.kind === 'decimal') {
-            // Empty (or all NaN) leaves keep lo = +Infinity > hi = -Infinity.
-            if ((num[2 * i] as number) <= (num[2 * i + 1] as number)) {
+            // Empty (or all NaN) leaves keep lo = +Infinity > hi = -Infinity. A real ±Infinity
+            // bound is left out too: JSON cannot carry it, and an absent bound only disables skipping.
+            if ((num[2 * i] as number) <= (num[2 * i + 1] as number) && isFiniteBound(num[2 * i]) && isFiniteBound(num[2 * i + 1])) {
               lo = num[2 * i];
               hi = num[2 * i + 1];
             }
@@ -205,4 +206,9 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
       },
     };
   };
+}
+
+/** False only for ±Infinity (bigint bounds of long columns are finite). */
+function isFiniteBound(v: unknown): boolean {
+  return typeof v !== 'number' || Number.isFinite(v);
 }
