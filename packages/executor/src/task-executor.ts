@@ -63,6 +63,16 @@ interface Slot {
 }
 
 /**
+ * Young-generation cap of a worker's heap (V8 sizes it as 3 semi-spaces, so 192 MB = 64 MB
+ * semi-spaces, 4x Node's default). A task streams 8192-row chunks whose rows and strings die
+ * within the chunk; a larger nursery lets them die there instead of being copied and promoted.
+ * Measured on the 1M-row ingest (3 interleaved pairs): 1 thread 2.20–2.55 → 2.04–2.16 s,
+ * 2 threads 1.73–2.05 → 1.61–1.69 s, about 10% less CPU. V8 grows the nursery up to the cap
+ * only as allocation demands it.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 192;
+
+/**
  * Scheduling: each slot (thread) runs one task at a time. A task with `affinity` waits for slot
  * `affinity % parallelism`; any other task goes to a shared queue that the first idle slot takes
  * from, after its own affine queue. So affine tasks keep state hot without starving, and
@@ -112,6 +122,7 @@ export class PartitionedTaskExecutor implements TaskExecutor {
               idleTimeout: Number.POSITIVE_INFINITY,
               atomics: 'disabled',
               workerData: { registerTsx: extension === '.ts' },
+              resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
             }),
       affine: [],
       busy: false,
