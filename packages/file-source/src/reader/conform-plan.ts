@@ -4,6 +4,7 @@ import { literalKey } from './literal-key.js';
 import { compileJsonConformer, type ConformState, type JsonConformer } from './json-conformer.js';
 import type { ParseOptions } from './parse-options.js';
 import { csvConverter, jsonConverter, type Converter } from './value-converters.js';
+import { cachedByGeneratedSource } from './generated-code-cache.js';
 
 /** Everything a record needs to be conformed to the schema, compiled once per partition. */
 export interface ConformPlan {
@@ -34,7 +35,7 @@ function compileRowBuilder(names: readonly string[], allNames: readonly string[]
   const index = new Map(names.map((n, i) => [n, i]));
   const props = allNames.map((n) => `${literalKey(n)}: ${index.has(n) ? `v[${index.get(n)}]` : 'null'}`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
-  return new Function('v', `return { ${props.join(', ')} };`) as (values: readonly unknown[]) => Row;
+  return cachedByGeneratedSource(`return { ${props.join(', ')} };`, (src) => new Function('v', src) as (values: readonly unknown[]) => Row);
 }
 
 export function compilePlan(data: FilePartitionData): ConformPlan {

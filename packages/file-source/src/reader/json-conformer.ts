@@ -1,4 +1,5 @@
 import type { DataType, Row } from '@weir/core';
+import { cachedByGeneratedSource } from './generated-code-cache.js';
 import { MISMATCH, type Converter } from './value-converters.js';
 import { literalKey } from './literal-key.js';
 
@@ -40,8 +41,8 @@ export function compileJsonConformer(
   const props = allNames.map((n) => `${literalKey(n)}: ${index.has(n) ? `r${index.get(n)}` : 'null'}`);
   body.push(`return { ${props.join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
-  const factory = new Function('MISMATCH', `return function conform(obj, c, st) {\n${body.join('\n')}\n};`) as (m: symbol) => JsonConformer;
-  return factory(MISMATCH);
+  const source = `return function conform(obj, c, st) {\n${body.join('\n')}\n};`;
+  return cachedByGeneratedSource(source, (src) => (new Function('MISMATCH', src) as (m: symbol) => JsonConformer)(MISMATCH));
 }
 
 /** The common case of a type inline (no call); anything else goes through the converter `c[i]`. */
