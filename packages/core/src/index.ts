@@ -57,6 +57,8 @@ export type { Task, TaskContext, TaskHandler, TaskExecutor, RunTaskOptions } fro
 export type { Engine } from './engine/engine.js';
 export type { StateStoreView } from './state/state-store-view.js';
 
+export { createGeneratedCodeCache } from './codegen/generated-code-cache.js';
+export type { GeneratedCodeCache } from './codegen/generated-code-cache.js';
 export { parseDuration, formatDuration } from './options/duration.js';
 export { parseByteSize } from './options/byte-size.js';
 export { defineOptions, parseOptions } from './options/option-spec.js';

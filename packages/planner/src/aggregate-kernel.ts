@@ -1,4 +1,4 @@
-import type { Row } from '@weir/core';
+import { createGeneratedCodeCache, type Row } from '@weir/core';
 import { compareValues } from './builtins.js';
 import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
 import { decodeKey, decodeSingle, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
@@ -351,20 +351,12 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   ].join('\n');
 }
 
-const kernels = new Map<string, AggregateKernel>();
-const MAX_KERNELS = 256;
+const kernels = createGeneratedCodeCache<AggregateKernel>();
 
 /** The compiled kernel of `op`, cached by its generated text (each worker compiles each shape once). */
 export function aggregateKernel(op: AggregateOperator): AggregateKernel {
-  const code = generateAggregateKernel(op);
-  let k = kernels.get(code);
-  if (k === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
-    k = Object.freeze((new Function('h', code) as (h: typeof HELPERS) => AggregateKernel)(HELPERS));
-    if (kernels.size >= MAX_KERNELS) kernels.clear();
-    kernels.set(code, k);
-  }
-  return k;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
+  return kernels(generateAggregateKernel(op), (src) => Object.freeze((new Function('h', src) as (h: typeof HELPERS) => AggregateKernel)(HELPERS)));
 }
 
 /** @internal For tests: whether a key is in the fallback form. */

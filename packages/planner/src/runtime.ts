@@ -1,4 +1,4 @@
-import type { OutputMode, Row, StateStoreView } from '@weir/core';
+import { createGeneratedCodeCache, type OutputMode, type Row, type StateStoreView } from '@weir/core';
 import { compareValues, partitionOf } from './builtins.js';
 import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
 import { aggregateKernel, isOrderedKeyForm, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
@@ -25,8 +25,7 @@ interface StageRuntime {
 
 type StageFunction = (rows: readonly Row[], rt: StageRuntime, sink: unknown) => Row[];
 
-const compiled = new Map<string, StageFunction>();
-const MAX_COMPILED = 512;
+const compiled = createGeneratedCodeCache<StageFunction>(512);
 
 /**
  * Compiles generated stage source with `new Function`, cached by the source text (a worker
@@ -34,15 +33,8 @@ const MAX_COMPILED = 512;
  * @internal
  */
 export function compileStage(code: string): StageFunction {
-  let f = compiled.get(code);
-  if (f === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
-    const factory = new Function('h', code) as (h: typeof GENERATED_CODE_HELPERS) => StageFunction;
-    f = factory(GENERATED_CODE_HELPERS);
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(code, f);
-  }
-  return f;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify
+  return compiled(code, (src) => (new Function('h', src) as (h: typeof GENERATED_CODE_HELPERS) => StageFunction)(GENERATED_CODE_HELPERS));
 }
 
 const joinMaps = new WeakMap<JoinTable, Map<string, readonly (readonly unknown[])[]>>();

@@ -8,7 +8,7 @@
  * (monomorphic inline caches, one pass over the rows) and keeps min/max/null counts in local
  * variables; values are formatted (dates, timestamps, string truncation) only when the file ends.
  */
-import { isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
+import { createGeneratedCodeCache, isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
 import { formatDate, formatTimestampStats } from '../internal/temporal.js';
 import { DEFAULT_NUM_INDEXED_COLS, type FileStats } from './file-stats.js';
 
@@ -130,17 +130,10 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
 }
 
 // Compiled once per distinct source text (i.e. per schema shape), like the planner's stages.
-const compiled = new Map<string, UpdateFn>();
-const MAX_COMPILED = 256;
+const compiled = createGeneratedCodeCache<UpdateFn>();
 
 function compile(source: string): UpdateFn {
-  let fn = compiled.get(source);
-  if (fn === undefined) {
-    fn = new Function('rows', 'from', 'to', 'num', 'cnt', 'str', source) as UpdateFn;
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
-    compiled.set(source, fn);
-  }
-  return fn;
+  return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', src) as UpdateFn);
 }
 
 function setPath(target: Row, path: readonly string[], v: unknown): void {

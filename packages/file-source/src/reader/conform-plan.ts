@@ -1,10 +1,10 @@
-import { StructType, type Row, type StructField } from '@weir/core';
+import { StructType, createGeneratedCodeCache, type Row, type StructField } from '@weir/core';
 import type { FilePartitionData } from './file-partition-data.js';
 import { literalKey } from './literal-key.js';
 import { compileJsonConformer, type ConformState, type JsonConformer } from './json-conformer.js';
 import type { ParseOptions } from './parse-options.js';
 import { csvConverter, jsonConverter, type Converter } from './value-converters.js';
-import { cachedByGeneratedSource } from './generated-code-cache.js';
+
 
 /** Everything a record needs to be conformed to the schema, compiled once per partition. */
 export interface ConformPlan {
@@ -31,11 +31,13 @@ export interface ConformPlan {
   readonly buildRow: (values: readonly unknown[]) => Row;
 }
 
+const rowBuilders = createGeneratedCodeCache<(values: readonly unknown[]) => Row>();
+
 function compileRowBuilder(names: readonly string[], allNames: readonly string[]): (values: readonly unknown[]) => Row {
   const index = new Map(names.map((n, i) => [n, i]));
   const props = allNames.map((n) => `${literalKey(n)}: ${index.has(n) ? `v[${index.get(n)}]` : 'null'}`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
-  return cachedByGeneratedSource(`return { ${props.join(', ')} };`, (src) => new Function('v', src) as (values: readonly unknown[]) => Row);
+  return rowBuilders(`return { ${props.join(', ')} };`, (src) => new Function('v', src) as (values: readonly unknown[]) => Row);
 }
 
 export function compilePlan(data: FilePartitionData): ConformPlan {

@@ -1,5 +1,4 @@
-import type { DataType, Row } from '@weir/core';
-import { cachedByGeneratedSource } from './generated-code-cache.js';
+import { createGeneratedCodeCache, type DataType, type Row } from '@weir/core';
 import { MISMATCH, type Converter } from './value-converters.js';
 import { literalKey } from './literal-key.js';
 
@@ -21,6 +20,8 @@ export type JsonConformer = (obj: Record<string, unknown>, convs: readonly Conve
  * output column (data, partition, corrupt, rescued) in schema order, so all rows share one
  * hidden class and allocate in one step. Names are emitted only through `JSON.stringify`.
  */
+const conformers = createGeneratedCodeCache<JsonConformer>();
+
 export function compileJsonConformer(
   dataNames: readonly string[],
   allNames: readonly string[],
@@ -42,7 +43,7 @@ export function compileJsonConformer(
   body.push(`return { ${props.join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code generation from JSON-quoted names only
   const source = `return function conform(obj, c, st) {\n${body.join('\n')}\n};`;
-  return cachedByGeneratedSource(source, (src) => (new Function('MISMATCH', src) as (m: symbol) => JsonConformer)(MISMATCH));
+  return conformers(source, (src) => (new Function('MISMATCH', src) as (m: symbol) => JsonConformer)(MISMATCH));
 }
 
 /** The common case of a type inline (no call); anything else goes through the converter `c[i]`. */

@@ -6,7 +6,6 @@
 import {
   DataFrame,
   planQuery as plannerPlanQuery,
-  runMapStage as plannerRunMapStage,
   openMapStage as plannerOpenMapStage,
   type MapStageRun,
   runStatefulPartition as plannerRunStatefulPartition,
@@ -52,15 +51,6 @@ export function dataFramePrototype(): object {
 
 export function planQuery(plan: unknown, ctx: { sourceSchemas: readonly StructType[]; outputMode: OutputMode; shufflePartitions: number }): QueryPlan {
   return plannerPlanQuery(plan as DataFrame['plan'], ctx);
-}
-
-export function runMapStage(
-  plan: QueryPlan,
-  sourceIndex: number,
-  rows: readonly Row[],
-  ctx: { batchTimestampMs: number; watermarkMs: number; collectLateRows: boolean },
-): MapStageResult {
-  return plannerRunMapStage(plan, sourceIndex, rows, ctx);
 }
 
 /** A map stage fed its partition in chunks: `push` each chunk, then `finish` (see @weir/planner). */
