@@ -54,7 +54,8 @@ function wholeBatch(
       await writer.write(batch.rows);
       return await writer.commit();
     } catch (e) {
-      await writer.abort();
+      // Best effort: a failing abort must not hide why the write failed.
+      await writer.abort().catch(() => undefined);
       throw e;
     }
   };

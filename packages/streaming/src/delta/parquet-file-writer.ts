@@ -22,7 +22,10 @@ export interface ParquetTaskWriter {
   write(rows: readonly Row[]): Promise<void>;
   /** Ends and stores every file; returns their log entries (directories in first-seen order). */
   commit(): Promise<SinkFileStatus[]>;
-  /** Best effort: drops open files (nothing is stored before `commit`). */
+  /**
+   * Best effort after a failure: drops open files and deletes the files a failed `commit` had
+   * already stored (a committed writer's files belong to the batch's log entry: left alone).
+   */
   abort(): Promise<void>;
 }
 
@@ -57,6 +60,9 @@ export function openParquetTaskWriter(
   const name = `part-${String(taskId).padStart(5, '0')}-${options.queryId}-${batchId}.c000.snappy.parquet`;
   const groups = new Map<string | null, Group>();
   const touched: Group[] = [];
+  /** Files `commit` has stored (or begun to store): what `abort` deletes. */
+  const stored: string[] = [];
+  let committed = false;
 
   const open = (values: Record<string, string | null>): Group => {
     const dir = partCols.map((c) => `${escapePartitionValue(c)}=${values[c] === null ? HIVE_DEFAULT_PARTITION : escapePartitionValue(values[c] as string)}`).join('/');
@@ -114,6 +120,7 @@ export function openParquetTaskWriter(
         const bytes = g.writer !== null ? await g.writer.finish() : await engine.parquet.write({ schema: dataSchema, rows: g.buffered }, { compression: 'snappy' });
         const rel = g.dir === '' ? name : `${g.dir}/${name}`;
         const full = joinPath(options.path, rel);
+        stored.push(full);
         await engine.storage.put(full, bytes);
         const info = await engine.storage.head(full);
         out.push({
@@ -129,11 +136,20 @@ export function openParquetTaskWriter(
         });
       }
       groups.clear();
+      committed = true;
       return out;
     },
 
     async abort(): Promise<void> {
       groups.clear();
+      if (committed) return;
+      for (const path of stored.splice(0)) {
+        try {
+          await engine.storage.delete(path);
+        } catch {
+          // Best effort: an undeleted file is an orphan no sink log entry references.
+        }
+      }
     },
   };
 }
@@ -152,7 +168,8 @@ export async function writeParquetTaskFiles(
     await writer.write(batch.rows);
     return await writer.commit();
   } catch (e) {
-    await writer.abort();
+    // Best effort: a failing abort must not hide why the write failed.
+    await writer.abort().catch(() => undefined);
     throw e;
   }
 }

@@ -170,7 +170,9 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
   const returned: Row[] = [];
   let numInputRows = 0;
   let numOutputRows = 0;
-  try {
+  // Everything after the writer opened runs under one guard: a failing read, stage, `write` or
+  // `commit` must not leave the writer's files behind (the retried task writes its own).
+  return withAbortOnFailure(writer, async () => {
     for await (const chunk of await partitionChunks(input.partition, ctx)) {
       numInputRows += chunk.rows.length;
       const out = stage.push(chunk.rows);
@@ -179,23 +181,40 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
         if (out.length > 0) await writer.write(out);
       } else for (const r of out) returned.push(r);
     }
+    const res = stage.finish();
+    const common = {
+      numInputRows,
+      eventTime: res.eventTime,
+      numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
+      ...(res.lateRows && res.lateRows.length > 0 ? { lateRows: res.lateRows } : {}),
+    };
+    if (res.partials !== undefined) {
+      const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
+      return { ...common, blocks, numOutputRows: 0 };
+    }
+    if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
+    return { ...common, rows: returned, numOutputRows };
+  });
+}
+
+/**
+ * Runs `work`; when it throws, calls the writer's `abort()` (Spark's `DataWriter.abort` after a
+ * failed task) and rethrows the ORIGINAL error: abort is best effort, so its own failure is
+ * swallowed rather than hiding why the task failed.
+ */
+async function withAbortOnFailure<T>(writer: DataWriter | null, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
   } catch (e) {
-    await writer?.abort();
+    if (writer !== null && typeof writer.abort === 'function') {
+      try {
+        await writer.abort();
+      } catch {
+        // Orphans at worst: no commit references them.
+      }
+    }
     throw e;
   }
-  const res = stage.finish();
-  const common = {
-    numInputRows,
-    eventTime: res.eventTime,
-    numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
-    ...(res.lateRows && res.lateRows.length > 0 ? { lateRows: res.lateRows } : {}),
-  };
-  if (res.partials !== undefined) {
-    const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
-    return { ...common, blocks, numOutputRows: 0 };
-  }
-  if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
-  return { ...common, rows: returned, numOutputRows };
 }
 
 /** Runs one state partition of a stateful plan: load version batchId, update, commit batchId+1. */
@@ -228,8 +247,10 @@ export async function statefulTask(input: StatefulTaskInput, ctx: TaskContext): 
   };
   if (input.writer !== null) {
     const writer = await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx);
-    await writer.write(res.rows);
-    return { ...stats, commitMessage: await writer.commit() };
+    return withAbortOnFailure(writer, async () => {
+      await writer.write(res.rows);
+      return { ...stats, commitMessage: await writer.commit() };
+    });
   }
   return { ...stats, rows: res.rows };
 }
