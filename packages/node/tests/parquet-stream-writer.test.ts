@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { StructType, WeirError, field, rowBatch, struct, type DataType, type Row } from '@weir/core';
 import { NodeParquetHandler, type NodeParquetHandlerOptions } from '@weir/node';
 import { comparableRows, duck, duckRows } from './duckdb-oracle.js';
+import { batchArb } from './parquet-arbitraries.js';
 
 const seed = Number(process.env['FC_SEED'] ?? 42);
 const runs = (local: number, ci: number, soak: number): number => (process.env['WEIR_SOAK'] ? soak : process.env['CI'] ? ci : local);
@@ -19,75 +20,7 @@ const tmpFile = (bytes: Uint8Array): string => {
   return file;
 };
 
-function decimalArb(precision: number, scale: number): fc.Arbitrary<string> {
-  const limit = 10n ** BigInt(precision) - 1n;
-  return fc.bigInt(-limit, limit).map((u) => {
-    const digits = (u < 0n ? -u : u).toString().padStart(scale + 1, '0');
-    const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-    return u < 0n ? `-${text}` : text;
-  });
-}
-
-const SAFE = Number.MAX_SAFE_INTEGER;
-/** Strings that exercise every string path: few distinct (dictionary), many distinct (fallback), long, non-ASCII. */
-const stringValue = fc.oneof(
-  fc.constantFrom('a', 'b', 'clear', 'rain', ''),
-  fc.integer({ min: 0, max: 10_000 }).map((i) => `distinct-${i}`),
-  fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.string({ minLength: 33, maxLength: 300 }),
-  fc.string({ unit: 'binary', minLength: 20, maxLength: 80 }),
-);
-type Typed = { type: DataType; value: fc.Arbitrary<unknown>; duck: boolean };
-const TYPES: Typed[] = [
-  { type: 'string', value: stringValue, duck: true },
-  { type: 'long', value: fc.oneof(fc.integer({ min: -SAFE, max: SAFE }), fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n)), duck: false },
-  { type: 'long', value: fc.integer({ min: -SAFE, max: SAFE }), duck: true },
-  { type: 'integer', value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), duck: true },
-  { type: 'short', value: fc.integer({ min: -32768, max: 32767 }), duck: true },
-  { type: 'byte', value: fc.integer({ min: -128, max: 127 }), duck: true },
-  { type: 'double', value: fc.double({ noNaN: true }), duck: true },
-  { type: 'float', value: fc.float({ noNaN: true, noDefaultInfinity: true }), duck: true },
-  { type: 'boolean', value: fc.boolean(), duck: true },
-  { type: 'binary', value: fc.uint8Array({ maxLength: 40 }), duck: true },
-  { type: 'date', value: fc.integer({ min: -700_000, max: 2_900_000 }), duck: true },
-  { type: 'timestamp', value: fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), duck: true },
-  { type: 'timestamp_ntz', value: fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), duck: true },
-  { type: 'decimal(5,2)', value: decimalArb(5, 2), duck: true },
-  { type: 'decimal(18,4)', value: decimalArb(18, 4), duck: true },
-  { type: 'decimal(25,3)', value: decimalArb(25, 3), duck: true },
-];
-const nullableOr = (t: Typed, nullable: boolean): fc.Arbitrary<unknown> => (nullable ? fc.option(t.value, { nil: null, freq: 4 }) : t.value);
-
-/** Primitive, array, map and struct types, nested up to two levels (floats inside nested values: DuckDB's to_json prints them inexactly). */
-const typed: fc.Arbitrary<Typed> = fc.letrec<{ t: Typed }>((tie) => ({
-  t: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom(...TYPES),
-    fc.tuple(tie('t'), fc.boolean()).map(([el, containsNull]) => ({
-      type: { type: 'array', elementType: el.type, containsNull } as DataType,
-      value: fc.array(nullableOr(el, containsNull), { maxLength: 5 }),
-      duck: el.duck && el.type !== 'float',
-    })),
-    fc.tuple(tie('t'), fc.boolean()).map(([v, valueContainsNull]) => ({
-      type: { type: 'map', keyType: 'string', valueType: v.type, valueContainsNull } as DataType,
-      value: fc.uniqueArray(fc.tuple(fc.string({ maxLength: 5 }), nullableOr(v, valueContainsNull)), { selector: (e) => e[0], maxLength: 3 }).map((es) => new Map(es)),
-      duck: v.duck && v.type !== 'float',
-    })),
-    fc.array(fc.tuple(tie('t'), fc.boolean()), { minLength: 1, maxLength: 3 }).map((members) => ({
-      type: struct(members.map(([m, nullable], i) => field(`f${i}`, m.type, nullable))),
-      value: fc.tuple(...members.map(([m, nullable]) => nullableOr(m, nullable))).map((vs) => Object.fromEntries(vs.map((v, i) => [`f${i}`, v]))),
-      duck: members.every(([m]) => m.duck && m.type !== 'float'),
-    })),
-  ),
-})).t;
-
-const batchArb = fc
-  .array(fc.tuple(typed, fc.boolean()), { minLength: 1, maxLength: 5 })
-  .chain((cols) => {
-    const schema = struct(cols.map(([c, nullable], i) => field(`c${i}`, c.type, nullable)));
-    const row = fc.tuple(...cols.map(([c, nullable]) => nullableOr(c, nullable))).map((vs) => Object.fromEntries(vs.map((v, i) => [`c${i}`, v])) as Row);
-    return fc.record({ schema: fc.constant(schema), rows: fc.array(row, { maxLength: 80 }), duck: fc.constant(cols.every(([c]) => c.duck)) }, { noNullPrototype: true });
-  });
+const batches = batchArb();
 
 /** Writer settings small enough that pages, row groups and dictionary fallbacks all happen within a few dozen rows. */
 const configArb = fc.record(
@@ -137,7 +70,7 @@ async function writeChunked(parquet: NodeParquetHandler, schema: StructType, chu
 describe('NodeParquetHandler.openWriter', () => {
   it('any chunking gives the bytes of the one-shot write, and both read back as the input (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(batchArb, configArb, fc.integer({ min: 1, max: 30 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), async ({ schema, rows }, config, rowGroupSize, cuts) => {
+      fc.asyncProperty(batches, configArb, fc.integer({ min: 1, max: 30 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), async ({ schema, rows }, config, rowGroupSize, cuts) => {
         const parquet = new NodeParquetHandler(config);
         const oneShot = await parquet.write(rowBatch(schema, rows), { rowGroupSize });
         const streamed = await writeChunked(parquet, schema, chunked(rows, cuts), rowGroupSize);
@@ -155,7 +88,7 @@ describe('NodeParquetHandler.openWriter', () => {
     const stats = async (file: string): Promise<unknown[]> =>
       (await c.runAndReadAll(`SELECT row_group_id, row_group_num_rows, path_in_schema, encodings, stats_min_value, stats_max_value, stats_null_count, num_values FROM parquet_metadata('${file}') ORDER BY row_group_id, column_id`)).getRowObjectsJson();
     await fc.assert(
-      fc.asyncProperty(batchArb.filter((b) => b.duck), configArb, fc.integer({ min: 1, max: 30 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), async ({ schema, rows }, config, rowGroupSize, cuts) => {
+      fc.asyncProperty(batches.filter((b) => b.duck), configArb, fc.integer({ min: 1, max: 30 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), async ({ schema, rows }, config, rowGroupSize, cuts) => {
         const parquet = new NodeParquetHandler(config);
         const streamedFile = tmpFile(await writeChunked(parquet, schema, chunked(rows, cuts), rowGroupSize));
         const oneShotFile = tmpFile(await parquet.write(rowBatch(schema, rows), { rowGroupSize }));
