@@ -8,44 +8,20 @@
  * STATS=1 (only the statistics: computeFileStats vs the compiled builder), IMPL (a module exporting
  * `writeDataFiles`, e.g. a copy of the previous implementation, to compare before/after).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { StructType, type Row } from '@weir/core';
-import { createNodeEngine } from '@weir/node';
 import { computeFileStats } from './file-stats.js';
 import { fileStatsBuilderFactory } from './stats-builder.js';
 import { openDataFileWriter } from './data-file-writer.js';
 import type { writeDataFiles as WriteDataFiles } from './write-data-files.js';
+import { WEATHER_SCHEMA as schema, benchDir, benchEngine, removeBenchDir, weatherRows } from '../../tests/support/weather-bench.js';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const CHUNK = Number(process.env.CHUNK ?? 0);
 const PART = process.env.PART ?? 'none';
-const schema = StructType.fromDDL(
-  'station_id STRING, event_time TIMESTAMP, temperature_c DOUBLE, humidity DOUBLE, pressure_hpa DOUBLE, wind_speed_ms DOUBLE, wind_dir_deg INT, condition STRING',
-);
-const CONDITIONS = ['clear', 'cloudy', 'rain', 'snow', 'fog'];
-
-// A seeded LCG: deterministic data, no global randomness.
-let seed = 42;
-const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-const rows: Row[] = new Array(ROWS);
-for (let i = 0; i < ROWS; i++) {
-  rows[i] = {
-    station_id: `ST${String(i % 500).padStart(4, '0')}`,
-    event_time: 1_700_000_000_000_000 + i * 1_000_000,
-    temperature_c: -20 + rnd() * 55,
-    humidity: rnd(),
-    pressure_hpa: 950 + rnd() * 100,
-    wind_speed_ms: rnd() * 30,
-    wind_dir_deg: Math.floor(rnd() * 360),
-    condition: CONDITIONS[i % 5] as string,
-  };
-}
+const rows = weatherRows(ROWS);
 
 const impl: typeof WriteDataFiles = (await import(process.env.IMPL ?? './write-data-files.js')).writeDataFiles;
-const engine = createNodeEngine();
+const engine = benchEngine();
 const partitionColumns = PART === 'station' ? ['station_id'] : [];
 
 async function once(dir: string): Promise<void> {
@@ -65,7 +41,7 @@ async function once(dir: string): Promise<void> {
 
 const cpu: number[] = [];
 for (let r = 0; r < REPEAT; r++) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-delta-write-bench-'));
+  const dir = benchDir('write-bench');
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await once(dir);
@@ -73,7 +49,7 @@ for (let r = 0; r < REPEAT; r++) {
   const secs = (c.user + c.system) / 1e6;
   cpu.push(secs);
   console.log(`run ${r + 1}: ${(secs / (ROWS / 1e6)).toFixed(3)} CPU-s per 1M rows (wall ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeBenchDir(dir);
 }
 const median = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)] as number;
 console.log(
