@@ -4,6 +4,7 @@ import { mergeStates, stateResult, updateState, type AggSpec } from './aggregate
 import { decodeKey, decodeSingle, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 import type { AggregateOperator } from './plan-query.js';
 import { PlannerErrors } from './errors.js';
+import type { BlockCollector, BlockKernel } from './window-blocks.js';
 
 /**
  * The compiled core of a (non-session) streaming aggregation, generated per operator and cached
@@ -29,7 +30,7 @@ export interface AggregateSinkState {
   readonly checkLate: boolean;
 }
 
-export interface AggregateKernel {
+export interface AggregateKernel extends BlockKernel {
   /** Map side: `add.call(sink, row, key0, …, input0, …)` folds one row into `sink.partials` (or drops it as late). */
   readonly add: (this: AggregateSinkState, r: Row, ...keysThenInputs: unknown[]) => void;
   /** A NEW state merging `x` (a state-store value: not mutated) with the later partial `y`. */
@@ -40,8 +41,15 @@ export interface AggregateKernel {
   readonly collect: (partials: Map<unknown, unknown>, push: (key: string, state: unknown) => void) => void;
   /** The event time (µs) of a key: the window end or the watermarked key; null when none. */
   readonly eventTime: (key: string) => number | null;
-  /** True when keys are ordered by event time ({@link timePrefix}): `entries()` can stop early. */
+  /** True when keys are ordered by event time ({@link timePrefix}): state is window-blocked (`window-blocks.ts`). */
   readonly ordered: boolean;
+  /** Ordered kernels, map side: every group folded so far, window by window, into `col` (the fallback groups into `fb`, flushed as `!`). */
+  readonly collectBlocks: (partials: Map<unknown, unknown>, col: BlockCollector, fb: BlockCollector) => void;
+  readonly width: number;
+  readonly numeric: boolean;
+  readonly mergeAt: BlockKernel['mergeAt'];
+  readonly emitAt: BlockKernel['emitAt'];
+  readonly fallbackTime: BlockKernel['fallbackTime'];
 }
 
 /** True for a key in this version's ordered form (`!`, `-` or a digit first). */
@@ -183,25 +191,75 @@ function mergeSource(l: Layout): string {
   return [...pre, `return [${parts.join(', ')}];`].join('\n    ');
 }
 
-function resultSource(l: Layout, i: number): string {
+function resultSource(l: Layout, i: number, base = ''): string {
   const spec = l.specs[i] as AggSpec;
   const o = l.offsets[i] as number;
+  const s = (x: number) => `s[${base}${x}]`;
   switch (spec.fn) {
     case 'count':
     case 'sum':
     case 'min':
     case 'max':
-      return `s[${o}]`;
+      return s(o);
     case 'avg':
-      return `(s[${o + 1}] === 0 ? null : s[${o}] / s[${o + 1}])`;
+      return `(${s(o + 1)} === 0 ? null : ${s(o)} / ${s(o + 1)})`;
     case 'first':
     case 'last':
-      return `s[${o + 1}]`;
+      return s(o + 1);
     case 'stddev':
-      return `(s[${o}] < 2 ? null : Math.sqrt(s[${o + 2}] / (s[${o}] - 1)))`;
+      return `(${s(o)} < 2 ? null : Math.sqrt(${s(o + 2)} / (${s(o)} - 1)))`;
     case 'approx_count_distinct':
-      return `h.res(SPECS[${i}], s[${o}])`;
+      return `h.res(SPECS[${i}], ${s(o)})`;
   }
+}
+
+/**
+ * `mergeAt(d, db, x, xb, y, yb)`: the merge of the group at `x[xb..]` (earlier) with `y[yb..]`
+ * (later) written at `d[db..]`, the same arithmetic as {@link mergeSource}; every slot is read
+ * into a local before any is written, so `d`/`db` may alias `x`/`xb`.
+ */
+function mergeAtSource(l: Layout): string {
+  const X = (o: number) => `x[xb + ${o}]`;
+  const Y = (o: number) => `y[yb + ${o}]`;
+  const lines: string[] = [];
+  l.specs.forEach((spec, i) => {
+    const o = l.offsets[i] as number;
+    switch (spec.fn) {
+      case 'count':
+        lines.push(`const r${o} = ${X(o)} + ${Y(o)};`);
+        break;
+      case 'sum':
+        lines.push(`const x${o} = ${X(o)}, y${o} = ${Y(o)};`, `const r${o} = x${o} === null ? y${o} : y${o} === null ? x${o} : x${o} + y${o};`);
+        break;
+      case 'avg':
+        lines.push(`const r${o} = ${X(o)} + ${Y(o)};`, `const r${o + 1} = ${X(o + 1)} + ${Y(o + 1)};`);
+        break;
+      case 'first':
+        lines.push(`const f${i} = ${X(o)} === 1;`, `const r${o} = f${i} ? ${X(o)} : ${Y(o)};`, `const r${o + 1} = f${i} ? ${X(o + 1)} : ${Y(o + 1)};`);
+        break;
+      case 'last':
+        lines.push(`const f${i} = ${Y(o)} === 1;`, `const r${o} = f${i} ? ${Y(o)} : ${X(o)};`, `const r${o + 1} = f${i} ? ${Y(o + 1)} : ${X(o + 1)};`);
+        break;
+      case 'stddev':
+        lines.push(
+          `let r${o}, r${o + 1}, r${o + 2};`,
+          `const xn${i} = ${X(o)}, yn${i} = ${Y(o)};`,
+          `if (xn${i} === 0) { r${o} = yn${i}; r${o + 1} = ${Y(o + 1)}; r${o + 2} = ${Y(o + 2)}; }`,
+          `else if (yn${i} === 0) { r${o} = xn${i}; r${o + 1} = ${X(o + 1)}; r${o + 2} = ${X(o + 2)}; }`,
+          `else { const n = xn${i} + yn${i}; const d = ${Y(o + 1)} - ${X(o + 1)}; r${o} = n; r${o + 1} = ${X(o + 1)} + (d * yn${i}) / n; r${o + 2} = ${X(o + 2)} + ${Y(o + 2)} + (d * d * xn${i} * yn${i}) / n; }`,
+        );
+        break;
+      default:
+        lines.push(`const r${o} = h.mrg(SPECS[${i}], ${X(o)}, ${Y(o)});`);
+    }
+  });
+  for (let o = 0; o < l.width; o++) lines.push(`d[db + ${o}] = r${o};`);
+  return lines.join('\n    ');
+}
+
+/** True when every state slot of the layout is always a number (blocks then hold a Float64Array). */
+function numericLayout(l: Layout): boolean {
+  return l.specs.every((s) => s.fn === 'count' || s.fn === 'avg' || s.fn === 'stddev');
 }
 
 /** A JS object-literal key (`__proto__` computed, so it defines a property). */
@@ -267,6 +325,32 @@ export function generateAggregateKernel(op: AggregateOperator): string {
       line('}');
     }
   }
+  // collectBlocks (ordered kernels): the same walk, window by window into per-partition blocks
+  // (see window-blocks.ts); a group's full key text (as `collect` builds it) picks its partition.
+  const blocks: string[] = [];
+  if (ordered && levels.length > 0) {
+    let depth = 0;
+    const line = (x: string) => blocks.push('  '.repeat(depth) + x);
+    levels.forEach((ki, j) => {
+      const last = j === levels.length - 1;
+      line(`for (const [l${j}, ${last ? 's' : `m${j + 1}`}] of m${j}) {`);
+      depth++;
+      line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
+      if (j === 0) line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
+    });
+    const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
+    const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
+    const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
+    line(`if (p !== null) { const g = ${restJSON}; col.add(p + g, g, s); } else { const g = ${all}; fb.add('!' + g, g, s); }`);
+    while (depth > 1) {
+      depth--;
+      line('}');
+    }
+    line('if (p !== null) col.flush(p);');
+    depth--;
+    line('}');
+    blocks.push("fb.flush('!');");
+  }
   const drop = '{ this.dropped++; if (this.late !== null) this.late.push(r); return; }';
   const body: string[] = [...op.aggs.map((_, i) => `const a${i} = v${i} === undefined ? null : v${i};`)];
   if (w === null) {
@@ -315,6 +399,28 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   const fields = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i)}`)];
   emitLines.push(`return { ${fields.join(', ')} };`);
 
+  // emitAt (ordered kernels): a block group's intermediate row; `t` is the block's event time
+  // (null: the fallback block, whose group JSON holds every key).
+  const emitAtLines: string[] = [];
+  if (ordered) {
+    emitAtLines.push(keyArgs.length > 0 ? `let ${keyArgs.join(', ')};` : '');
+    emitAtLines.push('if (t === null) {', '  const ks = h.dk(key);', ...fromAll('ks').map((x) => '  ' + x), '} else {');
+    emitAtLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
+    if (rest.length === 1 && rest[0] !== windowIdx) {
+      emitAtLines.push(`  k${rest[0]} = h.d1(key, 0);`);
+    } else if (rest.length > 0) {
+      emitAtLines.push('  const ks = h.dk(key);');
+      rest.forEach((i, j) => emitAtLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
+    }
+    emitAtLines.push('}');
+    const fieldsAt = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i, 'b + ')}`)];
+    emitAtLines.push(`return { ${fieldsAt.join(', ')} };`);
+  } else emitAtLines.push('throw new Error("unordered kernel");');
+  const fallbackTime =
+    et === null
+      ? 'return null;'
+      : [`const v = h.dk(key)[${et}];`, 'if (v === null || v === undefined) return null;', 'return Array.isArray(v) ? v[1] : v;'].join('\n    ');
+
   const eventTime =
     et === null
       ? 'return null;'
@@ -346,6 +452,20 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     '  eventTime(key) {',
     `    ${eventTime}`,
     '  },',
+    '  collectBlocks(m0, col, fb) {',
+    ...blocks.map((x) => '    ' + x),
+    '  },',
+    '  mergeAt(d, db, x, xb, y, yb) {',
+    `    ${mergeAtSource(l)}`,
+    '  },',
+    '  emitAt(t, key, s, b) {',
+    ...emitAtLines.filter((x) => x !== '').map((x) => '    ' + x),
+    '  },',
+    '  fallbackTime(key) {',
+    `    ${fallbackTime}`,
+    '  },',
+    `  width: ${l.width},`,
+    `  numeric: ${numericLayout(l)},`,
     `  ordered: ${ordered},`,
     '};',
   ].join('\n');

@@ -1,12 +1,13 @@
 import { createGeneratedCodeCache, type OutputMode, type Row, type StateStoreView } from '@weir/core';
 import { compareValues, partitionOf } from './builtins.js';
 import { initStates, mergeAll, stateResult, updateState, type AggSpec } from './aggregates.js';
-import { aggregateKernel, isOrderedKeyForm, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
+import { aggregateKernel, type AggregateKernel, type AggregateSinkState } from './aggregate-kernel.js';
 import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
-import { decodeKey, encodeKey, isFallbackKey, prefixTime } from './key-encoding.js';
+import { decodeKey, encodeKey } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
 import { JoinSideSink, runStreamJoin } from './stream-join.js';
+import { BlockCollector, runBlockAggregate } from './window-blocks.js';
 
 /**
  * The pure runtime: runs a {@link QueryPlan}'s stages over rows. No I/O, no clock, no
@@ -272,7 +273,10 @@ export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStage
       const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
       const n = plan.shufflePartitions;
       if (sink instanceof AggregateSink) {
-        sink.kernel.collect(sink.partials, (k, v) => (partials[partitionOf(k, n)] as Array<[string, unknown]>).push([k, v]));
+        const k = sink.kernel;
+        // Ordered (event-time) aggregations shuffle window blocks: one pair per (window, partition).
+        if (k.ordered) k.collectBlocks(sink.partials, new BlockCollector(partials, k.width, k.numeric), new BlockCollector(partials, k.width, k.numeric));
+        else k.collect(sink.partials, (key, v) => (partials[partitionOf(key, n)] as Array<[string, unknown]>).push([key, v]));
       }
       else for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k as string, n)] as Array<[string, unknown]>).push([k as string, v]);
       const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
@@ -305,6 +309,12 @@ export interface StatefulPartitionResult {
   numRowsUpdated: number;
   /** Keys evicted (removed) from the state store in this batch. */
   numRowsRemoved: number;
+  /**
+   * State rows (groups) held after this batch, when the store's own key count means something
+   * else: a window-blocked aggregation stores one key per window, so the store's `numRowsTotal`
+   * counts windows while this counts groups. Absent when the store's count is the state row count.
+   */
+  numStateRows?: number;
 }
 
 function byKey(a: string, b: string): number {
@@ -386,10 +396,9 @@ function intermediateRow(op: AggregateOperator, key: string, states: readonly un
 }
 
 /**
- * Non-session aggregation over the state store. In append and update modes with an event-time
- * key, keys are ordered by event time (`key-encoding.ts`), so the closed groups are a prefix of
- * `entries()` (after any `!` fallback keys): the scan stops at the first ordered key past the
- * watermark and decodes only the keys it emits.
+ * Non-session aggregation over the state store. With an event-time key (a window, or the
+ * watermarked column) the state is window-blocked: see `window-blocks.ts`. Without one, each
+ * group is one store key (its key JSON) holding its flat state, and nothing is evicted.
  */
 function runAggregate(
   op: AggregateOperator,
@@ -399,15 +408,8 @@ function runAggregate(
   mode: OutputMode,
 ): StatefulPartitionResult {
   const k = aggregateKernel(op);
-  // Ordered keys sort before JSON ones ('['), so state of an earlier key format would hide past
-  // the eviction scan: refuse it up front (the first key in order shows it when the store holds
-  // only such keys, i.e. on the first batch after an upgrade).
-  if (k.ordered) {
-    for (const [key] of store.entries()) {
-      if (!isOrderedKeyForm(key)) throw PlannerErrors.STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE({ reason: `state key ${JSON.stringify(key.slice(0, 80))} is not an event-time-ordered aggregation key (state written by an earlier weir version?)` });
-      break;
-    }
-  }
+  // An event-time key: state is window-blocked (window-blocks.ts), one store key per window.
+  if (k.ordered) return runBlockAggregate(k, partials, store, wmUs, true, mode);
   // numRowsUpdated counts distinct keys put. A key occurs at most once per map task's block, so
   // duplicates are keys already put in this batch; a key with no previous value is new, hence
   // distinct. New keys are only listed until the first key that had a value: from then on a Set
@@ -436,7 +438,6 @@ function runAggregate(
     }
   }
   const rows: Row[] = [];
-  let removed = 0;
   if (mode === 'complete') {
     for (const [key, v] of store.entries()) rows.push(k.emit(key, v as unknown[]));
     return { rows, numRowsUpdated: updated, numRowsRemoved: 0 };
@@ -445,23 +446,8 @@ function runAggregate(
     const changed = seen === null ? (newKeys as string[]) : [...seen];
     for (const key of changed.sort(byKey)) rows.push(k.emit(key, store.get(key) as unknown[]));
   }
-  if (op.eventTimeKeyIndex !== null && wmUs > 0) {
-    const evict: string[] = [];
-    const emit = mode === 'append';
-    for (const [key, v] of store.entries()) {
-      if (!isFallbackKey(key)) {
-        if (prefixTime(key) > wmUs) break;
-      } else {
-        const t = k.eventTime(key);
-        if (t === null || !(t <= wmUs)) continue;
-      }
-      if (emit) rows.push(k.emit(key, v as unknown[]));
-      evict.push(key);
-    }
-    for (const key of evict) store.remove(key);
-    removed = evict.length;
-  }
-  return { rows, numRowsUpdated: updated, numRowsRemoved: removed };
+  // No event-time key: nothing ever closes (Spark keeps such state for the query's lifetime).
+  return { rows, numRowsUpdated: updated, numRowsRemoved: 0 };
 }
 
 function runSessions(

@@ -6,7 +6,12 @@
 // partition over a small sorted in-memory store. Reports process CPU seconds per phase (median
 // of the repeats) and the output row count. Run:
 //   node --conditions=@weir/source --import tsx packages/planner/src/stateful.bench.ts [rows] [repeats]
-import { pack, unpack } from 'msgpackr';
+import { Packr } from 'msgpackr';
+
+// The engine Codec's msgpackr configuration (@weir/node MsgpackCodec): typed arrays and Maps survive.
+const packr = new Packr({ moreTypes: true, useRecords: true, int64AsType: 'number' });
+const pack = (v: unknown): Uint8Array => Uint8Array.prototype.slice.call(packr.pack(v)); // own copy: pack reuses its arena
+const unpack = (b: Uint8Array): unknown => packr.unpack(b);
 import { StructType, type Row, type StateStoreView } from '@weir/core';
 import { DataFrame } from './dataframe.js';
 import { avg, col, window } from './functions.js';

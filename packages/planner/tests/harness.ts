@@ -1,4 +1,9 @@
-import { pack, unpack } from 'msgpackr';
+import { Packr } from 'msgpackr';
+
+// The engine Codec's msgpackr configuration (@weir/node MsgpackCodec): typed arrays and Maps survive.
+const packr = new Packr({ moreTypes: true, useRecords: true, int64AsType: 'number' });
+const pack = (v: unknown): Uint8Array => Uint8Array.prototype.slice.call(packr.pack(v)); // own copy: pack reuses its arena
+const unpack = (b: Uint8Array): unknown => packr.unpack(b);
 import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
 import { planQuery, runMapStage, runStatefulPartition, type DataFrame, type QueryPlan } from '@weir/planner';
 

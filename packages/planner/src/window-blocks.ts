@@ -1,0 +1,392 @@
+import type { OutputMode, Row, StateStoreView } from '@weir/core';
+import { partitionOf } from './builtins.js';
+import { isOrderedKeyForm } from './aggregate-kernel.js';
+import { prefixLength, prefixTime } from './key-encoding.js';
+import { PlannerErrors } from './errors.js';
+
+/**
+ * Window-blocked state for event-time-ordered streaming aggregations (issue #8).
+ *
+ * The unit of state-store (and shuffle) I/O is an event-time value per state partition, not a
+ * group: a window's groups in one partition live under ONE store key, the window end's ordered
+ * prefix (`timePrefix(end)`, e.g. `1767225660000000|`), as one {@link WindowBlock}; groups whose
+ * event time has no ordered form (null, fractional or unsafe times) share the fallback block `!`.
+ * A block is columnar: the JSON of each group's other keys (the fallback block: of every key),
+ * sorted, and the flat aggregate states of all groups in one array, `width` slots per group (as
+ * in `aggregate-kernel.ts`), a `Float64Array` when every slot of the layout is always a number
+ * (count, avg, stddev), so the Codec copies it as bytes. Per group, a batch then costs array
+ * slots instead of a store key (Map entry, undo log, sorted-key merge, delta entry) and a
+ * msgpack entry; eviction removes one key per window.
+ *
+ * Group order inside a block is UTF-16 order of the group JSON (JavaScript's `<`): with the
+ * ASCII block keys, emitted rows come out sorted by the full group key, as per-group keys did.
+ */
+
+/** The format marker a block starts with: state of another layout is refused, never misread. */
+export const WINDOW_BLOCK_TAG = 'weir.wb1';
+
+/** The fallback block's key: groups whose event time has no ordered prefix. */
+export const FALLBACK_BLOCK_KEY = '!';
+
+/** `[tag, group JSON (sorted), flat states (width per group)]`. Immutable once built. */
+export type WindowBlock = readonly [typeof WINDOW_BLOCK_TAG, readonly string[], Float64Array | readonly unknown[]];
+
+/** What the reduce side needs of the generated kernel (see `aggregate-kernel.ts`). */
+export interface BlockKernel {
+  /** Slots per group. */
+  readonly width: number;
+  /** True when every slot is always a number: blocks hold a `Float64Array`. */
+  readonly numeric: boolean;
+  /** Writes the merge of group `x[xb..]` (earlier) and `y[yb..]` (later) at `d[db..]`; reads all inputs before writing, so `d`/`db` may be `x`/`xb`. */
+  readonly mergeAt: (d: unknown[] | Float64Array, db: number, x: ArrayLike<unknown>, xb: number, y: ArrayLike<unknown>, yb: number) => void;
+  /** The intermediate row of a group: `t` the block's event time (null: fallback block, `key` holds every key). */
+  readonly emitAt: (t: number | null, key: string, s: ArrayLike<unknown>, b: number) => Row;
+  /** The event time of a fallback group (its JSON of every key); null when none. */
+  readonly fallbackTime: (key: string) => number | null;
+}
+
+/** True for a key of the block form: the fallback `!` or an ordered prefix alone. */
+export function isBlockKey(key: string): boolean {
+  if (key === FALLBACK_BLOCK_KEY) return true;
+  return isOrderedKeyForm(key) && key.charCodeAt(0) !== 33 && key.length === prefixLength(key) && key.charCodeAt(key.length - 1) === 124;
+}
+
+function badKey(key: string): never {
+  throw PlannerErrors.STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE({ reason: `state key ${JSON.stringify(key.slice(0, 80))} is not a window block key (state written by an earlier weir version?)` });
+}
+
+/** `v` as a block of this layout, or STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE. */
+export function asBlock(v: unknown, k: BlockKernel): WindowBlock {
+  if (Array.isArray(v) && v.length === 3 && v[0] === WINDOW_BLOCK_TAG && Array.isArray(v[1])) {
+    const st = v[2] as unknown;
+    if ((k.numeric ? st instanceof Float64Array : Array.isArray(st)) && (st as ArrayLike<unknown>).length === (v[1] as unknown[]).length * k.width) return v as unknown as WindowBlock;
+  }
+  const got = Array.isArray(v) ? `an array of ${v.length}${v.length > 0 ? ` starting ${JSON.stringify(typeof v[0] === 'string' ? v[0].slice(0, 20) : typeof v[0])}` : ''}` : typeof v;
+  throw PlannerErrors.STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE({
+    reason: `expected a window block (${WINDOW_BLOCK_TAG}, ${k.width} ${k.numeric ? 'numeric ' : ''}state slots per group), found ${got} (state written by an earlier weir version or another aggregation?)`,
+  });
+}
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Reorders `keys` (and their `width`-slot states) into key order; returns them as they are when already sorted. */
+function sortGroups(keys: string[], st: number[] | unknown[], width: number): [string[], unknown[]] {
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (!((keys[i - 1] as string) < (keys[i] as string))) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return [keys, st];
+  const idx = Array.from({ length: keys.length }, (_, i) => i);
+  idx.sort((a, b) => byKey(keys[a] as string, keys[b] as string));
+  const k2: string[] = new Array<string>(keys.length);
+  const s2: unknown[] = new Array<unknown>(st.length);
+  for (let i = 0; i < idx.length; i++) {
+    const from = idx[i] as number;
+    k2[i] = keys[from] as string;
+    for (let j = 0; j < width; j++) s2[i * width + j] = st[from * width + j];
+  }
+  return [k2, s2];
+}
+
+function makeBlock(keys: string[], st: unknown[], numeric: boolean): WindowBlock {
+  return [WINDOW_BLOCK_TAG, keys, numeric ? Float64Array.from(st as number[]) : st];
+}
+
+/**
+ * Map side: gathers a task's groups window by window into one block per (window, state
+ * partition). A group's partition is the hash of its full key text (block key + group JSON), so
+ * every map task sends a group to the same partition.
+ */
+export class BlockCollector {
+  readonly #out: Array<Array<[string, unknown]>>;
+  readonly #n: number;
+  readonly #width: number;
+  readonly #numeric: boolean;
+  #keys: string[][];
+  #states: unknown[][];
+  #touched: number[] = [];
+
+  constructor(out: Array<Array<[string, unknown]>>, width: number, numeric: boolean) {
+    this.#out = out;
+    this.#n = out.length;
+    this.#width = width;
+    this.#numeric = numeric;
+    this.#keys = Array.from({ length: this.#n }, () => []);
+    this.#states = Array.from({ length: this.#n }, () => []);
+  }
+
+  /** Adds group `key` (state `s`, `width` slots) of the current window; `full` is its full key text (for the partition). */
+  add(full: string, key: string, s: readonly unknown[]): void {
+    const p = this.#n <= 1 ? 0 : partitionOf(full, this.#n);
+    const keys = this.#keys[p] as string[];
+    if (keys.length === 0) this.#touched.push(p);
+    keys.push(key);
+    const st = this.#states[p] as unknown[];
+    for (let i = 0; i < this.#width; i++) st.push(s[i]);
+  }
+
+  /** Ends the current window: one block per partition that got groups, under `blockKey`. */
+  flush(blockKey: string): void {
+    for (const p of this.#touched) {
+      const [keys, st] = sortGroups(this.#keys[p] as string[], this.#states[p] as unknown[], this.#width);
+      (this.#out[p] as Array<[string, unknown]>).push([blockKey, makeBlock(keys, st, this.#numeric)]);
+      this.#keys[p] = [];
+      this.#states[p] = [];
+    }
+    this.#touched = [];
+  }
+}
+
+/** A block being built in this batch. `changed[i]` = 1 when group i changed in this batch (null: all did). */
+interface Work {
+  keys: readonly string[];
+  st: Float64Array | readonly unknown[];
+  changed: Uint8Array | null;
+  nChanged: number;
+}
+
+/** Up to this many inputs per window (the stored block and this batch's partial blocks) are merged pairwise by key order; more go through a hash index. */
+const PAIRWISE_MAX_INPUTS = 3;
+
+function newStates(k: BlockKernel, n: number): Float64Array | unknown[] {
+  return k.numeric ? new Float64Array(n) : new Array<unknown>(n);
+}
+
+/** The sorted merge of `x` (earlier) and partial block `y` (later, every group changed). */
+function mergeSorted(k: BlockKernel, x: Work, y: WindowBlock): Work {
+  const w = k.width;
+  const xk = x.keys;
+  const yk = y[1];
+  const xs = x.st;
+  const ys = y[2];
+  const nx = xk.length;
+  const ny = yk.length;
+  const keys: string[] = [];
+  const st = newStates(k, (nx + ny) * w);
+  const changed = new Uint8Array(nx + ny);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  let nChanged = 0;
+  while (i < nx && j < ny) {
+    const a = xk[i] as string;
+    const b = yk[j] as string;
+    if (a < b) {
+      keys.push(a);
+      for (let s = 0; s < w; s++) st[o * w + s] = xs[i * w + s];
+      if (x.changed === null || x.changed[i] === 1) {
+        changed[o] = 1;
+        nChanged++;
+      }
+      i++;
+    } else if (a > b) {
+      keys.push(b);
+      for (let s = 0; s < w; s++) st[o * w + s] = ys[j * w + s];
+      changed[o] = 1;
+      nChanged++;
+      j++;
+    } else {
+      keys.push(a);
+      k.mergeAt(st, o * w, xs, i * w, ys, j * w);
+      changed[o] = 1;
+      nChanged++;
+      i++;
+      j++;
+    }
+    o++;
+  }
+  for (; i < nx; i++, o++) {
+    keys.push(xk[i] as string);
+    for (let s = 0; s < w; s++) st[o * w + s] = xs[i * w + s];
+    if (x.changed === null || x.changed[i] === 1) {
+      changed[o] = 1;
+      nChanged++;
+    }
+  }
+  for (; j < ny; j++, o++) {
+    keys.push(yk[j] as string);
+    for (let s = 0; s < w; s++) st[o * w + s] = ys[j * w + s];
+    changed[o] = 1;
+    nChanged++;
+  }
+  const trimmed = o === nx + ny ? st : k.numeric ? (st as Float64Array).slice(0, o * w) : ((st as unknown[]).length = o * w, st);
+  return { keys, st: trimmed, changed: changed.length === o ? changed : changed.subarray(0, o), nChanged };
+}
+
+/** Folds many inputs (the stored block first, if any) through a hash index of group → slot, in input order; then sorts. */
+function mergeIndexed(k: BlockKernel, stored: WindowBlock | undefined, parts: readonly WindowBlock[]): Work {
+  const w = k.width;
+  const index = new Map<string, number>();
+  const keys: string[] = [];
+  const st: unknown[] = [];
+  const changed: number[] = [];
+  const fold = (b: WindowBlock, flag: number) => {
+    const bk = b[1];
+    const bs = b[2];
+    for (let g = 0; g < bk.length; g++) {
+      const key = bk[g] as string;
+      const slot = index.get(key);
+      if (slot === undefined) {
+        index.set(key, keys.length);
+        keys.push(key);
+        for (let s = 0; s < w; s++) st.push(bs[g * w + s]);
+        changed.push(flag);
+      } else {
+        k.mergeAt(st, slot * w, st, slot * w, bs, g * w);
+        changed[slot] = 1;
+      }
+    }
+  };
+  if (stored !== undefined) fold(stored, 0);
+  for (const p of parts) fold(p, 1);
+  const [sk, ss] = sortGroups(keys, st, w);
+  let order: Uint8Array;
+  let nChanged = 0;
+  if (sk === keys) order = Uint8Array.from(changed);
+  else {
+    // Recover the changed flags in the new order through the index (keys are unique).
+    order = new Uint8Array(sk.length);
+    for (let i = 0; i < sk.length; i++) order[i] = changed[index.get(sk[i] as string) as number] as number;
+  }
+  for (let i = 0; i < order.length; i++) nChanged += order[i] as number;
+  return { keys: sk, st: k.numeric ? Float64Array.from(ss as number[]) : ss, changed: order, nChanged };
+}
+
+export interface BlockAggregateResult {
+  rows: Row[];
+  numRowsUpdated: number;
+  numRowsRemoved: number;
+  /** Groups held in this partition's state after the batch (the store itself counts blocks). */
+  numStateRows: number;
+}
+
+/** A block value built from work arrays. */
+function blockOf(wk: Work): WindowBlock {
+  return [WINDOW_BLOCK_TAG, wk.keys, wk.st];
+}
+
+/**
+ * The reduce side of a window-blocked aggregation for one state partition: this batch's partial
+ * blocks merged into the stored blocks (one `get` and one `put` per touched window), then emission
+ * by output mode and eviction by watermark, one `remove` per closed window:
+ *
+ * | mode | emits | evicts |
+ * |---|---|---|
+ * | append | every group of a window whose end `<=` watermark, once | the same windows |
+ * | update | groups changed in this batch | windows `<=` watermark |
+ * | complete | every group | nothing |
+ *
+ * Rows come in block-key order, groups in key order within a block: sorted by full group key.
+ */
+export function runBlockAggregate(
+  k: BlockKernel,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  wmUs: number,
+  evictByWatermark: boolean,
+  mode: OutputMode,
+): BlockAggregateResult {
+  // State of an earlier layout (per-group keys) sorts among or before block keys, where merges and
+  // the eviction scan would miss it: refuse it up front. The first key in order shows it when
+  // the store holds only such keys (the first batch after an upgrade).
+  for (const [key] of store.entries()) {
+    if (!isBlockKey(key)) badKey(key);
+    break;
+  }
+  // A window's partial blocks in task order (each map task sends a window at most once per partition).
+  const inputs = new Map<string, WindowBlock[]>();
+  for (const [key, v] of partials) {
+    const b = asBlock(v, k);
+    const list = inputs.get(key);
+    if (list === undefined) {
+      if (!isBlockKey(key)) badKey(key);
+      inputs.set(key, [b]);
+    } else list.push(b);
+  }
+  let updated = 0;
+  const touched: Array<[string, Work]> = [];
+  for (const [key, parts] of inputs) {
+    const prev = store.get(key);
+    const stored = prev === undefined ? undefined : asBlock(prev, k);
+    let wk: Work;
+    if (parts.length + (stored === undefined ? 0 : 1) > PAIRWISE_MAX_INPUTS) wk = mergeIndexed(k, stored, parts);
+    else {
+      const first = parts[0] as WindowBlock;
+      wk = stored === undefined ? { keys: first[1], st: first[2], changed: null, nChanged: first[1].length } : mergeSorted(k, { keys: stored[1], st: stored[2], changed: new Uint8Array(stored[1].length), nChanged: 0 }, first);
+      for (let i = 1; i < parts.length; i++) wk = mergeSorted(k, wk, parts[i] as WindowBlock);
+    }
+    updated += wk.nChanged;
+    store.put(key, blockOf(wk));
+    if (mode === 'update') touched.push([key, wk]);
+  }
+  const rows: Row[] = [];
+  let removed = 0;
+  let total = 0;
+  const timeOf = (key: string) => (key === FALLBACK_BLOCK_KEY ? null : prefixTime(key));
+  if (mode === 'complete') {
+    for (const [key, v] of store.entries()) {
+      const b = v as WindowBlock;
+      const t = timeOf(key);
+      for (let g = 0; g < b[1].length; g++) rows.push(k.emitAt(t, b[1][g] as string, b[2], g * k.width));
+      total += b[1].length;
+    }
+    return { rows, numRowsUpdated: updated, numRowsRemoved: 0, numStateRows: total };
+  }
+  if (mode === 'update') {
+    touched.sort((a, b) => byKey(a[0], b[0]));
+    for (const [key, wk] of touched) {
+      const t = timeOf(key);
+      for (let g = 0; g < wk.keys.length; g++) if (wk.changed === null || wk.changed[g] === 1) rows.push(k.emitAt(t, wk.keys[g] as string, wk.st, g * k.width));
+    }
+  }
+  const emit = mode === 'append';
+  const evict = evictByWatermark && wmUs > 0;
+  const w = k.width;
+  const gone: string[] = [];
+  for (const [key, v] of store.entries()) {
+    const b = v as WindowBlock;
+    const n = b[1].length;
+    if (!evict) {
+      total += n;
+      continue;
+    }
+    if (key === FALLBACK_BLOCK_KEY) {
+      // Fallback groups close one by one (each has its own event time, or none).
+      const keep: string[] = [];
+      const keepSt: unknown[] = [];
+      for (let g = 0; g < n; g++) {
+        const gk = b[1][g] as string;
+        const t = k.fallbackTime(gk);
+        if (t !== null && t <= wmUs) {
+          if (emit) rows.push(k.emitAt(null, gk, b[2], g * w));
+          removed++;
+        } else {
+          keep.push(gk);
+          for (let s = 0; s < w; s++) keepSt.push(b[2][g * w + s]);
+        }
+      }
+      if (keep.length === 0) gone.push(key);
+      else if (keep.length < n) store.put(key, makeBlock(keep, keepSt, k.numeric));
+      total += keep.length;
+      continue;
+    }
+    if (prefixTime(key) > wmUs) {
+      // Past the watermark: this block and every later one stay; count them without evicting.
+      total += n;
+      continue;
+    }
+    if (emit) {
+      const t = prefixTime(key);
+      for (let g = 0; g < n; g++) rows.push(k.emitAt(t, b[1][g] as string, b[2], g * w));
+    }
+    removed += n;
+    gone.push(key);
+  }
+  for (const key of gone) store.remove(key);
+  return { rows, numRowsUpdated: updated, numRowsRemoved: removed, numStateRows: total };
+}
