@@ -2,7 +2,8 @@ import type { StructField } from '@weir/core';
 import type { ConformPlan } from './conform-plan.js';
 import type { PartitionFile } from './file-partition-data.js';
 import type { RowSink } from './row-sink.js';
-import { decodeWhole, textWindows } from './text-windows.js';
+import { decodeLine, decodeWhole, firstTextByte, textWindows } from './text-windows.js';
+import { lineScanner } from './json-line-scanner.js';
 
 /**
  * Conforms one parsed JSON object to the plan (the hot path: see `compileJsonConformer`). The
@@ -114,9 +115,34 @@ function* lineByLine(text: string, file: PartitionFile, plan: ConformPlan, sink:
 
 /**
  * Reads one NDJSON file (one JSON object per line; blank lines skipped; CRLF accepted) into the
- * sink, window by window (see `textWindows`), yielding whenever the sink's chunk is full.
+ * sink, yielding whenever the sink's chunk is full. Lines go through the schema's byte scanner
+ * (`json-line-scanner.ts`) when the schema has one; a line it declines (and every line of a
+ * schema without one, or with `scanner: false`) is decoded and parsed as before: per 64 KiB
+ * window with one `JSON.parse` (see `parseWindow`), or line by line.
  */
-export function* readJsonLines(bytes: Uint8Array, file: PartitionFile, plan: ConformPlan, sink: RowSink): Generator<void, void, void> {
+export function* readJsonLines(bytes: Uint8Array, file: PartitionFile, plan: ConformPlan, sink: RowSink, scanner = true): Generator<void, void, void> {
+  const scan = scanner && !plan.nested ? lineScanner(plan) : null;
+  if (scan === null) {
+    yield* readJsonWindows(bytes, file, plan, sink);
+    return;
+  }
+  const n = bytes.length;
+  let pos = firstTextByte(bytes);
+  while (pos < n) {
+    let nl = bytes.indexOf(10, pos);
+    if (nl < 0) nl = n;
+    const end = nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl;
+    if (end > pos) {
+      const row = scan(bytes, pos, end);
+      if (row !== null) sink.emit(row, file, null);
+      else yield* lineByLine(decodeLine(bytes, pos, nl), file, plan, sink);
+      if (sink.full) yield;
+    }
+    pos = nl + 1;
+  }
+}
+
+function* readJsonWindows(bytes: Uint8Array, file: PartitionFile, plan: ConformPlan, sink: RowSink): Generator<void, void, void> {
   const lines: LineSpans = { spans: new Int32Array(2 * 1024) };
   for (const text of textWindows(bytes)) {
     const objs = plan.nested ? null : parseWindow(text, lines);

@@ -49,3 +49,8 @@ export function* textWindows(bytes: Uint8Array, windowBytes: number = DECODE_WIN
 export function decodeWhole(bytes: Uint8Array): string {
   return decoder.decode(bytes.subarray(firstTextByte(bytes)));
 }
+
+/** One line's text, `bytes[start, end)` (a line the byte scanner declined). */
+export function decodeLine(bytes: Uint8Array, start: number, end: number): string {
+  return decoder.decode(bytes.subarray(start, end));
+}

@@ -82,6 +82,57 @@ function isoUtcMicros(s: string, n: number): number | undefined {
   return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
 }
 
+/** One digit's value at `b[i]`, or a number outside 0-9 when the byte is not a digit (bytes twin of `d`). */
+function db(b: Uint8Array, i: number): number {
+  return (b[i] as number) - 48;
+}
+
+/**
+ * {@link parseTimestampMicros}'s fast path over UTF-8 bytes `b[at, at + n)`, so a line scanner
+ * converts a timestamp without decoding it to a string. It accepts exactly the strings
+ * `isoUtcMicros` accepts (the same checks in the same order) and gives the same value; anything
+ * else returns `undefined` (the caller then takes the string path).
+ */
+export function isoUtcMicrosBytes(b: Uint8Array, at: number, n: number): number | undefined {
+  if (n < 20 || b[at + n - 1] !== 90 || b[at + 10] !== 84 || b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 13] !== 58 || b[at + 16] !== 58) return undefined;
+  const y0 = db(b, at), y1 = db(b, at + 1), y2 = db(b, at + 2), y3 = db(b, at + 3);
+  const mo0 = db(b, at + 5), mo1 = db(b, at + 6), da0 = db(b, at + 8), da1 = db(b, at + 9);
+  const h0 = db(b, at + 11), h1 = db(b, at + 12), mi0 = db(b, at + 14), mi1 = db(b, at + 15), s0 = db(b, at + 17), s1 = db(b, at + 18);
+  if (
+    (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 ||
+    (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
+    (s0 >>> 0) > 9 || (s1 >>> 0) > 9
+  ) {
+    return undefined;
+  }
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let micros = 0;
+  if (n !== 20) {
+    if (b[at + 19] !== 46 || n < 22) return undefined;
+    let scale = 100_000;
+    for (let i = 20; i < n - 1; i++) {
+      const c = db(b, at + i);
+      if ((c >>> 0) > 9) return undefined;
+      micros += c * scale;
+      scale /= 10;
+    }
+    micros = Math.floor(micros);
+  }
+  const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+  const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
+  if (key !== lastYmd) {
+    const month = mo0 * 10 + mo1;
+    const day = da0 * 10 + da1;
+    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return undefined;
+    lastDays = daysFromCivil(ymd, month, day);
+    lastYmd = key;
+  }
+  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+}
+
 /**
  * Parses an ISO-8601 timestamp (`2024-06-01T10:00:00.123456Z`, `2024-06-01 10:00:00+02:00`,
  * no zone = UTC) to epoch microseconds, or returns `undefined`. A hand-rolled scanner: this is

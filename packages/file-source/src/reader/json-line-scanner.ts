@@ -1,0 +1,261 @@
+import type { Row } from '@weir/core';
+import type { ConformPlan } from './conform-plan.js';
+import { isoUtcMicrosBytes } from './timestamp-parse.js';
+
+/**
+ * The NDJSON hot path without `JSON.parse`: a scanner over a line's UTF-8 bytes that expects the
+ * schema's fields in schema order (`{"a":…,"b":…}`, optional spaces/tabs around the structural
+ * characters) and converts each value straight into the row, so a record costs one row object
+ * instead of a parsed object, its strings (timestamps included) and a conformed copy.
+ *
+ * It MUST give exactly the row `JSON.parse` + the conformer give, or decline: it returns null for
+ * every line it does not fully understand (another key order, a missing or extra key, an escape
+ * or control character in a string, a value whose JSON type is not the column's plain type, a
+ * number it cannot convert exactly, trailing text), and the reader then takes the general path
+ * for that line, with its error messages, rescue and parse modes. It accepts only valid JSON:
+ * strict number grammar, no raw control characters in strings.
+ */
+export type LineScanner = (bytes: Uint8Array, start: number, end: number) => Row | null;
+
+const enum Kind {
+  String,
+  Double,
+  Long,
+  Integer,
+  Boolean,
+  Timestamp,
+}
+
+const KINDS: Readonly<Record<string, Kind>> = {
+  string: Kind.String,
+  double: Kind.Double,
+  float: Kind.Double,
+  long: Kind.Long,
+  integer: Kind.Integer,
+  boolean: Kind.Boolean,
+  timestamp: Kind.Timestamp,
+  timestamp_ntz: Kind.Timestamp,
+};
+
+/** Exact powers of ten: `m / 10^k` is correctly rounded when `m < 2^53` and `k <= 22` (Clinger's fast path). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Set by `scanNumber` (a module-level out parameter: no allocation per value). */
+let numberValue = 0;
+
+/**
+ * Scans a JSON number at `b[p]` (strict grammar); returns the index after it or -1. Up to 15
+ * significant digits and no exponent: the digits as an exact integer over an exact power of ten,
+ * one correctly rounded division, as `JSON.parse` rounds. Otherwise `Number` of the text, which
+ * reads JSON's number grammar with the same rounding.
+ */
+function scanNumber(b: Uint8Array, p: number, end: number): number {
+  let i = p;
+  const neg = b[i] === 45;
+  if (neg) i++;
+  if (i >= end) return -1;
+  let c = b[i] as number;
+  let m = 0;
+  let digits = 0;
+  if (c === 48) {
+    i++;
+    if (i < end && (b[i] as number) >= 48 && (b[i] as number) <= 57) return -1; // no leading zeros
+  } else if (c >= 49 && c <= 57) {
+    while (i < end && (c = b[i] as number) >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      i++;
+    }
+  } else return -1;
+  let frac = 0;
+  if (i < end && b[i] === 46) {
+    i++;
+    const from = i;
+    while (i < end && (c = b[i] as number) >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      frac++;
+      i++;
+    }
+    if (i === from) return -1;
+  }
+  let exact = digits <= 15;
+  if (i < end && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    if (i < end && (b[i] === 43 || b[i] === 45)) i++;
+    const from = i;
+    while (i < end && (c = b[i] as number) >= 48 && c <= 57) i++;
+    if (i === from) return -1;
+    exact = false;
+  }
+  if (exact) {
+    const v = m / (POW10[frac] as number);
+    numberValue = neg ? -v : v;
+  } else {
+    numberValue = Number(String.fromCharCode.apply(null, b.subarray(p, i) as unknown as number[]));
+  }
+  return i;
+}
+
+/**
+ * A cache of one column's strings by their bytes: a file repeats a station id or a condition
+ * thousands of times, and a hit returns the string already made (no decode, no allocation). Two
+ * candidate slots per hash (a direct-mapped table thrashed on colliding ids cycling through a
+ * file); a miss decodes and takes an empty candidate or the older one. Long strings are not cached.
+ */
+class StringCache {
+  static readonly #SLOTS = 1 << 14;
+  readonly #bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(StringCache.#SLOTS).fill(undefined);
+  readonly #strings: string[] = new Array<string>(StringCache.#SLOTS).fill('');
+
+  get(b: Uint8Array, from: number, to: number, hash: number): string {
+    const len = to - from;
+    if (len > 64) return decoder.decode(b.subarray(from, to));
+    // Finalise the multiplicative hash: its low bits alone collide on ids like ST-0001…ST-1000.
+    const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    const first = (mixed ^ (mixed >>> 16)) & (StringCache.#SLOTS - 2);
+    for (let slot = first; slot <= first + 1; slot++) {
+      const cached = this.#bytes[slot];
+      if (cached === undefined || cached.length !== len) continue;
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (cached[k] !== b[from + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.#strings[slot] as string;
+    }
+    const s = decoder.decode(b.subarray(from, to));
+    if (this.#bytes[first] !== undefined) {
+      this.#bytes[first + 1] = this.#bytes[first];
+      this.#strings[first + 1] = this.#strings[first] as string;
+    }
+    this.#bytes[first] = b.slice(from, to);
+    this.#strings[first] = s;
+    return s;
+  }
+}
+
+function isLiteral(b: Uint8Array, p: number, end: number, word: readonly number[]): boolean {
+  if (p + word.length > end) return false;
+  for (let k = 0; k < word.length; k++) if (b[p + k] !== word[k]) return false;
+  return true;
+}
+
+const NULL = [110, 117, 108, 108];
+const TRUE = [116, 114, 117, 101];
+const FALSE = [102, 97, 108, 115, 101];
+const encoder = new TextEncoder();
+
+function skipBlanks(b: Uint8Array, p: number, end: number): number {
+  while (p < end && (b[p] === 32 || b[p] === 9)) p++;
+  return p;
+}
+
+const scanners = new WeakMap<ConformPlan, LineScanner | null>();
+
+/**
+ * The scanner for `plan`'s schema, or null when a data column has a type it does not convert
+ * (decimals, dates, binary, nested types: those lines take the general path). One per plan.
+ */
+export function lineScanner(plan: ConformPlan): LineScanner | null {
+  let s = scanners.get(plan);
+  if (s === undefined) {
+    s = compileLineScanner(plan);
+    scanners.set(plan, s);
+  }
+  return s;
+}
+
+function compileLineScanner(plan: ConformPlan): LineScanner | null {
+  const kinds: Kind[] = [];
+  for (const f of plan.types) {
+    const k = typeof f.type === 'string' ? KINDS[f.type] : undefined;
+    if (k === undefined) return null;
+    kinds.push(k);
+  }
+  // Each key as the bytes of its JSON text with the quotes; a key spelled with escapes in the file
+  // does not match, and that line takes the general path.
+  const keys = plan.names.map((n) => encoder.encode(JSON.stringify(n)));
+  const caches = kinds.map((k) => (k === Kind.String ? new StringCache() : null));
+  const values: unknown[] = new Array<unknown>(kinds.length).fill(null);
+  const n = kinds.length;
+  const buildRow = plan.buildRow;
+
+  return function scanLine(b, start, end) {
+    let p = skipBlanks(b, start, end);
+    if (b[p] !== 123) return null;
+    p++;
+    for (let f = 0; f < n; f++) {
+      p = skipBlanks(b, p, end);
+      if (f > 0) {
+        if (b[p] !== 44) return null;
+        p = skipBlanks(b, p + 1, end);
+      }
+      const key = keys[f] as Uint8Array;
+      const kl = key.length;
+      if (p + kl > end) return null;
+      for (let k = 0; k < kl; k++) if (b[p + k] !== key[k]) return null;
+      p = skipBlanks(b, p + kl, end);
+      if (b[p] !== 58) return null;
+      p = skipBlanks(b, p + 1, end);
+      const c = b[p];
+      if (c === 110) {
+        if (!isLiteral(b, p, end, NULL)) return null;
+        values[f] = null;
+        p += 4;
+        continue;
+      }
+      switch (kinds[f]) {
+        case Kind.String:
+        case Kind.Timestamp: {
+          if (c !== 34) return null;
+          const from = p + 1;
+          let i = from;
+          let h = 0;
+          for (;;) {
+            if (i >= end) return null;
+            const x = b[i] as number;
+            if (x === 34) break;
+            if (x === 92 || x < 32) return null;
+            h = (Math.imul(h, 31) + x) | 0;
+            i++;
+          }
+          if (kinds[f] === Kind.String) values[f] = (caches[f] as StringCache).get(b, from, i, h);
+          else {
+            const t = isoUtcMicrosBytes(b, from, i - from);
+            if (t === undefined) return null;
+            values[f] = t;
+          }
+          p = i + 1;
+          break;
+        }
+        case Kind.Boolean:
+          if (isLiteral(b, p, end, TRUE)) {
+            values[f] = true;
+            p += 4;
+          } else if (isLiteral(b, p, end, FALSE)) {
+            values[f] = false;
+            p += 5;
+          } else return null;
+          break;
+        default: {
+          if (c !== 45 && (c === undefined || c < 48 || c > 57)) return null;
+          p = scanNumber(b, p, end);
+          if (p < 0) return null;
+          const v = numberValue;
+          // The conformer's tests per type: integral columns take only integral numbers here.
+          if (kinds[f] === Kind.Long ? !Number.isSafeInteger(v) : kinds[f] === Kind.Integer ? (v | 0) !== v : false) return null;
+          values[f] = v;
+        }
+      }
+    }
+    p = skipBlanks(b, p, end);
+    if (b[p] !== 125) return null;
+    if (skipBlanks(b, p + 1, end) !== end) return null;
+    return buildRow(values);
+  };
+}
