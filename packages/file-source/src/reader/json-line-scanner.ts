@@ -15,7 +15,15 @@ import { isoUtcMicrosBytes } from './timestamp-parse.js';
  * for that line, with its error messages, rescue and parse modes. It accepts only valid JSON:
  * strict number grammar, no raw control characters in strings.
  */
-export type LineScanner = (bytes: Uint8Array, start: number, end: number) => Row | null;
+export type LineScanner = (bytes: Uint8Array, start: number, limit: number) => Row | null;
+
+/**
+ * Where the line the scanner last accepted ends: the index of its `\n` (or `limit`). The reader
+ * gives the scanner the rest of the buffer, not one line: no token can span a `\n` (strings stop
+ * at control characters, numbers and literals at any other byte), so finding the line's end
+ * separately (`indexOf` per line) would only read its bytes twice.
+ */
+export let scannedLineEnd = 0;
 
 const enum Kind {
   String,
@@ -255,7 +263,10 @@ function compileLineScanner(plan: ConformPlan): LineScanner | null {
     }
     p = skipBlanks(b, p, end);
     if (b[p] !== 125) return null;
-    if (skipBlanks(b, p + 1, end) !== end) return null;
+    p = skipBlanks(b, p + 1, end);
+    if (p < end && b[p] === 13) p++;
+    if (p < end && b[p] !== 10) return null;
+    scannedLineEnd = p;
     return buildRow(values);
   };
 }

@@ -3,7 +3,7 @@ import type { ConformPlan } from './conform-plan.js';
 import type { PartitionFile } from './file-partition-data.js';
 import type { RowSink } from './row-sink.js';
 import { decodeLine, decodeWhole, firstTextByte, textWindows } from './text-windows.js';
-import { lineScanner } from './json-line-scanner.js';
+import { lineScanner, scannedLineEnd } from './json-line-scanner.js';
 
 /**
  * Conforms one parsed JSON object to the plan (the hot path: see `compileJsonConformer`). The
@@ -129,16 +129,17 @@ export function* readJsonLines(bytes: Uint8Array, file: PartitionFile, plan: Con
   const n = bytes.length;
   let pos = firstTextByte(bytes);
   while (pos < n) {
-    let nl = bytes.indexOf(10, pos);
-    if (nl < 0) nl = n;
-    const end = nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl;
-    if (end > pos) {
-      const row = scan(bytes, pos, end);
-      if (row !== null) sink.emit(row, file, null);
-      else yield* lineByLine(decodeLine(bytes, pos, nl), file, plan, sink);
-      if (sink.full) yield;
+    const row = scan(bytes, pos, n);
+    if (row !== null) {
+      sink.emit(row, file, null);
+      pos = scannedLineEnd + 1;
+    } else {
+      let nl = bytes.indexOf(10, pos);
+      if (nl < 0) nl = n;
+      if (nl > pos) yield* lineByLine(decodeLine(bytes, pos, nl), file, plan, sink);
+      pos = nl + 1;
     }
-    pos = nl + 1;
+    if (sink.full) yield;
   }
 }
 
