@@ -390,3 +390,21 @@ export function runBlockAggregate(
   for (const key of gone) store.remove(key);
   return { rows, numRowsUpdated: updated, numRowsRemoved: removed, numStateRows: total };
 }
+
+/**
+ * The groups of a window block as the per-group state entries they stand for: `[full key text,
+ * flat state]`, the key as `aggregate-kernel.ts` encodes a group (block key + group JSON; a
+ * fallback group `!` + the JSON of every key). For state readers (`weir checkpoint state`) and
+ * tests. Null when `key`/`value` are not a window block.
+ */
+export function expandWindowBlock(key: string, value: unknown): Array<[string, unknown[]]> | null {
+  if (!isBlockKey(key) || !Array.isArray(value) || value.length !== 3 || value[0] !== WINDOW_BLOCK_TAG || !Array.isArray(value[1])) return null;
+  const keys = value[1] as unknown[];
+  const st = value[2] as unknown;
+  if (!(st instanceof Float64Array) && !Array.isArray(st)) return null;
+  const states = st as ArrayLike<unknown>;
+  if (keys.length === 0) return states.length === 0 ? [] : null;
+  const w = states.length / keys.length;
+  if (!Number.isInteger(w) || keys.some((g) => typeof g !== 'string')) return null;
+  return keys.map((g, i) => [key + (g as string), Array.prototype.slice.call(states, i * w, (i + 1) * w) as unknown[]]);
+}
