@@ -18,6 +18,11 @@
  *   lateness and eviction, output modes, deduplication, stream-static joins, and stream-stream
  *   inner joins (`StreamingSymmetricHashJoin`: both sides buffered by key, optional time-range
  *   condition evicting state by watermark).
+ * - **Window-blocked state**: an aggregation with an event-time key (a window, or the watermarked
+ *   column) keeps ONE state-store key per (window, state partition) whose value is a columnar
+ *   block of that window's groups, and shuffles its partials in the same shape, so state and
+ *   shuffle cost per window, not per group; {@link expandWindowBlock} turns a block back into
+ *   one `[group key, state]` per group (for state readers).
  *
  * `@weir/streaming` owns the batch loop, the tasks, the state stores and the sinks.
  *
@@ -93,3 +98,5 @@ export type { StreamJoinOperator, StreamJoinPartial } from './stream-join.js';
 export { openMapStage, runMapStage, runStatefulPartition } from './runtime.js';
 export type { MapStageContext, MapStageResult, MapStageRun, StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
 export { partitionOf } from './builtins.js';
+export { expandWindowBlock, isBlockKey, WINDOW_BLOCK_TAG, FALLBACK_BLOCK_KEY } from './window-blocks.js';
+export type { WindowBlock } from './window-blocks.js';
