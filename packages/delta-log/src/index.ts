@@ -84,11 +84,14 @@ export { openDataFileWriter } from './write/data-file-writer.js';
 export type { WriteDataFilesOptions, DataFileWriter } from './write/data-file-writer.js';
 export { computeFileStats } from './write/file-stats.js';
 export type { FileStats } from './write/file-stats.js';
+export { openHivePartitionRouter } from './write/partition-router.js';
+export type { HivePartition, HivePartitionRouter } from './write/partition-router.js';
 export { fileStatsBuilderFactory } from './write/stats-builder.js';
 export type { FileStatsBuilder } from './write/stats-builder.js';
 export {
   decodePartitionValue,
   encodePartitionValue,
+  partitionValueEncoder,
   escapePartitionPathName,
   partitionDirectory,
   HIVE_DEFAULT_PARTITION,

@@ -215,7 +215,9 @@ describe('openDataFileWriter', () => {
         const adds = await writer.finish();
         const expected = new Map<string, { values: Record<string, string | null>; n: number }>();
         for (const r of rows) {
-          const values = Object.fromEntries(partitionColumns.map((c) => [c, encodePartitionValue((r as Row)[c], StructType.findField(schema, c)!.type)]));
+          // Spark's empty2null: an empty partition value is written as null (one default-partition directory).
+          const serialised = (c: string) => encodePartitionValue((r as Row)[c], StructType.findField(schema, c)!.type);
+          const values = Object.fromEntries(partitionColumns.map((c) => [c, serialised(c) === '' ? null : serialised(c)]));
           const key = JSON.stringify(partitionColumns.map((c) => values[c]));
           const e = expected.get(key);
           if (e) e.n++;

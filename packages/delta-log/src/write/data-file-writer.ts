@@ -12,10 +12,7 @@
  */
 import {
   StructType,
-  decimalParams,
-  isDecimalType,
   joinPath,
-  type DataType,
   type Engine,
   type ParquetFileWriter,
   type ParquetWriteOptions,
@@ -25,10 +22,8 @@ import {
 import { DeltaErrors } from '../errors.js';
 import type { AddAction } from '../actions/actions.js';
 import { encodeDataFilePath } from '../log/table-path.js';
-import { normalizeDecimal } from '../internal/decimal.js';
-import { formatDate, formatTimestampSpark } from '../internal/temporal.js';
 import { DEFAULT_NUM_INDEXED_COLS } from './file-stats.js';
-import { encodePartitionValue, javaDoubleString, partitionDirectory } from './partition-values.js';
+import { openHivePartitionRouter, type HivePartition } from './partition-router.js';
 import { fileStatsBuilderFactory, type FileStatsBuilder } from './stats-builder.js';
 
 export interface WriteDataFilesOptions {
@@ -87,45 +82,12 @@ interface OpenFile {
   readonly stats: FileStatsBuilder;
 }
 
+/** One partition directory's files (the router's group). */
 interface Group {
-  /** First-seen order: decides part numbers. */
-  readonly index: number;
-  readonly values: Readonly<Record<string, string | null>>;
-  readonly dir: string;
+  readonly partition: HivePartition;
   open: OpenFile | null;
   /** Finished files of this directory (the first directory's are stored at once: numbered `put`). */
   readonly finished: Array<AddAction | PendingFile>;
-  /** This write's rows for the directory (reused between writes; emptied after each). */
-  readonly chunk: Row[];
-}
-
-/** `encodePartitionValue` with the type decided once (it is called per row). */
-function partitionEncoder(t: DataType): (v: unknown) => string | null {
-  if (isDecimalType(t)) {
-    const { scale } = decimalParams(t);
-    return (v) => (v === null || v === undefined ? null : (normalizeDecimal(String(v), scale) ?? String(v)));
-  }
-  switch (t) {
-    case 'string':
-      return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
-    case 'float':
-    case 'double':
-      return (v) => (v === null || v === undefined ? null : javaDoubleString(v as number));
-    case 'date':
-      return (v) => (v === null || v === undefined ? null : formatDate(v as number));
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return (v) => (v === null || v === undefined ? null : formatTimestampSpark(v as number));
-    case 'boolean':
-      return (v) => (v === null || v === undefined ? null : v ? 'true' : 'false');
-    case 'long':
-    case 'integer':
-    case 'short':
-    case 'byte':
-      return (v) => (v === null || v === undefined ? null : String(v));
-    default:
-      return (v) => encodePartitionValue(v, t);
-  }
 }
 
 /**
@@ -172,40 +134,29 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
   const dataSchema = partFields.length === 0 ? schema : StructType.fromJSON({ type: 'struct', fields: schema.fields.filter((f) => !partNames.has(f.name)) });
   const copyRow = projector(dataSchema.fields.map((f) => f.name));
   const keepRows = rowsStable && partFields.length === 0;
-  const encoders = partFields.map((f) => partitionEncoder(f.type));
   const newStats = fileStatsBuilderFactory(dataSchema, o.numIndexedCols);
   const parquetOptions: ParquetWriteOptions = { compression: 'snappy', ...(options.rowGroupSize === undefined ? {} : { rowGroupSize: options.rowGroupSize }) };
   const streaming = typeof engine.parquet.openWriter === 'function';
   const target = o.targetFileRows > 0 ? o.targetFileRows : Infinity;
   const jobId = o.uuid();
 
-  const groups = new Map<string | null, Group>();
-  const touched: Group[] = [];
+  const router = openHivePartitionRouter<Group>(partFields, (partition) => ({ partition, open: null, finished: [] }));
   const stored: string[] = [];
   // 'failed': a finish that threw; abort still cleans up. 'closed': finished (the files belong to
   // the caller's commit now, so abort must not touch them) or aborted.
   let state: 'open' | 'finishing' | 'failed' | 'closed' = 'open';
 
-  const groupFor = (key: string | null, values: Record<string, string | null>): Group => {
-    let g = groups.get(key);
-    if (g === undefined) {
-      const dir = partFields.map((f) => partitionDirectory(f.name, values[f.name] ?? null)).join('/');
-      g = { index: groups.size, values: Object.freeze(values), dir, open: null, finished: [], chunk: [] };
-      groups.set(key, g);
-    }
-    return g;
-  };
-
   const fileName = (part: number): string => `part-${String(part).padStart(5, '0')}-${jobId}.c000.snappy.parquet`;
 
   const store = async (g: Group, part: number, bytes: Uint8Array, stats: string): Promise<AddAction> => {
-    const relative = g.dir.length > 0 ? `${g.dir}/${fileName(part)}` : fileName(part);
+    const { dir, values } = g.partition;
+    const relative = dir.length > 0 ? `${dir}/${fileName(part)}` : fileName(part);
     const full = joinPath(tablePath, relative);
     stored.push(full);
     await engine.storage.put(full, bytes);
     return Object.freeze({
       path: encodeDataFilePath(relative),
-      partitionValues: g.values,
+      partitionValues: values,
       size: bytes.byteLength,
       modificationTime: engine.clock.now(),
       dataChange: true,
@@ -220,7 +171,7 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     const stats = JSON.stringify(f.stats.result());
     // The first directory's files always start at firstPartNumber, so they can be stored now;
     // the others' numbers depend on how many files the directories before them end up with.
-    if (g.index === 0) g.finished.push(await store(g, o.firstPartNumber + g.finished.length, bytes, stats));
+    if (g.partition.index === 0) g.finished.push(await store(g, o.firstPartNumber + g.finished.length, bytes, stats));
     else g.finished.push({ bytes, stats });
   };
 
@@ -253,43 +204,7 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
   return {
     async write(rows: readonly Row[]): Promise<void> {
       assertOpen();
-      if (rows.length === 0) return;
-      if (partFields.length === 0) {
-        await append(groupFor(null, {}), rows);
-        return;
-      }
-      // Route rows to their directories; one column keys the map by its encoded value directly.
-      const single = partFields.length === 1;
-      const name0 = (partFields[0] as StructField).name;
-      const enc0 = encoders[0] as (v: unknown) => string | null;
-      let last: Group | undefined;
-      let lastKey: string | null | undefined;
-      try {
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i] as Row;
-          let g: Group;
-          if (single) {
-            const key = enc0(row[name0]);
-            if (last !== undefined && key === lastKey) g = last;
-            else {
-              g = last = groups.get(key) ?? groupFor(key, { [name0]: key });
-              lastKey = key;
-            }
-          } else {
-            const values: (string | null)[] = new Array<string | null>(partFields.length);
-            for (let k = 0; k < partFields.length; k++) values[k] = (encoders[k] as (v: unknown) => string | null)(row[(partFields[k] as StructField).name]);
-            const key = JSON.stringify(values);
-            g = groups.get(key) ?? groupFor(key, Object.fromEntries(partFields.map((f, k) => [f.name, values[k] ?? null])));
-          }
-          if (g.chunk.length === 0) touched.push(g);
-          g.chunk.push(row);
-        }
-        for (const g of touched) await append(g, g.chunk);
-      } finally {
-        // Also after a failure: the next write must not see this one's routed rows.
-        for (const g of touched) g.chunk.length = 0;
-        touched.length = 0;
-      }
+      await router.route(rows, append);
     },
 
     async finish(): Promise<AddAction[]> {
@@ -298,7 +213,7 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
       try {
         const adds: AddAction[] = [];
         let part = o.firstPartNumber;
-        for (const g of groups.values()) {
+        for (const g of router.groups()) {
           if (g.open !== null) await closeFile(g);
           for (const f of g.finished) {
             adds.push('path' in f ? f : await store(g, part, f.bytes, f.stats));
@@ -316,7 +231,7 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     async abort(): Promise<void> {
       if (state === 'closed') return;
       state = 'closed';
-      groups.clear();
+      router.clear();
       for (const path of stored) {
         try {
           await engine.storage.delete(path);

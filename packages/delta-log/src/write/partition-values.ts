@@ -94,6 +94,38 @@ export function encodePartitionValue(value: unknown, type: DataType): string | n
   }
 }
 
+/**
+ * {@link encodePartitionValue} with the type decided once: writers call it per row, so the switch
+ * on the type MUST NOT run per value. MUST agree with `encodePartitionValue(v, type)` for every v.
+ */
+export function partitionValueEncoder(type: DataType): (value: unknown) => string | null {
+  if (isDecimalType(type)) {
+    const { scale } = decimalParams(type);
+    return (v) => (v === null || v === undefined ? null : (normalizeDecimal(String(v), scale) ?? String(v)));
+  }
+  switch (type) {
+    case 'string':
+      return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
+    case 'float':
+    case 'double':
+      return (v) => (v === null || v === undefined ? null : javaDoubleString(v as number));
+    case 'date':
+      return (v) => (v === null || v === undefined ? null : formatDate(v as number));
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return (v) => (v === null || v === undefined ? null : formatTimestampSpark(v as number));
+    case 'boolean':
+      return (v) => (v === null || v === undefined ? null : v ? 'true' : 'false');
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+      return (v) => (v === null || v === undefined ? null : String(v));
+    default:
+      return (v) => encodePartitionValue(v, type);
+  }
+}
+
 // Spark's ExternalCatalogUtils.charToEscape: control characters and "#%'*/:=?\{[]^ plus DEL.
 const ESCAPE = /[\u0001-\u001f"#%'*/:=?\\\u007f{[\]^]/g;
 

@@ -2,9 +2,9 @@
  * The parquet file sink's worker-side writer: one Parquet file per Hive partition directory per
  * task, written chunk by chunk (`engine.parquet.openWriter`) so a task never holds its rows.
  */
-import { joinPath, type DataType, type Engine, type ParquetFileWriter, type Row, type RowBatch, type StructType } from '@weir/core';
+import { field, joinPath, type Engine, type ParquetFileWriter, type Row, type RowBatch, type StructField, type StructType } from '@weir/core';
+import { openHivePartitionRouter, type HivePartition } from '@weir/delta-log';
 import type { SinkFileStatus } from './file-sink-log.js';
-import { HIVE_DEFAULT_PARTITION, escapePartitionValue, partitionValueString } from './partition-path.js';
 
 /** What the parquet sink's worker-side writer is configured with (plain data). */
 export interface ParquetWriterOptions {
@@ -29,15 +29,13 @@ export interface ParquetTaskWriter {
   abort(): Promise<void>;
 }
 
+/** One partition directory's file (the router's group). */
 interface Group {
-  readonly dir: string;
-  readonly partitionValues: Readonly<Record<string, string | null>>;
+  readonly partition: HivePartition;
   readonly writer: ParquetFileWriter | null;
   /** Fallback when the ParquetHandler has no `openWriter`: projected copies of the rows. */
   readonly buffered: Row[];
   numRows: number;
-  /** This write's rows for the directory (emptied after each write). */
-  readonly chunk: Row[];
 }
 
 /**
@@ -53,22 +51,22 @@ export function openParquetTaskWriter(
   schema: StructType,
 ): ParquetTaskWriter {
   const partCols = options.partitionColumns;
-  const types = partCols.map((c) => (schema.fields.find((f) => f.name === c)?.type ?? 'string') as DataType);
+  // Directory text as Delta writes it (one serialisation for every sink); a partition column
+  // missing from the schema is routed as a string (all null).
+  const partFields: StructField[] = partCols.map((c) => schema.fields.find((f) => f.name === c) ?? field(c, 'string'));
   // One schema object for every file: the ParquetHandler caches its compiled shredder per schema.
   const dataSchema: StructType = partCols.length === 0 ? schema : { type: 'struct', fields: schema.fields.filter((f) => !partCols.includes(f.name)) };
   const dataNames = dataSchema.fields.map((f) => f.name);
   const name = `part-${String(taskId).padStart(5, '0')}-${options.queryId}-${batchId}.c000.snappy.parquet`;
-  const groups = new Map<string | null, Group>();
-  const touched: Group[] = [];
+  const router = openHivePartitionRouter<Group>(partFields, (partition) => ({
+    partition,
+    writer: engine.parquet.openWriter ? engine.parquet.openWriter(dataSchema, { compression: 'snappy' }) : null,
+    buffered: [],
+    numRows: 0,
+  }));
   /** Files `commit` has stored (or begun to store): what `abort` deletes. */
   const stored: string[] = [];
   let committed = false;
-
-  const open = (values: Record<string, string | null>): Group => {
-    const dir = partCols.map((c) => `${escapePartitionValue(c)}=${values[c] === null ? HIVE_DEFAULT_PARTITION : escapePartitionValue(values[c] as string)}`).join('/');
-    const writer = engine.parquet.openWriter ? engine.parquet.openWriter(dataSchema, { compression: 'snappy' }) : null;
-    return { dir, partitionValues: values, writer, buffered: [], numRows: 0, chunk: [] };
-  };
 
   const append = async (g: Group, rows: readonly Row[]): Promise<void> => {
     // The handler reads only the schema's fields, so partition columns may stay in the rows.
@@ -84,41 +82,15 @@ export function openParquetTaskWriter(
 
   return {
     async write(rows: readonly Row[]): Promise<void> {
-      if (rows.length === 0) return;
-      if (partCols.length === 0) {
-        let g = groups.get(null);
-        if (g === undefined) groups.set(null, (g = open({})));
-        await append(g, rows);
-        return;
-      }
-      // Keyed by the value strings (escaping is injective, so equal keys ⇔ equal directories).
-      const single = partCols.length === 1;
-      try {
-        for (const row of rows) {
-          let key: string | null;
-          if (single) key = partitionValueString(row[partCols[0] as string], types[0] as DataType);
-          else key = JSON.stringify(partCols.map((c, i) => partitionValueString(row[c], types[i] as DataType)));
-          let g = groups.get(key);
-          if (g === undefined) {
-            const values: Record<string, string | null> = {};
-            partCols.forEach((c, i) => (values[c] = partitionValueString(row[c], types[i] as DataType)));
-            groups.set(key, (g = open(values)));
-          }
-          if (g.chunk.length === 0) touched.push(g);
-          g.chunk.push(row);
-        }
-        for (const g of touched) await append(g, g.chunk);
-      } finally {
-        for (const g of touched) g.chunk.length = 0;
-        touched.length = 0;
-      }
+      await router.route(rows, append);
     },
 
     async commit(): Promise<SinkFileStatus[]> {
       const out: SinkFileStatus[] = [];
-      for (const g of groups.values()) {
+      for (const g of router.groups()) {
         const bytes = g.writer !== null ? await g.writer.finish() : await engine.parquet.write({ schema: dataSchema, rows: g.buffered }, { compression: 'snappy' });
-        const rel = g.dir === '' ? name : `${g.dir}/${name}`;
+        const { dir, values } = g.partition;
+        const rel = dir === '' ? name : `${dir}/${name}`;
         const full = joinPath(options.path, rel);
         stored.push(full);
         await engine.storage.put(full, bytes);
@@ -131,17 +103,17 @@ export function openParquetTaskWriter(
           blockReplication: 1,
           blockSize: bytes.byteLength,
           action: 'add',
-          partitionValues: g.partitionValues,
+          partitionValues: values,
           numRecords: g.numRows,
         });
       }
-      groups.clear();
+      router.clear();
       committed = true;
       return out;
     },
 
     async abort(): Promise<void> {
-      groups.clear();
+      router.clear();
       if (committed) return;
       for (const path of stored.splice(0)) {
         try {

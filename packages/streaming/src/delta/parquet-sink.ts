@@ -16,7 +16,7 @@ import { DeltaStreamingErrors } from './delta-errors.js';
 import { DELTA_TASKS_MODULE } from './task-module.js';
 import { FileStreamSinkLog, type SinkFileStatus } from './file-sink-log.js';
 import { writeParquetTaskFiles, type ParquetWriterOptions } from './parquet-file-writer.js';
-import { HIVE_DEFAULT_PARTITION } from './partition-path.js';
+import { HIVE_DEFAULT_PARTITION } from '@weir/delta-log';
 
 /** Options of the `parquet` sink (Spark's file sink). */
 export const PARQUET_SINK_OPTIONS = defineOptions([
