@@ -90,6 +90,9 @@ describe('windowed aggregation with watermark (Spark programming guide example)'
     const r = await runSparkWatermarkExample({ 'weir.sql.shuffle.partitions': 1 }, 'update', 'update1');
     assert.deepEqual(r.afterFirst, ['12:00-12:10 cat 1', '12:00-12:10 dog 1']);
     assert.deepEqual(r.afterSecond, ['12:00-12:10 cat 1', '12:00-12:10 dog 1', '12:00-12:10 dog 2', '12:20-12:30 owl 1']);
+    // State rows are groups (Spark's numRowsTotal), though the store keeps one key per window.
+    assert.equal(r.progress[0]?.stateOperators[0]?.numRowsTotal, 2);
+    assert.equal(r.progress[0]?.stateOperators[0]?.numRowsUpdated, 2);
   });
 
   it('gives identical results for threads 0/1/2 and shuffle partitions 1/8', async () => {

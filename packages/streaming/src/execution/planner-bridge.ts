@@ -35,6 +35,8 @@ export interface StatefulResult {
   rows: Row[];
   numRowsUpdated: number;
   numRowsRemoved: number;
+  /** State rows held after the batch when the store's key count means something else (window-blocked aggregations: one key per window). */
+  numStateRows?: number;
 }
 
 /** The planner's DataFrame. */

@@ -241,7 +241,8 @@ export async function statefulTask(input: StatefulTaskInput, ctx: TaskContext): 
     numOutputRows: res.rows.length,
     numRowsUpdated: res.numRowsUpdated,
     numRowsRemoved: res.numRowsRemoved,
-    numRowsTotal: metrics.numRowsTotal,
+    // Spark's meaning, state rows: a window-blocked aggregation's store holds one key per window.
+    numRowsTotal: res.numStateRows ?? metrics.numRowsTotal,
     memoryUsedBytes: metrics.memoryUsedBytes,
     commitTimeMs,
   };
