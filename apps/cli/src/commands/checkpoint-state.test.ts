@@ -36,6 +36,19 @@ describe('weir checkpoint state', () => {
         await store.commit();
       }
     }
+    // Operator 1: a windowed aggregation's state, one block per window (two groups: avg states [sum, count]).
+    const provider = createStateStoreProvider(engine, { checkpointLocation: dir, operatorId: 1, partition: 0 });
+    const store = await provider.load(0);
+    store.put('1767225660000000|', ['weir.wb1', ['["ST-1"]', '["ST-2"]'], new Float64Array([21.5, 2, -3, 1])]);
+    await store.commit();
+  });
+
+  it('prints a window block as one row per group', async () => {
+    const rows = await checkpointStateRows(dir, { operator: 1 });
+    assert.deepEqual(JSON.parse(formatStateRows(rows, { json: true })), [
+      { partition: 0, version: 1, key: '1767225660000000|["ST-1"]', value: [21.5, 2] },
+      { partition: 0, version: 1, key: '1767225660000000|["ST-2"]', value: [-3, 1] },
+    ]);
   });
 
   it('reads every partition at its latest version (JSON output)', async () => {

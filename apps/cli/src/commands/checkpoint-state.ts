@@ -1,11 +1,13 @@
 /**
  * `weir checkpoint state <dir> --operator N [--partition P] [--version V] [--json]`: prints a
  * stateful operator's state store as rows (partition, version, key, value), Spark's state data
- * source in a command. Read-only: it loads versions and writes nothing.
+ * source in a command. Read-only: it loads versions and writes nothing. A windowed aggregation's
+ * window blocks (one store key per window, see @weir/planner) are printed one row per group.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { createNodeEngine } from '@weir/node';
 import { readStateRows, type StateRow } from '@weir/state-store';
+import { expandWindowBlock } from '@weir/planner';
 import { checkpointCommand } from './checkpoint.js';
 
 export interface CheckpointStateOptions {
@@ -18,13 +20,25 @@ export interface CheckpointStateOptions {
 export async function checkpointStateRows(dir: string, options: CheckpointStateOptions): Promise<StateRow[]> {
   const engine = createNodeEngine();
   try {
-    return await readStateRows(engine, dir, options.operator, {
+    const rows = await readStateRows(engine, dir, options.operator, {
       ...(options.partition === undefined ? {} : { partition: options.partition }),
       ...(options.version === undefined ? {} : { version: options.version }),
     });
+    return expandWindowBlocks(rows);
   } finally {
     await engine.tasks.close();
   }
+}
+
+/** Rows with each window block replaced by one row per group (its full group key and flat aggregate state). */
+export function expandWindowBlocks(rows: readonly StateRow[]): StateRow[] {
+  const out: StateRow[] = [];
+  for (const r of rows) {
+    const groups = expandWindowBlock(r.key, r.value);
+    if (groups === null) out.push(r);
+    else for (const [key, value] of groups) out.push({ ...r, key, value });
+  }
+  return out;
 }
 
 /** JSON for state values: Maps become objects (or entry lists), bytes become base64, bigints strings. */
