@@ -190,6 +190,7 @@ export class FileStreamSource implements Source {
       format: config.format,
       inferColumnTypes: config.inferColumnTypes,
       parse: config.parse,
+      sampleSize: { numFiles: config.sampleNumFiles, numBytes: config.sampleNumBytes },
     });
     const partitionColumns: string[] = [];
     if (config.partitionColumns !== undefined) partitionColumns.push(...config.partitionColumns);

@@ -1,5 +1,6 @@
-import { StructType, field, struct, utf8Decode, type Engine, type FileInfo, type TaskContext, type TaskExecutor } from '@weir/core';
+import { StructType, field, struct, type Engine, type FileInfo, type TaskContext, type TaskExecutor } from '@weir/core';
 import { tokenizeCsv } from '../reader/csv-tokenizer.js';
+import { textWindows } from '../reader/text-windows.js';
 import { inferDataSchema, type InferenceOptions, type InferenceResult } from './schema-inference.js';
 import { keyAt, scanTopLevelKeys } from './top-level-keys.js';
 import { finalType, mergeStructs, mergeTypes, widenParquet, type InferredType } from './type-inference.js';
@@ -41,10 +42,18 @@ function canScan(options: InferenceOptions): boolean {
   return (options.format === 'json' && !options.parse.multiLine) || (options.format === 'csv' && options.parse.header);
 }
 
-/** The cheap scan: does this file name any top-level column outside `known` (lower-cased)? */
+/**
+ * The cheap scan: does this file name any top-level column outside `known` (lower-cased)? Reads
+ * the text window by window (`textWindows`: whole lines), never the file as one string, and stops
+ * at the first unknown name.
+ */
 async function mayAddColumns(engine: Pick<Engine, 'storage'>, path: string, options: InferenceOptions, known: ReadonlySet<string>): Promise<boolean> {
-  const text = utf8Decode(await engine.storage.read(path));
+  const windows = textWindows(await engine.storage.read(path));
   if (options.format === 'csv') {
+    // The header is the first line, and a window holds whole lines: the first window has it.
+    const first = windows.next();
+    if (first.done === true) return false;
+    const text = first.value;
     const nl = text.indexOf('\n');
     const header = tokenizeCsv(nl < 0 ? text : text.slice(0, nl + 1), { ...options.parse, multiLine: false })[0];
     return header === undefined ? false : header.fields.some((f, i) => !known.has((f ?? `_c${i}`).toLowerCase()));
@@ -54,20 +63,24 @@ async function mayAddColumns(engine: Pick<Engine, 'storage'>, path: string, opti
   const byLength = new Map<number, string[]>();
   // (Names holding a backslash are left to the decoded comparison: a raw span is undecoded JSON.)
   for (const k of known) if (!k.includes('\\')) byLength.set(k.length, [...(byLength.get(k.length) ?? []), k]);
+  let text = '';
   const onKey = (s: number, e: number) => {
     const same = byLength.get(e - s);
     if (same !== undefined) for (const k of same) if (text.startsWith(k, s)) return;
     const key = keyAt(text, s, e);
     if (!known.has(key) && !known.has(key.toLowerCase())) unknown = true;
   };
-  let start = 0;
-  const n = text.length;
-  while (start < n && !unknown) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = n;
-    // A line the scan cannot read is left to the full parse (it may be malformed, or not).
-    if (end > start && !scanTopLevelKeys(text, start, end, onKey) && text.slice(start, end).trim() !== '') return true;
-    start = end + 1;
+  for (text of windows) {
+    let start = 0;
+    const n = text.length;
+    while (start < n && !unknown) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = n;
+      // A line the scan cannot read is left to the full parse (it may be malformed, or not).
+      if (end > start && !scanTopLevelKeys(text, start, end, onKey) && text.slice(start, end).trim() !== '') return true;
+      start = end + 1;
+    }
+    if (unknown) return true;
   }
   return unknown;
 }

@@ -1,7 +1,8 @@
-import { field, struct, utf8Decode, type DataType, type Engine, type FileInfo, type StructField, type StructType } from '@weir/core';
+import { field, struct, type DataType, type Engine, type FileInfo, type StructField, type StructType } from '@weir/core';
 import type { FileFormat } from '../file-source-config.js';
 import { tokenizeCsv } from '../reader/csv-tokenizer.js';
 import type { ParseOptions } from '../reader/parse-options.js';
+import { decodeWhole, textWindows } from '../reader/text-windows.js';
 import { finalType, inferJsonValue, inferStringType, mergeTypes, widenParquet, type InferredType } from './type-inference.js';
 
 export interface InferenceOptions {
@@ -9,6 +10,12 @@ export interface InferenceOptions {
   /** Exact types for JSON/CSV; otherwise every column is a string (Auto Loader's default). */
   readonly inferColumnTypes: boolean;
   readonly parse: Pick<ParseOptions, 'multiLine' | 'header' | 'sep' | 'quote' | 'escape' | 'nullValue' | 'mode'>;
+  /**
+   * Auto Loader's `cloudFiles.schemaInference.sampleSize.{numFiles,numBytes}`: at most `numFiles`
+   * files are sampled, and JSON/CSV sampling stops once `numBytes` bytes of text were read (at
+   * least one window; a window is whole lines, so a record is never cut). Defaults to no limit.
+   */
+  readonly sampleSize?: { readonly numFiles: number; readonly numBytes: number };
 }
 
 /** The inferred data columns (partition and system columns are added by the caller). */
@@ -20,16 +27,8 @@ export interface InferenceResult {
   readonly nullColumns?: readonly string[];
 }
 
-function jsonRecords(text: string, multiLine: boolean, onMalformed: () => void): unknown[] {
-  if (multiLine) {
-    try {
-      const v: unknown = JSON.parse(text);
-      return Array.isArray(v) ? v : [v];
-    } catch {
-      onMalformed();
-      return [];
-    }
-  }
+/** The records of NDJSON text (whole lines); a line that is not JSON is reported, not returned. */
+function jsonLineRecords(text: string, onMalformed: () => void): unknown[] {
   const out: unknown[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -40,6 +39,53 @@ function jsonRecords(text: string, multiLine: boolean, onMalformed: () => void):
     }
   }
   return out;
+}
+
+/** A `multiLine` JSON file: one value, an array of records or a single record. */
+function jsonDocumentRecords(text: string, onMalformed: () => void): unknown[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v : [v];
+  } catch {
+    onMalformed();
+    return [];
+  }
+}
+
+/** UTF-8 length of `s` (what its window took in the file, a malformed sequence aside). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      // A surrogate pair: 2 UTF-16 units, 4 bytes.
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+/**
+ * A file's text as the sampler reads it: without `multiLine`, window by window (`textWindows`:
+ * whole lines, strings small enough to die young) while `budget.left` lasts, so a large file is
+ * never one string and sampling stops inside it; with `multiLine` a record may span the file, so
+ * it is one string (when any budget is left).
+ */
+function* sampleTexts(bytes: Uint8Array, multiLine: boolean, budget: { left: number }): Generator<string, void, void> {
+  if (multiLine) {
+    if (budget.left <= 0) return;
+    budget.left -= bytes.length;
+    yield decodeWhole(bytes);
+    return;
+  }
+  for (const text of textWindows(bytes)) {
+    if (budget.left <= 0) return;
+    budget.left -= utf8Length(text);
+    yield text;
+  }
 }
 
 /**
@@ -66,35 +112,46 @@ export async function inferDataSchema(engine: Pick<Engine, 'storage' | 'parquet'
   const see = (name: string, t: InferredType) => {
     columns.set(name, columns.has(name) ? mergeTypes(columns.get(name) ?? null, t) : t);
   };
-  for (const f of files) {
-    const text = utf8Decode(await engine.storage.read(f.path));
+  const budget = { left: opts.sampleSize?.numBytes ?? Infinity };
+  const sampled = opts.sampleSize === undefined ? files : files.slice(0, opts.sampleSize.numFiles);
+  for (const f of sampled) {
+    if (budget.left <= 0) break;
+    const texts = sampleTexts(await engine.storage.read(f.path), opts.parse.multiLine, budget);
     if (opts.format === 'json') {
-      for (const r of jsonRecords(text, opts.parse.multiLine, malformed)) {
-        if (r === null || typeof r !== 'object' || Array.isArray(r)) {
-          malformed();
-          continue;
-        }
-        for (const [k, v] of Object.entries(r as Record<string, unknown>)) {
-          see(k, opts.inferColumnTypes ? inferJsonValue(v) : v === null ? null : 'string');
+      for (const text of texts) {
+        for (const r of opts.parse.multiLine ? jsonDocumentRecords(text, malformed) : jsonLineRecords(text, malformed)) {
+          if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+            malformed();
+            continue;
+          }
+          for (const [k, v] of Object.entries(r as Record<string, unknown>)) {
+            see(k, opts.inferColumnTypes ? inferJsonValue(v) : v === null ? null : 'string');
+          }
         }
       }
     } else {
-      const recs = tokenizeCsv(text, { ...opts.parse });
+      // Without multiLine a CSV record never spans lines, so each window tokenizes on its own;
+      // the header is the file's first record (in its first window that holds one).
       let names: string[] | null = null;
-      let first = 0;
-      if (opts.parse.header && recs.length > 0) {
-        names = (recs[0] as { fields: Array<string | null> }).fields.map((x, i) => x ?? `_c${i}`);
-        first = 1;
-        for (const n of names) if (!columns.has(n)) columns.set(n, null);
-      }
-      for (let r = first; r < recs.length; r++) {
-        const rec = recs[r] as { fields: Array<string | null>; error?: string };
-        if (rec.error !== undefined || (names !== null && rec.fields.length !== names.length)) malformed();
-        rec.fields.forEach((v, i) => {
-          const name = names ? names[i] : `_c${i}`;
-          if (name === undefined) return;
-          see(name, v === null ? null : opts.inferColumnTypes ? inferStringType(v, true) : 'string');
-        });
+      let headerSeen = !opts.parse.header;
+      for (const text of texts) {
+        const recs = tokenizeCsv(text, { ...opts.parse });
+        let first = 0;
+        if (!headerSeen && recs.length > 0) {
+          names = (recs[0] as { fields: Array<string | null> }).fields.map((x, i) => x ?? `_c${i}`);
+          first = 1;
+          headerSeen = true;
+          for (const n of names) if (!columns.has(n)) columns.set(n, null);
+        }
+        for (let r = first; r < recs.length; r++) {
+          const rec = recs[r] as { fields: Array<string | null>; error?: string };
+          if (rec.error !== undefined || (names !== null && rec.fields.length !== names.length)) malformed();
+          rec.fields.forEach((v, i) => {
+            const name = names ? names[i] : `_c${i}`;
+            if (name === undefined) return;
+            see(name, v === null ? null : opts.inferColumnTypes ? inferStringType(v, true) : 'string');
+          });
+        }
       }
     }
   }
