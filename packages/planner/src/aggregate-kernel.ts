@@ -1,7 +1,7 @@
 import { createGeneratedCodeCache, type Row } from '@weir/core';
 import { compareValues } from './builtins.js';
 import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
-import { decodeKey, decodeSingle, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
+import { decodeKey, decodeSingle, decodeSingleIn, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 import type { AggregateOperator } from './plan-query.js';
 import { PlannerErrors } from './errors.js';
 import type { BlockCollector, BlockKernel } from './window-blocks.js';
@@ -67,7 +67,7 @@ function badValue(width: number, v: unknown): never {
   throw PlannerErrors.STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE({ reason: `expected a flat array of ${width} aggregate state slots, found ${got} (state written by an earlier weir version?)` });
 }
 
-const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle });
+const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle, d1i: decodeSingleIn });
 
 interface Layout {
   readonly specs: AggSpec[];
@@ -399,17 +399,17 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   const fields = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i)}`)];
   emitLines.push(`return { ${fields.join(', ')} };`);
 
-  // emitAt (ordered kernels): a block group's intermediate row; `t` is the block's event time
+  // emitAt (ordered kernels): the intermediate row of the group whose JSON is text[from, end); `t` is the block's event time
   // (null: the fallback block, whose group JSON holds every key).
   const emitAtLines: string[] = [];
   if (ordered) {
     emitAtLines.push(keyArgs.length > 0 ? `let ${keyArgs.join(', ')};` : '');
-    emitAtLines.push('if (t === null) {', '  const ks = h.dk(key);', ...fromAll('ks').map((x) => '  ' + x), '} else {');
+    emitAtLines.push('if (t === null) {', '  const ks = h.dk(text.slice(from, end));', ...fromAll('ks').map((x) => '  ' + x), '} else {');
     emitAtLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
     if (rest.length === 1 && rest[0] !== windowIdx) {
-      emitAtLines.push(`  k${rest[0]} = h.d1(key, 0);`);
+      emitAtLines.push(`  k${rest[0]} = h.d1i(text, from, end);`);
     } else if (rest.length > 0) {
-      emitAtLines.push('  const ks = h.dk(key);');
+      emitAtLines.push('  const ks = h.dk(text.slice(from, end));');
       rest.forEach((i, j) => emitAtLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
     }
     emitAtLines.push('}');
@@ -458,7 +458,7 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     '  mergeAt(d, db, x, xb, y, yb) {',
     `    ${mergeAtSource(l)}`,
     '  },',
-    '  emitAt(t, key, s, b) {',
+    '  emitAt(t, text, from, end, s, b) {',
     ...emitAtLines.filter((x) => x !== '').map((x) => '    ' + x),
     '  },',
     '  fallbackTime(key) {',

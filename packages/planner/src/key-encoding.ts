@@ -90,6 +90,19 @@ export function decodeSingle(key: string, from: number): unknown {
   return decodeKey(from === 0 ? key : key.slice(from))[0];
 }
 
+/**
+ * {@link decodeSingle} over `text[from, end)`: the single value of the one-element key array
+ * written there, sliced straight out of `text` when it is a string JSON did not escape.
+ */
+export function decodeSingleIn(text: string, from: number, end: number): unknown {
+  const last = end - 1;
+  if (text.charCodeAt(from) === 91 && text.charCodeAt(from + 1) === 34 && text.charCodeAt(last - 1) === 34 && text.charCodeAt(last) === 93 && last - 1 > from + 1) {
+    const s = text.slice(from + 2, last - 1);
+    if (s.indexOf('\\') === -1) return s;
+  }
+  return decodeKey(text.slice(from, end))[0];
+}
+
 /** True for an ordered key's fallback form (`!` + JSON of every key). */
 export function isFallbackKey(key: string): boolean {
   return key.charCodeAt(0) === 33;

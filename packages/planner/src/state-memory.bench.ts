@@ -3,7 +3,7 @@
 // rows in one batch with no watermark yet, so every (window, station) group is held in state.
 // The partials go through msgpackr as the shuffle does, the store keeps what it is given (a
 // Map, like the state store's hot map), and the heap is measured after a full GC before and
-// after; `--expose-gc` is required. Run:
+// after (JS heap + ArrayBuffer backing stores); `--expose-gc` is required. Run:
 //   node --expose-gc --conditions=@weir/source --import tsx packages/planner/src/state-memory.bench.ts [rows]
 import { Packr } from 'msgpackr';
 
@@ -65,12 +65,16 @@ const encoded = blocks(0, N);
 const store = new MapStore();
 gc();
 gc();
-const before = process.memoryUsage().heapUsed;
+const mem = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers; // typed arrays' backing stores live outside the JS heap
+};
+const before = mem();
 const partials = function* () {
   for (const b of encoded) yield* unpack(b) as Array<[string, unknown]>;
 };
 const r = runStatefulPartition(plan, partials(), store, { batchTimestampMs: 0, watermarkMs: 0, outputMode: 'append' });
 gc();
 gc();
-const after = process.memoryUsage().heapUsed;
+const after = mem();
 console.log(`groups ${r.numRowsUpdated}, store keys ${store.size}, heap bytes per group ${((after - before) / r.numRowsUpdated).toFixed(1)}`);

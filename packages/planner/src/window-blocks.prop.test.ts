@@ -79,7 +79,8 @@ const time = fc.oneof(
 );
 const row = fc.record(
   {
-    k: fc.integer({ min: 0, max: 40 }).map((i) => `ST-${i}`),
+    // Some names JSON escapes (a newline: block texts are joined by '\n'), or not (U+2028, a surrogate pair).
+    k: fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 40 }).map((i) => `ST-${i}`) }, { weight: 1, arbitrary: fc.constantFrom('a\nb', 'q"\\', '\u2028', '\u{1F600}', '') }),
     t: time,
     v: fc.option(fc.oneof({ weight: 10, arbitrary: fc.integer({ min: -20, max: 20 }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, -0) }), { freq: 6, nil: null }),
     g: fc.option(fc.integer({ min: -1, max: 1 }), { nil: null }),
@@ -105,7 +106,7 @@ describe('window-blocked aggregation state (property)', () => {
         fc.boolean(),
         (raw, cuts, fns, star, extra, windowed, mode, partitions, tasks, narrow) => {
           // Narrow: 2 stations over 10 minutes, so a group gets rows from many tasks and batches.
-          const rows: Row[] = raw.map((r, id) => (narrow ? { id, ...r, k: `ST-${Number(r.k.slice(3)) % 2}`, t: r.t !== null && Number.isSafeInteger(r.t) ? r.t % (10 * MIN) : r.t } : { id, ...r }));
+          const rows: Row[] = raw.map((r, id) => (narrow ? { id, ...r, k: r.k.startsWith('ST-') ? `ST-${Number(r.k.slice(3)) % 2}` : r.k, t: r.t !== null && Number.isSafeInteger(r.t) ? r.t % (10 * MIN) : r.t } : { id, ...r }));
           const aggs = fns.map((fn, i) => (fn === 'count' && star ? count('*') : build[fn](col('v'))).alias(`a${i}`));
           const et = windowed ? window(col('t'), '5 minutes') : col('t');
           const df = DataFrame.fromSource({ index: 0, format: 'memory', schema })

@@ -28,8 +28,13 @@ export const WINDOW_BLOCK_TAG = 'weir.wb1';
 /** The fallback block's key: groups whose event time has no ordered prefix. */
 export const FALLBACK_BLOCK_KEY = '!';
 
-/** `[tag, group JSON (sorted), flat states (width per group)]`. Immutable once built. */
-export type WindowBlock = readonly [typeof WINDOW_BLOCK_TAG, readonly string[], Float64Array | readonly unknown[]];
+/**
+ * `[tag, group count, group JSON texts joined by '\n' (sorted), flat states (width per group)]`.
+ * Immutable once built. The group texts travel as ONE string (JSON escapes every control
+ * character, so '\n' never occurs inside one): one string to encode, decode and hold instead of
+ * one per group; the emit reads each group's values straight out of it.
+ */
+export type WindowBlock = readonly [typeof WINDOW_BLOCK_TAG, number, string, Float64Array | readonly unknown[]];
 
 /** What the reduce side needs of the generated kernel (see `aggregate-kernel.ts`). */
 export interface BlockKernel {
@@ -39,8 +44,8 @@ export interface BlockKernel {
   readonly numeric: boolean;
   /** Writes the merge of group `x[xb..]` (earlier) and `y[yb..]` (later) at `d[db..]`; reads all inputs before writing, so `d`/`db` may be `x`/`xb`. */
   readonly mergeAt: (d: unknown[] | Float64Array, db: number, x: ArrayLike<unknown>, xb: number, y: ArrayLike<unknown>, yb: number) => void;
-  /** The intermediate row of a group: `t` the block's event time (null: fallback block, `key` holds every key). */
-  readonly emitAt: (t: number | null, key: string, s: ArrayLike<unknown>, b: number) => Row;
+  /** The intermediate row of the group whose JSON is `text[from, end)`; `t` the block's event time (null: fallback block, the JSON holds every key). */
+  readonly emitAt: (t: number | null, text: string, from: number, end: number, s: ArrayLike<unknown>, b: number) => Row;
   /** The event time of a fallback group (its JSON of every key); null when none. */
   readonly fallbackTime: (key: string) => number | null;
 }
@@ -57,9 +62,10 @@ function badKey(key: string): never {
 
 /** `v` as a block of this layout, or STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE. */
 export function asBlock(v: unknown, k: BlockKernel): WindowBlock {
-  if (Array.isArray(v) && v.length === 3 && v[0] === WINDOW_BLOCK_TAG && Array.isArray(v[1])) {
-    const st = v[2] as unknown;
-    if ((k.numeric ? st instanceof Float64Array : Array.isArray(st)) && (st as ArrayLike<unknown>).length === (v[1] as unknown[]).length * k.width) return v as unknown as WindowBlock;
+  if (Array.isArray(v) && v.length === 4 && v[0] === WINDOW_BLOCK_TAG && typeof v[2] === 'string') {
+    const n = v[1] as unknown;
+    const st = v[3] as unknown;
+    if (typeof n === 'number' && n > 0 && (k.numeric ? st instanceof Float64Array : Array.isArray(st)) && (st as ArrayLike<unknown>).length === n * k.width) return v as unknown as WindowBlock;
   }
   const got = Array.isArray(v) ? `an array of ${v.length}${v.length > 0 ? ` starting ${JSON.stringify(typeof v[0] === 'string' ? v[0].slice(0, 20) : typeof v[0])}` : ''}` : typeof v;
   throw PlannerErrors.STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE({
@@ -69,6 +75,11 @@ export function asBlock(v: unknown, k: BlockKernel): WindowBlock {
 
 function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The group texts of a block. */
+function groupKeys(b: WindowBlock): string[] {
+  return b[2].split('\n');
 }
 
 /** Reorders `keys` (and their `width`-slot states) into key order; returns them as they are when already sorted. */
@@ -93,8 +104,8 @@ function sortGroups(keys: string[], st: number[] | unknown[], width: number): [s
   return [k2, s2];
 }
 
-function makeBlock(keys: string[], st: unknown[], numeric: boolean): WindowBlock {
-  return [WINDOW_BLOCK_TAG, keys, numeric ? Float64Array.from(st as number[]) : st];
+function makeBlock(keys: readonly string[], st: Float64Array | readonly unknown[], numeric: boolean): WindowBlock {
+  return [WINDOW_BLOCK_TAG, keys.length, keys.join('\n'), numeric && !(st instanceof Float64Array) ? Float64Array.from(st as number[]) : st];
 }
 
 /**
@@ -142,10 +153,16 @@ export class BlockCollector {
   }
 }
 
-/** A block being built in this batch. `changed[i]` = 1 when group i changed in this batch (null: all did). */
+/**
+ * A block being built in this batch: its group texts (an array once merged, else the joined
+ * text of the one partial it adopted), states, and which groups changed in this batch.
+ */
 interface Work {
-  keys: readonly string[];
+  keys: readonly string[] | null;
+  joined: string | null;
+  n: number;
   st: Float64Array | readonly unknown[];
+  /** `changed[i]` = 1 when group i changed in this batch; null: every group did. */
   changed: Uint8Array | null;
   nChanged: number;
 }
@@ -160,10 +177,10 @@ function newStates(k: BlockKernel, n: number): Float64Array | unknown[] {
 /** The sorted merge of `x` (earlier) and partial block `y` (later, every group changed). */
 function mergeSorted(k: BlockKernel, x: Work, y: WindowBlock): Work {
   const w = k.width;
-  const xk = x.keys;
-  const yk = y[1];
+  const xk = x.keys ?? (x.joined as string).split('\n');
+  const yk = groupKeys(y);
   const xs = x.st;
-  const ys = y[2];
+  const ys = y[3];
   const nx = xk.length;
   const ny = yk.length;
   const keys: string[] = [];
@@ -215,7 +232,7 @@ function mergeSorted(k: BlockKernel, x: Work, y: WindowBlock): Work {
     nChanged++;
   }
   const trimmed = o === nx + ny ? st : k.numeric ? (st as Float64Array).slice(0, o * w) : ((st as unknown[]).length = o * w, st);
-  return { keys, st: trimmed, changed: changed.length === o ? changed : changed.subarray(0, o), nChanged };
+  return { keys, joined: null, n: o, st: trimmed, changed: changed.length === o ? changed : changed.subarray(0, o), nChanged };
 }
 
 /** Folds many inputs (the stored block first, if any) through a hash index of group → slot, in input order; then sorts. */
@@ -226,8 +243,8 @@ function mergeIndexed(k: BlockKernel, stored: WindowBlock | undefined, parts: re
   const st: unknown[] = [];
   const changed: number[] = [];
   const fold = (b: WindowBlock, flag: number) => {
-    const bk = b[1];
-    const bs = b[2];
+    const bk = groupKeys(b);
+    const bs = b[3];
     for (let g = 0; g < bk.length; g++) {
       const key = bk[g] as string;
       const slot = index.get(key);
@@ -254,7 +271,7 @@ function mergeIndexed(k: BlockKernel, stored: WindowBlock | undefined, parts: re
     for (let i = 0; i < sk.length; i++) order[i] = changed[index.get(sk[i] as string) as number] as number;
   }
   for (let i = 0; i < order.length; i++) nChanged += order[i] as number;
-  return { keys: sk, st: k.numeric ? Float64Array.from(ss as number[]) : ss, changed: order, nChanged };
+  return { keys: sk, joined: null, n: sk.length, st: k.numeric ? Float64Array.from(ss as number[]) : ss, changed: order, nChanged };
 }
 
 export interface BlockAggregateResult {
@@ -265,9 +282,16 @@ export interface BlockAggregateResult {
   numStateRows: number;
 }
 
-/** A block value built from work arrays. */
-function blockOf(wk: Work): WindowBlock {
-  return [WINDOW_BLOCK_TAG, wk.keys, wk.st];
+/** Emits the groups of block text `text` (`n` groups) whose `changed` flag is set (every group when null). */
+function emitGroups(k: BlockKernel, rows: Row[], t: number | null, text: string, st: ArrayLike<unknown>, changed: Uint8Array | null): void {
+  const w = k.width;
+  let from = 0;
+  for (let g = 0; from <= text.length; g++) {
+    let end = text.indexOf('\n', from);
+    if (end === -1) end = text.length;
+    if (changed === null || changed[g] === 1) rows.push(k.emitAt(t, text, from, end, st, g * w));
+    from = end + 1;
+  }
 }
 
 /**
@@ -309,7 +333,7 @@ export function runBlockAggregate(
     } else list.push(b);
   }
   let updated = 0;
-  const touched: Array<[string, Work]> = [];
+  const touched: Array<[string, WindowBlock, Uint8Array | null]> = [];
   for (const [key, parts] of inputs) {
     const prev = store.get(key);
     const stored = prev === undefined ? undefined : asBlock(prev, k);
@@ -317,12 +341,16 @@ export function runBlockAggregate(
     if (parts.length + (stored === undefined ? 0 : 1) > PAIRWISE_MAX_INPUTS) wk = mergeIndexed(k, stored, parts);
     else {
       const first = parts[0] as WindowBlock;
-      wk = stored === undefined ? { keys: first[1], st: first[2], changed: null, nChanged: first[1].length } : mergeSorted(k, { keys: stored[1], st: stored[2], changed: new Uint8Array(stored[1].length), nChanged: 0 }, first);
+      wk =
+        stored === undefined
+          ? { keys: null, joined: first[2], n: first[1], st: first[3], changed: null, nChanged: first[1] }
+          : mergeSorted(k, { keys: null, joined: stored[2], n: stored[1], st: stored[3], changed: new Uint8Array(stored[1]), nChanged: 0 }, first);
       for (let i = 1; i < parts.length; i++) wk = mergeSorted(k, wk, parts[i] as WindowBlock);
     }
     updated += wk.nChanged;
-    store.put(key, blockOf(wk));
-    if (mode === 'update') touched.push([key, wk]);
+    const block: WindowBlock = [WINDOW_BLOCK_TAG, wk.n, wk.joined ?? (wk.keys as string[]).join('\n'), wk.st];
+    store.put(key, block);
+    if (mode === 'update') touched.push([key, block, wk.changed]);
   }
   const rows: Row[] = [];
   let removed = 0;
@@ -331,18 +359,14 @@ export function runBlockAggregate(
   if (mode === 'complete') {
     for (const [key, v] of store.entries()) {
       const b = v as WindowBlock;
-      const t = timeOf(key);
-      for (let g = 0; g < b[1].length; g++) rows.push(k.emitAt(t, b[1][g] as string, b[2], g * k.width));
-      total += b[1].length;
+      emitGroups(k, rows, timeOf(key), b[2], b[3], null);
+      total += b[1];
     }
     return { rows, numRowsUpdated: updated, numRowsRemoved: 0, numStateRows: total };
   }
   if (mode === 'update') {
     touched.sort((a, b) => byKey(a[0], b[0]));
-    for (const [key, wk] of touched) {
-      const t = timeOf(key);
-      for (let g = 0; g < wk.keys.length; g++) if (wk.changed === null || wk.changed[g] === 1) rows.push(k.emitAt(t, wk.keys[g] as string, wk.st, g * k.width));
-    }
+    for (const [key, b, changed] of touched) emitGroups(k, rows, timeOf(key), b[2], b[3], changed);
   }
   const emit = mode === 'append';
   const evict = evictByWatermark && wmUs > 0;
@@ -350,24 +374,26 @@ export function runBlockAggregate(
   const gone: string[] = [];
   for (const [key, v] of store.entries()) {
     const b = v as WindowBlock;
-    const n = b[1].length;
+    const n = b[1];
     if (!evict) {
       total += n;
       continue;
     }
     if (key === FALLBACK_BLOCK_KEY) {
       // Fallback groups close one by one (each has its own event time, or none).
+      const keys = groupKeys(b);
       const keep: string[] = [];
       const keepSt: unknown[] = [];
+      const st = b[3];
       for (let g = 0; g < n; g++) {
-        const gk = b[1][g] as string;
+        const gk = keys[g] as string;
         const t = k.fallbackTime(gk);
         if (t !== null && t <= wmUs) {
-          if (emit) rows.push(k.emitAt(null, gk, b[2], g * w));
+          if (emit) rows.push(k.emitAt(null, gk, 0, gk.length, st, g * w));
           removed++;
         } else {
           keep.push(gk);
-          for (let s = 0; s < w; s++) keepSt.push(b[2][g * w + s]);
+          for (let s = 0; s < w; s++) keepSt.push(st[g * w + s]);
         }
       }
       if (keep.length === 0) gone.push(key);
@@ -376,14 +402,11 @@ export function runBlockAggregate(
       continue;
     }
     if (prefixTime(key) > wmUs) {
-      // Past the watermark: this block and every later one stay; count them without evicting.
+      // Past the watermark: this block and every later one stay (counted, not evicted).
       total += n;
       continue;
     }
-    if (emit) {
-      const t = prefixTime(key);
-      for (let g = 0; g < n; g++) rows.push(k.emitAt(t, b[1][g] as string, b[2], g * w));
-    }
+    if (emit) emitGroups(k, rows, prefixTime(key), b[2], b[3], null);
     removed += n;
     gone.push(key);
   }
@@ -398,13 +421,13 @@ export function runBlockAggregate(
  * tests. Null when `key`/`value` are not a window block.
  */
 export function expandWindowBlock(key: string, value: unknown): Array<[string, unknown[]]> | null {
-  if (!isBlockKey(key) || !Array.isArray(value) || value.length !== 3 || value[0] !== WINDOW_BLOCK_TAG || !Array.isArray(value[1])) return null;
-  const keys = value[1] as unknown[];
-  const st = value[2] as unknown;
-  if (!(st instanceof Float64Array) && !Array.isArray(st)) return null;
+  if (!isBlockKey(key) || !Array.isArray(value) || value.length !== 4 || value[0] !== WINDOW_BLOCK_TAG || typeof value[2] !== 'string') return null;
+  const n = value[1] as unknown;
+  const st = value[3] as unknown;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || (!(st instanceof Float64Array) && !Array.isArray(st))) return null;
+  const keys = (value[2] as string).split('\n');
   const states = st as ArrayLike<unknown>;
-  if (keys.length === 0) return states.length === 0 ? [] : null;
-  const w = states.length / keys.length;
-  if (!Number.isInteger(w) || keys.some((g) => typeof g !== 'string')) return null;
-  return keys.map((g, i) => [key + (g as string), Array.prototype.slice.call(states, i * w, (i + 1) * w) as unknown[]]);
+  const w = states.length / n;
+  if (keys.length !== n || !Number.isInteger(w)) return null;
+  return keys.map((g, i) => [key + g, Array.prototype.slice.call(states, i * w, (i + 1) * w) as unknown[]]);
 }

@@ -129,7 +129,7 @@ describe('window-blocked state in the real state store', () => {
     s2.abort();
     // A block of another layout (a plain array where this layout keeps a Float64Array).
     const s3 = await new StateStoreProvider(engine, { checkpointLocation: tmp(), operatorId: 0, partition: 0 }).load(0);
-    s3.put(blockKey, ['weir.wb1', ['["ST-01"]'], [1, 2, 3, 4, 5, 6]]);
+    s3.put(blockKey, ['weir.wb1', 1, '["ST-01"]', [1, 2, 3, 4, 5, 6]]);
     assert.throws(() => runStatefulPartition(plan, partials, s3, ctx), { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' });
     s3.abort();
   });
