@@ -39,7 +39,7 @@ describe('weir checkpoint state', () => {
     // Operator 1: a windowed aggregation's state, one block per window (two groups: avg states [sum, count]).
     const provider = createStateStoreProvider(engine, { checkpointLocation: dir, operatorId: 1, partition: 0 });
     const store = await provider.load(0);
-    store.put('1767225660000000|', ['weir.wb1', ['["ST-1"]', '["ST-2"]'], new Float64Array([21.5, 2, -3, 1])]);
+    store.put('1767225660000000|', ['weir.wb1', 2, '["ST-1"]\n["ST-2"]', new Float64Array([21.5, 2, -3, 1])]);
     await store.commit();
   });
 
