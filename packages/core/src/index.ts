@@ -47,6 +47,8 @@ export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 
 export { rowBatch, batchSize, concatBatches } from './batch/row-batch.js';
 export type { Row, RowBatch } from './batch/row-batch.js';
+export { ColumnChunkBuilder, columnChunkFromRows, columnChunkToRows, vectorKindOf, vectorValue } from './batch/column-chunk.js';
+export type { ColumnChunk, ColumnVector, ColumnVectorKind, Float64Vector, BooleanVector, ValuesVector } from './batch/column-chunk.js';
 
 export { joinPath, listAll, utf8Encode, utf8Decode } from './engine/storage.js';
 export type { Storage, FileInfo, ListOptions, PutOptions } from './engine/storage.js';
@@ -66,7 +68,7 @@ export type { OptionSpec, OptionKind, OptionValueTypes, ParsedOptions } from './
 
 export { READ_ALL_AVAILABLE, isReadAllAvailable, offsetEquals, canonicalJSON } from './plugin/offset.js';
 export type { Offset, ReadLimit } from './plugin/offset.js';
-export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader, PartitionChunkReader } from './plugin/source.js';
+export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader, PartitionChunkReader, PartitionColumnReader } from './plugin/source.js';
 export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode, WriterFactory, WriterTaskInput, DataWriter, DataWriterInput } from './plugin/sink.js';
 export { createRegistry } from './plugin/registry.js';
 export type { PluginRegistry } from './plugin/registry.js';

@@ -1,3 +1,4 @@
+import type { ColumnChunk } from '../batch/column-chunk.js';
 import type { Row, RowBatch } from '../batch/row-batch.js';
 import type { StructType } from '../schema/data-type.js';
 
@@ -59,6 +60,12 @@ export interface ParquetFileWriter {
   /** Rows appended so far. */
   readonly numRows: number;
   append(rows: readonly Row[]): Promise<void>;
+  /**
+   * Optional: appends a column chunk whose schema is the writer's schema; MUST give the same file
+   * as `append(columnChunkToRows(chunk))` (byte for byte), without row objects. MUST NOT retain
+   * the chunk's arrays after it returns.
+   */
+  appendColumns?(chunk: ColumnChunk): Promise<void>;
   /** Ends the file (footer included) and returns its bytes. */
   finish(): Promise<Uint8Array>;
 }

@@ -1,3 +1,4 @@
+import type { ColumnChunk } from '../batch/column-chunk.js';
 import type { Row, RowBatch } from '../batch/row-batch.js';
 import type { Engine } from '../engine/engine.js';
 import type { OptionSpec } from '../options/option-spec.js';
@@ -67,6 +68,12 @@ export interface WriterFactory {
 export interface DataWriter {
   /** MUST NOT retain `rows` or the row objects after it returns. */
   write(rows: readonly Row[]): Promise<void>;
+  /**
+   * Optional: the same as `write(columnChunkToRows(chunk))` (same files, rows and commit
+   * message), without row objects. MUST NOT retain the chunk's arrays after it returns. Callers
+   * fall back to `write` when absent.
+   */
+  writeColumns?(chunk: ColumnChunk): Promise<void>;
   /** Finishes the task's output and returns the commit message; nothing is visible yet. */
   commit(): Promise<unknown>;
   /** Best-effort cleanup after a failure (files already written become orphans). */

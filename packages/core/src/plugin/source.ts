@@ -1,3 +1,4 @@
+import type { ColumnChunk } from '../batch/column-chunk.js';
 import type { RowBatch } from '../batch/row-batch.js';
 import type { Engine } from '../engine/engine.js';
 import type { TaskContext } from '../engine/task-executor.js';
@@ -29,6 +30,14 @@ export type PartitionReader = (data: unknown, ctx: TaskContext) => Promise<RowBa
  * (bad-records files) MUST be the same once the iteration completes.
  */
 export type PartitionChunkReader = (data: unknown, ctx: TaskContext) => AsyncIterable<RowBatch>;
+
+/**
+ * Optional columnar form of a reader, exported as `partitionColumnReaders[reader]`: yields the
+ * partition as column chunks (see `ColumnChunk`). The chunks converted to rows
+ * (`columnChunkToRows`) and concatenated MUST equal the rows of the `PartitionReader` of the same
+ * name, in the same order, with the same side effects once the iteration completes.
+ */
+export type PartitionColumnReader = (data: unknown, ctx: TaskContext) => AsyncIterable<ColumnChunk>;
 
 /** What a source instance is given: the engine and its private checkpoint directory. */
 export interface SourceContext {
