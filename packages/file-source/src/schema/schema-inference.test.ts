@@ -53,24 +53,26 @@ function storageWith(files: Record<string, string>): { engine: ReturnType<typeof
   return { engine: createNodeEngine({ storage: fs }), infos };
 }
 
+/** Infers one file's schema and checks its columns and whether a record was malformed. */
+async function assertInfers(path: string, text: string, opts: InferenceOptions, expected: string, malformed: boolean): Promise<void> {
+  const { engine, infos } = storageWith({ [path]: text });
+  const r = await inferDataSchema(engine, infos, opts);
+  assert.equal(ddl(r.dataSchema), expected);
+  assert.equal(r.sawMalformed, malformed);
+}
+
 describe('schema inference over files larger than one decode window', () => {
   it('JSON: a record crossing the window boundary is read whole (its own column and type, nothing malformed)', async () => {
     const special = JSON.stringify({ a: 7, s: 'crossing', z: 1.5, zz: 'é'.repeat(60) });
     const text = ndjsonAcrossWindow(special, 3 * DECODE_WINDOW_BYTES);
     assertStraddles(text, special);
-    const { engine, infos } = storageWith({ '/in/big.json': text });
-    const r = await inferDataSchema(engine, infos, JSON_TYPED);
     // Spark's JSON inference: integral → bigint (long), fractional → double, fields sorted by name.
-    assert.equal(ddl(r.dataSchema), 'a long, s string, z double, zz string');
-    assert.equal(r.sawMalformed, false);
+    await assertInfers('/in/big.json', text, JSON_TYPED, 'a long, s string, z double, zz string', false);
   });
 
   it('JSON: a malformed line past the first window is still seen', async () => {
     const text = ndjsonAcrossWindow(JSON.stringify({ a: 1 }), 2 * DECODE_WINDOW_BYTES, (i) => (i === 5 ? '{"a": oops' : JSON.stringify({ a: i })));
-    const { engine, infos } = storageWith({ '/in/bad.json': text });
-    const r = await inferDataSchema(engine, infos, JSON_TYPED);
-    assert.equal(r.sawMalformed, true);
-    assert.equal(ddl(r.dataSchema), 'a long, s string');
+    await assertInfers('/in/bad.json', text, JSON_TYPED, 'a long, s string', true);
   });
 
   it('CSV: the header comes from the first window, a row crossing the window end widens its column', async () => {
@@ -86,11 +88,8 @@ describe('schema inference over files larger than one decode window', () => {
     for (let i = 0; i < 3000; i++) rows.push(`${i},${i},x`);
     const text = rows.join('\n') + '\n';
     assertStraddles(text, crossing);
-    const { engine, infos } = storageWith({ '/in/big.csv': text });
-    const r = await inferDataSchema(engine, infos, CSV_TYPED);
     // Spark's CSV inference: header order; an int column with one 2.5 is double.
-    assert.equal(ddl(r.dataSchema), 'id integer, v double, w string');
-    assert.equal(r.sawMalformed, false);
+    await assertInfers('/in/big.csv', text, CSV_TYPED, 'id integer, v double, w string', false);
   });
 
   it('sampleSize.numBytes stops inside a large file; numFiles stops after that many files', async () => {
