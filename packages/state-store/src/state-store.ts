@@ -116,7 +116,8 @@ export function estimateValueBytes(v: unknown, depth: number): number {
   }
   if (v === null || typeof v !== 'object') return 0;
   if (depth > 8) return 64;
-  if (v instanceof Uint8Array) return 64 + v.byteLength;
+  // Any typed array (e.g. a window block's Float64Array states): its bytes, not a walk over its indexes.
+  if (ArrayBuffer.isView(v)) return 64 + v.byteLength;
   let n = 32;
   if (Array.isArray(v)) {
     n += 16;
