@@ -11,7 +11,8 @@
  * - **Reading**: `snapshot.scan()` with partition values decoded by type; time travel by version or
  *   timestamp; `history()`; `changesSince(version)` for streaming readers.
  * - **Writing**: `writeDataFiles` (Parquet + stats, Hive partition folders; runs in workers) and its
- *   streaming form `openDataFileWriter` (chunks in, one open file per partition directory), an
+ *   streaming form `openDataFileWriter` (chunks in, one open file per partition directory, routed
+ *   by `openHivePartitionRouter`, which other partitioned file writers share), an
  *   optimistic {@link Transaction} with Delta's conflict rules returning a {@link CommitResult},
  *   schema enforcement, `mergeSchema`, overwrite, `overwriteSchema`.
  * - **Checkpoints** every `delta.checkpointInterval` commits in Spark's layout; vacuum, optimize, log cleanup.
