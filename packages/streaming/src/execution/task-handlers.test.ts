@@ -24,7 +24,7 @@ import { createNodeEngine } from '@weir/node';
 import { TestkitErrors } from '@weir/testkit';
 import { DELTA_TASKS_MODULE } from '../delta/task-module.js';
 import { frameFromSource, planQuery } from './planner-bridge.js';
-import { mapTask, type MapTaskInput } from './task-handlers.js';
+import { mapTask, statefulTask, type MapTaskInput } from './task-handlers.js';
 
 // This test module is also the reader and writer module its tasks import (by its own URL): the
 // task handlers load modules by specifier, and a module imported twice is the same instance.
@@ -129,7 +129,7 @@ function contextOver(storage: Storage): TaskContext {
   return { engine: { storage, parquet: e.parquet, codec: e.codec, clock: e.clock } };
 }
 
-function mapInput(spec: ChunkSpec, writer: WriterFactory): MapTaskInput {
+function mapInput(spec: ChunkSpec, writer: WriterFactory | null): MapTaskInput {
   const plan = planQuery(frameFromSource({ index: 0, format: 'memory', schema: SCHEMA }).plan, {
     sourceSchemas: [SCHEMA],
     outputMode: 'append',
@@ -205,6 +205,41 @@ describe('mapTask aborts the sink writer when the task fails', () => {
     await expectCode(mapTask(mapInput({ ...THREE_CHUNKS, failAtChunk: 3 }, { module: SELF, handler: 'filePerWrite', options: { dir } }), contextOver(storage)), 'STORAGE_IO_ERROR');
     assert.equal(storage.puts, 2);
     assert.deepEqual(filesUnder(dir), []);
+  });
+
+  it('stateful task: a failing commit of the output writer deletes its files, the commit error surfaces', async () => {
+    const plan = planQuery(frameFromSource({ index: 0, format: 'memory', schema: SCHEMA }).groupBy('p').count().plan, {
+      sourceSchemas: [SCHEMA],
+      outputMode: 'update',
+      shufflePartitions: 1,
+    });
+    const storage = new FaultyStorage(createNodeEngine().storage, 0);
+    const ctx = contextOver(storage);
+    const mapped = await mapTask({ ...mapInput(THREE_CHUNKS, null), plan }, ctx);
+    const blocks = (mapped.blocks ?? []).filter((b): b is Uint8Array => b !== null);
+    assert.equal(blocks.length, 1);
+    const dir = tempDir();
+    const input = {
+      plan,
+      runId: 'run-1',
+      checkpoint: path.join(tempDir(), 'chk'),
+      operatorId: 0,
+      partition: 0,
+      batchId: 0,
+      taskId: 0,
+      blocks,
+      batchTimestampMs: 0,
+      watermarkMs: 0,
+      outputMode: 'update' as const,
+      minBatchesToRetain: 2,
+    };
+    await expectCode(statefulTask({ ...input, writer: { module: SELF, handler: 'filePerWrite', options: { dir, failAtCommit: true } } }, ctx), 'STORAGE_IO_ERROR');
+    assert.deepEqual(filesUnder(dir), []);
+    // Control: the same writer without the fault leaves its file (one write: the three groups' counts).
+    const okDir = tempDir();
+    const ok = await statefulTask({ ...input, checkpoint: path.join(tempDir(), 'chk'), writer: { module: SELF, handler: 'filePerWrite', options: { dir: okDir } } }, ctx);
+    assert.equal(ok.numOutputRows, 3);
+    assert.equal(filesUnder(okDir).length, 1);
   });
 
   it('an abort that throws does not replace the original error', async () => {
