@@ -5,7 +5,8 @@
  * writers given a whole batch, per `WriterFactory`) or `partitionReaders[name]` /
  * `partitionChunkReaders[name]` (the Delta source's files, whole or in chunks).
  */
-import type { DataWriter, DataWriterInput, Engine, PartitionChunkReader, PartitionReader, Row, RowBatch, StructType, TaskContext, WriterTaskInput } from '@weir/core';
+import type { AddAction } from '@weir/delta-log';
+import type { ColumnChunk, DataWriter, DataWriterInput, Engine, PartitionChunkReader, PartitionReader, Row, RowBatch, StructType, TaskContext, WriterTaskInput } from '@weir/core';
 import type { DeltaWriterOptions } from './delta-sink.js';
 import type { DeltaFilePartition } from './delta-source.js';
 import { openFilesWriter, readDataFile, readDataFileChunks } from './delta-table-access.js';
@@ -14,10 +15,21 @@ import { openParquetTaskWriter, type ParquetWriterOptions } from './parquet-file
 // Task contexts carry an engine without `tasks` (no nested tasks); the writers never use it.
 const asEngine = (ctx: TaskContext): Engine => ctx.engine as Engine;
 
-/** A writer opened on the first non-empty chunk: an empty task writes nothing and opens nothing. */
-function lazyDataWriter<M>(open: () => { write(rows: readonly Row[]): Promise<void>; commit(): Promise<M[]>; abort(): Promise<void> }): DataWriter {
-  let w: ReturnType<typeof open> | null = null;
-  return {
+/** What a lazily opened task writer offers (`writeColumns` when the file writer has a columnar form). */
+interface TaskFilesWriter<M> {
+  write(rows: readonly Row[]): Promise<void>;
+  writeColumns?(chunk: ColumnChunk): Promise<void>;
+  commit(): Promise<M[]>;
+  abort(): Promise<void>;
+}
+
+/**
+ * A writer opened on the first non-empty chunk: an empty task writes nothing and opens nothing.
+ * `columnar` says whether the writer `open` returns has `writeColumns` (known before opening).
+ */
+function lazyDataWriter<M>(open: () => TaskFilesWriter<M>, columnar: boolean): DataWriter {
+  let w: TaskFilesWriter<M> | null = null;
+  const writer: DataWriter = {
     async write(rows) {
       if (rows.length === 0) return;
       await (w ??= open()).write(rows);
@@ -25,21 +37,34 @@ function lazyDataWriter<M>(open: () => { write(rows: readonly Row[]): Promise<vo
     commit: async () => (w === null ? [] : w.commit()),
     abort: async () => (w === null ? undefined : w.abort()),
   };
+  if (columnar) {
+    writer.writeColumns = async (chunk) => {
+      if (chunk.numRows === 0) return;
+      const opened = (w ??= open());
+      await (opened.writeColumns as NonNullable<TaskFilesWriter<M>['writeColumns']>)(chunk);
+    };
+  }
+  return writer;
 }
 
 /** Delta data files for one task's rows; the commit message is their `add` actions (not yet visible). */
 async function deltaFilesWriter(input: DataWriterInput, ctx: TaskContext): Promise<DataWriter> {
   const options = input.options as DeltaWriterOptions;
+  // TODO(coordinator): true once delta-log's DataFileWriter has writeColumns.
+  const columnar = false;
   return lazyDataWriter(() => {
     const w = openFilesWriter(asEngine(ctx), options.path, input.schema, options.partitionColumns);
-    return { write: (rows) => w.write(rows), commit: () => w.finish(), abort: () => w.abort() };
-  });
+    const out: TaskFilesWriter<AddAction> = { write: (rows) => w.write(rows), commit: () => w.finish(), abort: () => w.abort() };
+    const writeColumns = (w as { writeColumns?: (chunk: ColumnChunk) => Promise<void> }).writeColumns;
+    if (typeof writeColumns === 'function') out.writeColumns = (chunk) => writeColumns.call(w, chunk);
+    return out;
+  }, columnar);
 }
 
 /** The file sink's Parquet files for one task's rows; the commit message is their log entries. */
 async function parquetFilesWriter(input: DataWriterInput, ctx: TaskContext): Promise<DataWriter> {
   const options = input.options as ParquetWriterOptions;
-  return lazyDataWriter(() => openParquetTaskWriter(ctx.engine, options, input.batchId, input.taskId, input.schema));
+  return lazyDataWriter(() => openParquetTaskWriter(ctx.engine, options, input.batchId, input.taskId, input.schema), false);
 }
 
 /** A `taskHandlers` entry over a `dataWriters` one: open, write the batch once, commit. */

@@ -572,6 +572,7 @@ export class MicroBatchExecution implements StreamingQuery {
     const info: BatchInfo = { schema, outputMode: this.#opts.outputMode };
     const stateful = plan.stateful !== null;
     const collectLate = Boolean(this.#conf[ConfKeys.LATE_DATA_PATH]) || this.#opts.onLateData !== undefined;
+    const columnar = this.#conf[ConfKeys.COLUMNAR_EXECUTION_ENABLED] !== 'false';
     return timed('addBatch', async () => {
       const writer: WriterFactory | null = sink.createWriterFactory?.(batchId, info) ?? null;
       const mapResults = await Promise.all(
@@ -586,6 +587,7 @@ export class MicroBatchExecution implements StreamingQuery {
             watermarkMs: meta.batchWatermarkMs,
             writer: stateful ? null : writer,
             collectLateRows: collectLate,
+            columnar,
           };
           return this.#engine.tasks.run<MapTaskOutput>({ module: TASK_MODULE, handler: 'mapTask', input });
         }),

@@ -13,7 +13,8 @@ import {
   type QueryPlan,
   type SourceRef as PlannerSourceRef,
 } from '@weir/planner';
-import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
+import type { ColumnChunk, OutputMode, Row, StateStoreView, StructType } from '@weir/core';
+import * as planner from '@weir/planner';
 
 export type { QueryPlan, MapStageResult, MapStageRun };
 
@@ -62,6 +63,21 @@ export function openMapStage(
   ctx: { batchTimestampMs: number; watermarkMs: number; collectLateRows: boolean },
 ): MapStageRun {
   return plannerOpenMapStage(plan, sourceIndex, ctx);
+}
+
+/** A stateless map stage over column chunks (see @weir/planner's `openColumnarMapStage`). */
+export interface ColumnarMapStageRun {
+  push(chunk: ColumnChunk): ColumnChunk;
+  finish(): MapStageResult;
+}
+
+/**
+ * The columnar form of {@link openMapStage}, or null when the planner does not offer one for this
+ * plan (stateful plans, joins, expressions its generator does not cover): the caller then runs rows.
+ */
+export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: { batchTimestampMs: number; watermarkMs: number }): ColumnarMapStageRun | null {
+  const open = (planner as { openColumnarMapStage?: (p: QueryPlan, i: number, c: typeof ctx) => ColumnarMapStageRun | null }).openColumnarMapStage;
+  return typeof open === 'function' ? open(plan, sourceIndex, ctx) : null;
 }
 
 export function runStatefulPartition(

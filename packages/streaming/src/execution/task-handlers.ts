@@ -23,6 +23,7 @@ import {
   type InputPartition,
   type OutputMode,
   type PartitionChunkReader,
+  type PartitionColumnReader,
   type PartitionReader,
   type Row,
   type RowBatch,
@@ -30,7 +31,7 @@ import {
   type WriterFactory,
   type WriterTaskInput,
 } from '@weir/core';
-import { openMapStage, runStatefulPartition, type EventTimeStats, type QueryPlan } from './planner-bridge.js';
+import { openColumnarMapStage, openMapStage, runStatefulPartition, type ColumnarMapStageRun, type EventTimeStats, type QueryPlan } from './planner-bridge.js';
 import { openStateStore } from './state-store-bridge.js';
 
 export interface MapTaskInput {
@@ -45,6 +46,12 @@ export interface MapTaskInput {
   readonly writer: WriterFactory | null;
   /** Return rows dropped by the watermark (a late-data sink is configured). */
   readonly collectLateRows: boolean;
+  /**
+   * Run column chunks end to end (reader → stage → writer) when the reader module, the stage and
+   * the sink's writer all offer their columnar form (`weir.sql.columnarExecution.enabled`).
+   * Absent means false.
+   */
+  readonly columnar?: boolean;
 }
 
 export interface MapTaskOutput {
@@ -89,6 +96,7 @@ export interface StatefulTaskOutput {
 type ChunkReaderModule = {
   partitionReaders?: Record<string, PartitionReader>;
   partitionChunkReaders?: Record<string, PartitionChunkReader>;
+  partitionColumnReaders?: Record<string, PartitionColumnReader>;
 };
 
 async function notFound(what: string, module: string): Promise<never> {
@@ -110,6 +118,13 @@ async function partitionChunks(partition: InputPartition, ctx: TaskContext): Pro
   return (async function* () {
     yield await whole(partition.data, ctx);
   })();
+}
+
+/** The source's columnar reader of this partition, when its module exports one. */
+async function partitionColumnReader(partition: InputPartition): Promise<PartitionColumnReader | null> {
+  const mod = (await import(partition.readerModule)) as ChunkReaderModule;
+  const reader = mod.partitionColumnReaders?.[partition.reader];
+  return typeof reader === 'function' ? reader : null;
 }
 
 type WriterModule = {
@@ -154,6 +169,9 @@ export async function warmUp(input: WarmUpInput, _ctx: TaskContext): Promise<{ r
   return { modules: input.modules.length };
 }
 
+/** @internal How many map tasks of this module instance took each path (tests check the columnar one ran). */
+export const mapTaskPaths = { rows: 0, columnar: 0 };
+
 /**
  * Reads one input partition chunk by chunk through the map stage: a stateless plan's output
  * goes straight to the sink's writer (or is returned), a stateful plan's partials are combined
@@ -167,6 +185,15 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
   });
   const stateful = input.plan.stateful !== null;
   const writer = !stateful && input.writer !== null ? await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx) : null;
+  if (writer !== null && input.columnar === true && typeof writer.writeColumns === 'function') {
+    const reader = await partitionColumnReader(input.partition);
+    const columnar = reader === null ? null : openColumnarMapStage(input.plan, input.sourceIndex, { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs });
+    if (reader !== null && columnar !== null) {
+      mapTaskPaths.columnar++;
+      return columnarMapTask(input, ctx, reader, columnar, writer);
+    }
+  }
+  mapTaskPaths.rows++;
   const returned: Row[] = [];
   let numInputRows = 0;
   let numOutputRows = 0;
@@ -194,6 +221,33 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
     }
     if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
     return { ...common, rows: returned, numOutputRows };
+  });
+}
+
+/**
+ * `mapTask` for a stateless plan in column chunks: no row object between the reader and the
+ * Parquet pages. Same output as the row path (each columnar contract is defined as equal to its
+ * row form), the same abort-on-failure guard.
+ */
+function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: PartitionColumnReader, stage: ColumnarMapStageRun, writer: DataWriter): Promise<MapTaskOutput> {
+  const writeColumns = (writer.writeColumns as NonNullable<DataWriter['writeColumns']>).bind(writer);
+  return withAbortOnFailure(writer, async () => {
+    let numInputRows = 0;
+    let numOutputRows = 0;
+    for await (const chunk of reader(input.partition.data, ctx)) {
+      numInputRows += chunk.numRows;
+      const out = stage.push(chunk);
+      numOutputRows += out.numRows;
+      if (out.numRows > 0) await writeColumns(out);
+    }
+    const res = stage.finish();
+    return {
+      numInputRows,
+      eventTime: res.eventTime,
+      numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
+      commitMessage: await writer.commit(),
+      numOutputRows,
+    };
   });
 }
 

@@ -16,6 +16,11 @@ export const ConfKeys = Object.freeze({
   NO_DATA_PROGRESS_EVENT_INTERVAL: 'weir.sql.streaming.noDataProgressEventInterval',
   NUM_RECENT_PROGRESS_UPDATES: 'weir.sql.streaming.numRecentProgressUpdates',
   LATE_DATA_PATH: 'weir.lateData.path',
+  /**
+   * Stateless queries writing to a sink with a columnar writer run column chunks end to end
+   * (reader → compiled stage → Parquet) instead of row objects; `false` forces rows.
+   */
+  COLUMNAR_EXECUTION_ENABLED: 'weir.sql.columnarExecution.enabled',
 } as const);
 
 /** Defaults (Spark's). `weir.executor.threads` defaults to the machine's available cores. */
@@ -30,6 +35,7 @@ export function defaultConf(): Record<string, string> {
     [ConfKeys.POLLING_DELAY]: '10',
     [ConfKeys.NO_DATA_PROGRESS_EVENT_INTERVAL]: '10000',
     [ConfKeys.NUM_RECENT_PROGRESS_UPDATES]: '100',
+    [ConfKeys.COLUMNAR_EXECUTION_ENABLED]: 'true',
   };
 }
 
