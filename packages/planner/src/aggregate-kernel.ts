@@ -1,5 +1,5 @@
 import { createGeneratedCodeCache, type Row } from '@weir/core';
-import { compareValues } from './builtins.js';
+import { compareValues, murmur3 } from './builtins.js';
 import { mergeStates, stateResult, updateState, type AggSpec } from './aggregates.js';
 import { decodeKey, decodeSingle, decodeSingleIn, isFallbackKey, keyJSON, nestedNumberJSON, prefixLength, prefixTime, timePrefix } from './key-encoding.js';
 import type { AggregateOperator } from './plan-query.js';
@@ -67,7 +67,7 @@ function badValue(width: number, v: unknown): never {
   throw PlannerErrors.STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE({ reason: `expected a flat array of ${width} aggregate state slots, found ${got} (state written by an earlier weir version?)` });
 }
 
-const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle, d1i: decodeSingleIn });
+const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle, d1i: decodeSingleIn, mm: murmur3 });
 
 interface Layout {
   readonly specs: AggSpec[];
@@ -326,22 +326,38 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     }
   }
   // collectBlocks (ordered kernels): the same walk, window by window into per-partition blocks
-  // (see window-blocks.ts); a group's full key text (as `collect` builds it) picks its partition.
+  // (see window-blocks.ts). A group's partition is its group text's hash XOR its window's hash
+  // (every map task computes the same); with one key besides the event time, each distinct value's
+  // group text and hash are computed once per task (a station recurs in every window), not per group.
   const blocks: string[] = [];
   if (ordered && levels.length > 0) {
     let depth = 0;
     const line = (x: string) => blocks.push('  '.repeat(depth) + x);
+    const single = levels.length === 2;
+    const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
+    const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
+    const fallback = `{ const g = ${all}; fb.add(h.mm('!' + g, 42), g, s); }`;
+    if (single) line('const gc = new Map();');
     levels.forEach((ki, j) => {
       const last = j === levels.length - 1;
       line(`for (const [l${j}, ${last ? 's' : `m${j + 1}`}] of m${j}) {`);
       depth++;
-      line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
-      if (j === 0) line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
+      if (j === 0) {
+        line(`const j0 = ${jsonOf(ki, 'l0')};`);
+        line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
+        line('const ph = p === null ? 0 : h.mm(p, 0);');
+      } else if (!single) line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
     });
-    const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
-    const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
-    const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
-    line(`if (p !== null) { const g = ${restJSON}; col.add(p + g, g, s); } else { const g = ${all}; fb.add('!' + g, g, s); }`);
+    if (single) {
+      const r = rest[0] as number;
+      line('if (p !== null) {');
+      line(`  let c = gc.get(l1); if (c === undefined) { const g = '[' + ${jsonOf(r, 'l1')} + ']'; c = { g, h: h.mm(g, 0) }; gc.set(l1, c); }`);
+      line('  col.add(c.h ^ ph, c.g, s);');
+      line(`} else { const j1 = ${jsonOf(r, 'l1')}; ${fallback} }`);
+    } else {
+      const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
+      line(`if (p !== null) { const g = ${restJSON}; col.add(h.mm(g, 0) ^ ph, g, s); } else ${fallback}`);
+    }
     while (depth > 1) {
       depth--;
       line('}');

@@ -1,5 +1,4 @@
 import type { OutputMode, Row, StateStoreView } from '@weir/core';
-import { partitionOf } from './builtins.js';
 import { isOrderedKeyForm } from './aggregate-kernel.js';
 import { prefixLength, prefixTime } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
@@ -110,8 +109,8 @@ function makeBlock(keys: readonly string[], st: Float64Array | readonly unknown[
 
 /**
  * Map side: gathers a task's groups window by window into one block per (window, state
- * partition). A group's partition is the hash of its full key text (block key + group JSON), so
- * every map task sends a group to the same partition.
+ * partition). A group's partition comes from a hash of its full key (the generated
+ * `collectBlocks` computes it), so every map task sends a group to the same partition.
  */
 export class BlockCollector {
   readonly #out: Array<Array<[string, unknown]>>;
@@ -131,9 +130,9 @@ export class BlockCollector {
     this.#states = Array.from({ length: this.#n }, () => []);
   }
 
-  /** Adds group `key` (state `s`, `width` slots) of the current window; `full` is its full key text (for the partition). */
-  add(full: string, key: string, s: readonly unknown[]): void {
-    const p = this.#n <= 1 ? 0 : partitionOf(full, this.#n);
+  /** Adds group `key` (state `s`, `width` slots) of the current window; `hash` (32 bits) picks its partition. */
+  add(hash: number, key: string, s: readonly unknown[]): void {
+    const p = this.#n <= 1 ? 0 : (hash >>> 0) % this.#n;
     const keys = this.#keys[p] as string[];
     if (keys.length === 0) this.#touched.push(p);
     keys.push(key);
