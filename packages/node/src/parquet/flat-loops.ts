@@ -178,6 +178,72 @@ const STRING_PLAIN: Template = {
   epilogue: 'w.bytesLen = blen; w.min = min; w.max = max;',
 };
 
+/**
+ * The columnar twin of {@link FlatLoop}: shreds values `from..to` of one column vector (core's
+ * `ColumnChunk`) into its ColumnWriter. `src` is the vector's `values` (a Float64Array, a 0/1
+ * Uint8Array or the row values themselves), `nulls` its null flags (null when it has none).
+ * Same checks, same stores, same statistics as the row loop over the rows `columnChunkToRows`
+ * would make of the vector, so both give the same bytes.
+ */
+export type VectorLoop = (src: ArrayLike<unknown>, nulls: Uint8Array | null, from: number, to: number, w: ColumnWriter) => number;
+
+/** A column's vector loops: `dict` while its ColumnWriter dictionary-encodes, `plain` otherwise. */
+export interface VectorLoops {
+  readonly dict: VectorLoop;
+  readonly plain: VectorLoop;
+}
+
+/**
+ * The generated vector loops for a top-level primitive column fed by a vector of `kind`, or null
+ * when the row loops would be null too (binary, decimals: the caller takes the generic path).
+ * A float64 vector reads its numbers unboxed from the typed array, a boolean vector its 0/1
+ * bytes; a values vector holds exactly the row values, so its loop is the row loop's body.
+ */
+export function vectorLoops(spec: LeafSpec, nullable: boolean, kind: 'float64' | 'boolean' | 'values'): VectorLoops | null {
+  const plain = template(spec, false);
+  const dict = template(spec, true);
+  if (plain === null || dict === null) return null;
+  return { dict: compileVector(kind, nullable, dict), plain: compileVector(kind, nullable, plain) };
+}
+
+const vectorCache = new Map<string, VectorLoop>();
+
+function compileVector(kind: 'float64' | 'boolean' | 'values', nullable: boolean, t: Template): VectorLoop {
+  const key = `${t.key}|${nullable ? 'null' : 'req'}|${kind}`;
+  const cached = vectorCache.get(key);
+  if (cached !== undefined) return cached;
+  const dict = t.key.endsWith('-dict');
+  const onNull = nullable ? 'defs[n++] = 0; continue;' : 'w.failNull();';
+  // The null test and the read mirror core's vectorValue: a flagged slot is null whatever its value.
+  const read =
+    kind === 'values'
+      ? `const v = src[r];
+    if (v === null || v === undefined) { ${onNull} }`
+      : `if (nulls !== null && nulls[r] === 1) { ${onNull} }
+    const v = ${kind === 'boolean' ? 'src[r] === 1' : 'src[r]'};`;
+  const source = `"use strict";
+return function vectorLoop(src, nulls, from, to, w) {
+  let n = w.levels, p = w.count;
+  const defs = w.defs;
+  ${t.prologue}
+  let r = from;
+  for (; r < to; r++) {
+    ${read}
+    ${nullable ? 'defs[n] = 1;' : ''}
+    n++;
+    ${t.body}
+  }
+  w.levels = n;
+  w.count = p;
+  ${t.epilogue}
+  ${dict ? DICT_EPILOGUE : ''}
+  return r;
+};`;
+  const loop = new Function('cmp', 'bits', source)(compareByteOrder, bits) as VectorLoop;
+  vectorCache.set(key, loop);
+  return loop;
+}
+
 /** Bit patterns of floats for the number dictionary (little endian, as the dictionary page stores them). */
 const bits = new DataView(new ArrayBuffer(8));
 

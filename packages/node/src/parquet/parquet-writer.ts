@@ -1,8 +1,19 @@
-import { CoreErrors, StructType, simpleString, type ParquetFileWriter, type Row, type RowBatch } from '@weir/core';
+import {
+  CoreErrors,
+  StructType,
+  columnChunkToRows,
+  simpleString,
+  vectorValue,
+  type ColumnChunk,
+  type ColumnVector,
+  type ParquetFileWriter,
+  type Row,
+  type RowBatch,
+} from '@weir/core';
 import { NodeErrors } from '../errors.js';
 import { ByteWriter } from './byte-writer.js';
 import { ColumnWriter, type ColumnWriterConfig } from './column-writer.js';
-import { flatLoops, type FlatLoops } from './flat-loops.js';
+import { flatLoops, vectorLoops, type FlatLoops, type VectorLoops } from './flat-loops.js';
 import { codecOf } from './parquet-compression.js';
 import { MAGIC, PhysicalType, Repetition, SPARK_SCHEMA_KEY } from './parquet-format.js';
 import { encodeThriftStruct, i32, i64, list, str, struct, type ThriftValue } from './thrift-compact.js';
@@ -26,7 +37,15 @@ const SCRATCH = new ByteWriter(64 * 1024);
 
 /** How one top-level field is shredded. */
 type FieldPlan =
-  | { readonly flat: true; readonly name: string; readonly nullable: boolean; readonly writer: ColumnWriter; readonly loops: FlatLoops | null }
+  | {
+      readonly flat: true;
+      readonly name: string;
+      readonly nullable: boolean;
+      readonly writer: ColumnWriter;
+      readonly loops: FlatLoops | null;
+      /** Vector loops by vector kind, compiled on first use (null: the generic path). */
+      readonly vectorLoops: { float64?: VectorLoops | null; boolean?: VectorLoops | null; values?: VectorLoops | null };
+    }
   | { readonly flat: false; readonly name: string; readonly node: WriteNode; readonly writers: readonly ColumnWriter[] };
 
 /**
@@ -73,7 +92,7 @@ export class ParquetStreamWriter implements ParquetFileWriter {
       const f = schema.fields[i]!;
       if (node.leaf !== null) {
         const writer = add(node.leaf);
-        return { flat: true, name: f.name, nullable: f.nullable, writer, loops: flatLoops(f.name, node.leaf, f.nullable) };
+        return { flat: true, name: f.name, nullable: f.nullable, writer, loops: flatLoops(f.name, node.leaf, f.nullable), vectorLoops: {} };
       }
       return { flat: false, name: f.name, node, writers: leavesOf(node).map(add) };
     });
@@ -88,6 +107,24 @@ export class ParquetStreamWriter implements ParquetFileWriter {
     this.#usable();
     try {
       this.#append(rows);
+    } catch (e) {
+      this.#failure = e;
+      throw e;
+    }
+  }
+
+  /**
+   * Appends a column chunk: the same file as `append(columnChunkToRows(chunk))`, byte for byte,
+   * and the same errors for bad values. Flat primitive columns are shredded straight from the
+   * vectors (numbers unboxed from their Float64Array); nested, binary and decimal columns read
+   * the vector's values one at a time, as the row path reads them from rows. A chunk whose
+   * fields are not the writer's (by name, in order) goes through its rows.
+   */
+  async appendColumns(chunk: ColumnChunk): Promise<void> {
+    this.#usable();
+    try {
+      if (this.#sameFields(chunk)) this.#appendColumns(chunk);
+      else this.#append(columnChunkToRows(chunk));
     } catch (e) {
       this.#failure = e;
       throw e;
@@ -138,6 +175,76 @@ export class ParquetStreamWriter implements ParquetFileWriter {
       this.#numRows += groupEnd - r;
       r = groupEnd;
       if (this.#groupRows === this.#config.rowGroupSize) this.#flushRowGroup();
+    }
+  }
+
+  #sameFields(chunk: ColumnChunk): boolean {
+    const mine = this.#schema.fields;
+    if (chunk.schema === this.#schema) return chunk.vectors.length >= mine.length;
+    const theirs = chunk.schema.fields;
+    if (theirs.length !== mine.length || chunk.vectors.length < mine.length) return false;
+    for (let i = 0; i < mine.length; i++) if ((theirs[i] as { name: string }).name !== (mine[i] as { name: string }).name) return false;
+    return true;
+  }
+
+  /** `#append`'s walk (row groups, blocks, plans in order, so a bad value fails as it would there) over vectors. */
+  #appendColumns(chunk: ColumnChunk): void {
+    const total = chunk.numRows;
+    const vectors = chunk.vectors;
+    const plans = this.#plans;
+    let r = 0;
+    while (r < total) {
+      const groupEnd = Math.min(total, r + (this.#config.rowGroupSize - this.#groupRows));
+      for (let block = r; block < groupEnd; block += BLOCK_ROWS) {
+        const end = Math.min(groupEnd, block + BLOCK_ROWS);
+        for (let f = 0; f < plans.length; f++) {
+          const plan = plans[f] as FieldPlan;
+          const vector = vectors[f] as ColumnVector;
+          if (!plan.flat) this.#nestedVector(plan.node, plan.writers, vector, block, end);
+          else {
+            const kind = vector.kind;
+            let loops = plan.vectorLoops[kind];
+            if (loops === undefined) loops = plan.vectorLoops[kind] = vectorLoops(plan.writer.spec, plan.nullable, kind);
+            if (loops !== null) this.#flatVector(plan.writer, loops, vector, block, end);
+            else this.#flatGenericVector(plan.writer, plan.nullable, vector, block, end);
+          }
+        }
+      }
+      this.#groupRows += groupEnd - r;
+      this.#numRows += groupEnd - r;
+      r = groupEnd;
+      if (this.#groupRows === this.#config.rowGroupSize) this.#flushRowGroup();
+    }
+  }
+
+  #flatVector(w: ColumnWriter, loops: VectorLoops, vector: ColumnVector, from: number, to: number): void {
+    const pageSize = this.#config.pageSize;
+    const src = vector.values;
+    const nulls = vector.kind === 'values' ? null : vector.nulls;
+    let r = from;
+    while (r < to) {
+      if (w.pageFull()) w.flushPage();
+      if (w.levels === w.cap) w.grow();
+      const room = Math.min(w.cap, pageSize) - w.levels;
+      r = (w.dictActive ? loops.dict : loops.plain)(src, nulls, r, Math.min(to, r + room), w);
+    }
+  }
+
+  #flatGenericVector(w: ColumnWriter, nullable: boolean, vector: ColumnVector, from: number, to: number): void {
+    const maxDef = w.spec.maxDef;
+    for (let r = from; r < to; r++) {
+      if (w.pageFull()) w.flushPage();
+      const v = vectorValue(vector, r);
+      if (v !== null) w.addValue(v, maxDef, 0);
+      else if (nullable) w.addNull(0, 0);
+      else w.failNull();
+    }
+  }
+
+  #nestedVector(node: WriteNode, writers: readonly ColumnWriter[], vector: ColumnVector, from: number, to: number): void {
+    for (let r = from; r < to; r++) {
+      for (const w of writers) if (w.pageFull()) w.flushPage();
+      shred(node, vectorValue(vector, r), 0, 0, this.#writers);
     }
   }
 
