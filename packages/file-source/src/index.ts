@@ -13,7 +13,9 @@
  * - **Parsing in workers**: `partitionReaders.file` parses JSON / CSV / Parquet / text with the
  *   parse modes, `columnNameOfCorruptRecord`, `badRecordsPath` and the `_rescued_data` column;
  *   `partitionChunkReaders.file` is the same reader streaming chunks of at most `CHUNK_RECORDS`
- *   rows, decoding the bytes in small windows (`DECODE_WINDOW_BYTES`) so nothing big stays alive.
+ *   rows, decoding the bytes in small windows (`DECODE_WINDOW_BYTES`) so nothing big stays alive;
+ *   `partitionColumnReaders.file` yields the same rows as core `ColumnChunk`s, NDJSON values
+ *   written by the byte scanner straight into typed arrays (no row object per record).
  * - **Schema inference and evolution**: schema versions under `<schemaLocation>/_schemas/<n>`,
  *   `schemaHints`, `inferColumnTypes`, and `schemaEvolutionMode` — where `addNewColumns`
  *   continues in the same run (see the README for how the engine is told).
@@ -44,7 +46,7 @@ export type { InferenceOptions, InferenceResult } from './schema/schema-inferenc
 export { FileLister, isHiddenSegment } from './discovery/file-listing.js';
 export type { DiscoveredFile, ListingFilter } from './discovery/file-listing.js';
 export { globToRegExp, parseInputPath } from './discovery/glob.js';
-export { readFilePartition, readFilePartitionChunks, badRecordsFileFor } from './reader/file-partition-reader.js';
+export { readFilePartition, readFilePartitionChunks, readFilePartitionColumns, badRecordsFileFor } from './reader/file-partition-reader.js';
 export { CHUNK_RECORDS } from './reader/row-sink.js';
 export { DECODE_WINDOW_BYTES } from './reader/text-windows.js';
 export type { FilePartitionData, PartitionFile, BadRecord } from './reader/file-partition-reader.js';
@@ -55,7 +57,7 @@ export { parseTimestampMicros, parseDateDays } from './reader/timestamp-parse.js
 export { inferSchemaTask, inferInTasks, mergeInferenceResults } from './schema/infer-schema-task.js';
 export type { InferSchemaTaskInput, InferSchemaTaskOutput } from './schema/infer-schema-task.js';
 
-import { readFilePartition, readFilePartitionChunks } from './reader/file-partition-reader.js';
+import { readFilePartition, readFilePartitionChunks, readFilePartitionColumns } from './reader/file-partition-reader.js';
 import { inferSchemaTask } from './schema/infer-schema-task.js';
 /** Worker-side readers for this package's input partitions (`InputPartition.reader`). */
 export const partitionReaders = Object.freeze({ file: readFilePartition });
@@ -64,5 +66,10 @@ export const partitionReaders = Object.freeze({ file: readFilePartition });
  * `CHUNK_RECORDS` rows within one, so a map task never holds its whole partition.
  */
 export const partitionChunkReaders = Object.freeze({ file: readFilePartitionChunks });
+/**
+ * The same readers in columnar form (core `PartitionColumnReader`): `ColumnChunk`s equal to
+ * `partitionChunkReaders`' batches, with NDJSON scanned straight into typed arrays.
+ */
+export const partitionColumnReaders = Object.freeze({ file: readFilePartitionColumns });
 /** Worker-side tasks: `inferSchema` (schema of the files a batch admits, for schema evolution). */
 export const taskHandlers = Object.freeze({ inferSchema: inferSchemaTask });

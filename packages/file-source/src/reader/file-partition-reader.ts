@@ -1,5 +1,6 @@
-import { StructType, joinPath, utf8Encode, type Row, type RowBatch, type TaskContext } from '@weir/core';
-import { compilePlan } from './conform-plan.js';
+import { StructType, joinPath, utf8Encode, type ColumnChunk, type Row, type RowBatch, type TaskContext } from '@weir/core';
+import { ColumnSink } from './column-sink.js';
+import { compilePlan, type ConformPlan } from './conform-plan.js';
 import { readCsv } from './csv-reader.js';
 import type { FilePartitionData } from './file-partition-data.js';
 import { readJsonDocument, readJsonLines } from './json-reader.js';
@@ -8,6 +9,37 @@ import { RowSink } from './row-sink.js';
 import { readText } from './text-reader.js';
 
 export type { BadRecord, FilePartitionData, PartitionFile } from './file-partition-data.js';
+
+/**
+ * Reads a partition's files into `sink`, yielding whenever the sink holds a chunk to take: when it
+ * is full, and at the end of each file that left rows in it. The one driver of both reader forms,
+ * so rows and column chunks come from the same parsing and the same parse-mode decisions.
+ * Bad records are written after the last yield, i.e. only when the consumer completes the
+ * iteration; an iteration abandoned early (or failed) writes none.
+ */
+async function* readInto(data: FilePartitionData, plan: ConformPlan, sink: RowSink, ctx: TaskContext): AsyncGenerator<void, void, void> {
+  for (const file of data.files) {
+    const bytes = await ctx.engine.storage.read(file.path);
+    let parts: Iterable<void>;
+    if (data.format === 'parquet') {
+      const batch = await decodeParquet(bytes, file, sink, ctx);
+      parts = batch === null ? [] : readParquetRows(batch, file, plan, sink);
+    } else if (data.format === 'json') {
+      parts = plan.parse.multiLine ? readJsonDocument(bytes, file, plan, sink) : readJsonLines(bytes, file, plan, sink);
+    } else if (data.format === 'csv') {
+      parts = readCsv(bytes, file, plan, sink);
+    } else {
+      parts = readText(bytes, file, plan, sink);
+    }
+    for (const _ of parts) yield;
+    if (sink.pending > 0) yield;
+  }
+  if (sink.bad.length > 0 && data.badRecordsFile !== null) {
+    const body = sink.bad.map((b) => JSON.stringify(b)).join('\n') + '\n';
+    // Overwrite, not ifAbsent: a retried task rewrites the same records to the same file.
+    await ctx.engine.storage.put(data.badRecordsFile, utf8Encode(body));
+  }
+}
 
 /**
  * The worker-side chunk reader of a file-source input partition (core `PartitionChunkReader`):
@@ -25,29 +57,28 @@ export type { BadRecord, FilePartitionData, PartitionFile } from './file-partiti
 export async function* readFilePartitionChunks(input: unknown, ctx: TaskContext): AsyncGenerator<RowBatch, void, void> {
   const data = input as FilePartitionData;
   const plan = compilePlan(data);
-  const schema = plan.schema;
   const sink = new RowSink(plan);
-  for (const file of data.files) {
-    const bytes = await ctx.engine.storage.read(file.path);
-    let parts: Iterable<void>;
-    if (data.format === 'parquet') {
-      const batch = await decodeParquet(bytes, file, sink, ctx);
-      parts = batch === null ? [] : readParquetRows(batch, file, plan, sink);
-    } else if (data.format === 'json') {
-      parts = plan.parse.multiLine ? readJsonDocument(bytes, file, plan, sink) : readJsonLines(bytes, file, plan, sink);
-    } else if (data.format === 'csv') {
-      parts = readCsv(bytes, file, plan, sink);
-    } else {
-      parts = readText(bytes, file, plan, sink);
-    }
-    for (const _ of parts) yield { schema, rows: sink.take() };
-    if (sink.rows.length > 0) yield { schema, rows: sink.take() };
-  }
-  if (sink.bad.length > 0 && data.badRecordsFile !== null) {
-    const body = sink.bad.map((b) => JSON.stringify(b)).join('\n') + '\n';
-    // Overwrite, not ifAbsent: a retried task rewrites the same records to the same file.
-    await ctx.engine.storage.put(data.badRecordsFile, utf8Encode(body));
-  }
+  for await (const _ of readInto(data, plan, sink, ctx)) yield { schema: plan.schema, rows: sink.take() };
+}
+
+/**
+ * The columnar reader of a file-source input partition (core `PartitionColumnReader`): the same
+ * reading as {@link readFilePartitionChunks}, yielding `ColumnChunk`s of the batch schema
+ * (`schemaJson`: data, partition, corrupt and rescued columns) instead of row batches. NDJSON
+ * lines the byte scanner accepts go from bytes straight into the chunk's arrays (numbers into
+ * typed arrays, no row object); everything else is conformed as rows and appended.
+ *
+ * Contracts:
+ * - `columnChunkToRows` of the chunks, concatenated, MUST equal `readFilePartitionChunks`' rows;
+ *   chunks break where its batches break (each file's end, every `CHUNK_RECORDS` rows).
+ * - Same side effects: bad records written once, after the last chunk, only when the iteration
+ *   completes. Chunks are never empty.
+ */
+export async function* readFilePartitionColumns(input: unknown, ctx: TaskContext): AsyncGenerator<ColumnChunk, void, void> {
+  const data = input as FilePartitionData;
+  const plan = compilePlan(data);
+  const sink = new ColumnSink(plan);
+  for await (const _ of readInto(data, plan, sink, ctx)) yield sink.takeChunk();
 }
 
 /**

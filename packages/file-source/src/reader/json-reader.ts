@@ -1,9 +1,10 @@
 import type { StructField } from '@weir/core';
 import type { ConformPlan } from './conform-plan.js';
 import type { PartitionFile } from './file-partition-data.js';
+import { ColumnSink } from './column-sink.js';
 import type { RowSink } from './row-sink.js';
 import { decodeLine, decodeWhole, firstTextByte, textWindows } from './text-windows.js';
-import { lineScanner, scannedLineEnd } from './json-line-scanner.js';
+import { columnLineScanner, lineScanner, scannedLineEnd } from './json-line-scanner.js';
 
 /**
  * Conforms one parsed JSON object to the plan (the hot path: see `compileJsonConformer`). The
@@ -114,6 +115,37 @@ function* lineByLine(text: string, file: PartitionFile, plan: ConformPlan, sink:
 }
 
 /**
+ * Takes the line at `bytes[start]` through the byte scanner into the sink: returns the index of
+ * its `\n` (or `limit`), or -1 when the scanner declines it (nothing was added to the sink).
+ */
+type ScannedLineTaker = (bytes: Uint8Array, start: number, limit: number) => number;
+
+/**
+ * The byte scanner feeding `sink` with `file`'s rows, or null when the schema has none. A column
+ * sink gets the values written straight into its builder (no row object); a row sink gets rows.
+ */
+function scannedLineTaker(plan: ConformPlan, file: PartitionFile, sink: RowSink): ScannedLineTaker | null {
+  if (sink instanceof ColumnSink) {
+    const scan = columnLineScanner(plan);
+    if (scan === null) return null;
+    const builder = sink.builder;
+    return (bytes, start, limit) => {
+      const end = scan(bytes, start, limit, builder);
+      if (end >= 0) sink.endScannedRow(file);
+      return end;
+    };
+  }
+  const scan = lineScanner(plan);
+  if (scan === null) return null;
+  return (bytes, start, limit) => {
+    const row = scan(bytes, start, limit);
+    if (row === null) return -1;
+    sink.emit(row, file, null);
+    return scannedLineEnd;
+  };
+}
+
+/**
  * Reads one NDJSON file (one JSON object per line; blank lines skipped; CRLF accepted) into the
  * sink, yielding whenever the sink's chunk is full. Lines go through the schema's byte scanner
  * (`json-line-scanner.ts`) when the schema has one; a line it declines (and every line of a
@@ -121,18 +153,17 @@ function* lineByLine(text: string, file: PartitionFile, plan: ConformPlan, sink:
  * window with one `JSON.parse` (see `parseWindow`), or line by line.
  */
 export function* readJsonLines(bytes: Uint8Array, file: PartitionFile, plan: ConformPlan, sink: RowSink, scanner = true): Generator<void, void, void> {
-  const scan = scanner && !plan.nested ? lineScanner(plan) : null;
-  if (scan === null) {
+  const take = scanner && !plan.nested ? scannedLineTaker(plan, file, sink) : null;
+  if (take === null) {
     yield* readJsonWindows(bytes, file, plan, sink);
     return;
   }
   const n = bytes.length;
   let pos = firstTextByte(bytes);
   while (pos < n) {
-    const row = scan(bytes, pos, n);
-    if (row !== null) {
-      sink.emit(row, file, null);
-      pos = scannedLineEnd + 1;
+    const end = take(bytes, pos, n);
+    if (end >= 0) {
+      pos = end + 1;
     } else {
       let nl = bytes.indexOf(10, pos);
       if (nl < 0) nl = n;

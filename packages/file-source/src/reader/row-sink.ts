@@ -14,18 +14,28 @@ export const CHUNK_RECORDS = 8192;
  * Collects the rows of the current chunk and the partition's bad records, applying the parse
  * mode. Readers are generators that yield whenever `full` turns true; the caller then `take`s
  * the chunk. Bad records accumulate across chunks (they are written once, at the end).
+ *
+ * `ColumnSink` is the same sink collecting a column chunk: it overrides only where a finished
+ * row goes (`accept`) and how many are pending, so the two share every parse-mode decision.
  */
 export class RowSink {
   rows: Row[] = [];
   readonly bad: BadRecord[] = [];
-  readonly #plan: ConformPlan;
+  protected readonly plan: ConformPlan;
+  #file: PartitionFile | null = null;
+  #partitionValues: unknown[] = [];
 
   constructor(plan: ConformPlan) {
-    this.#plan = plan;
+    this.plan = plan;
   }
 
   get full(): boolean {
     return this.rows.length >= CHUNK_RECORDS;
+  }
+
+  /** Rows collected since the last `take`. */
+  get pending(): number {
+    return this.rows.length;
   }
 
   /** The rows collected since the last call; the sink starts a new chunk. */
@@ -35,13 +45,39 @@ export class RowSink {
     return rows;
   }
 
+  /** Where a finished row goes. */
+  protected accept(row: Row): void {
+    this.rows.push(row);
+  }
+
+  /**
+   * The file's partition column values (`plan.partition` order), converted once per file: they
+   * are constant within it. An unconvertible value is null.
+   */
+  protected partitionValues(file: PartitionFile): readonly unknown[] {
+    if (file !== this.#file) {
+      this.#partitionValues = this.plan.partition.map(([name, conv]) => {
+        const raw = file.partitionValues[name];
+        const v = raw === null || raw === undefined ? null : conv(raw);
+        return v === MISMATCH ? null : v;
+      });
+      this.#file = file;
+    }
+    return this.#partitionValues;
+  }
+
   /** Finishes a good row: partition values, rescued blob, corrupt column. */
   emit(row: Row, file: PartitionFile, rescued: Record<string, unknown> | null): void {
-    const plan = this.#plan;
-    for (const [name, conv] of plan.partition) {
-      const raw = file.partitionValues[name];
-      const v = raw === null || raw === undefined ? null : conv(raw);
-      row[name] = v === MISMATCH ? null : v;
+    this.#complete(row, file, rescued);
+    this.accept(row);
+  }
+
+  #complete(row: Row, file: PartitionFile, rescued: Record<string, unknown> | null): void {
+    const plan = this.plan;
+    const partition = plan.partition;
+    if (partition.length > 0) {
+      const values = this.partitionValues(file);
+      for (let k = 0; k < partition.length; k++) row[(partition[k] as readonly [string, unknown])[0]] = values[k];
     }
     if (plan.corrupt !== null) row[plan.corrupt] = null;
     if (plan.rescued !== null) {
@@ -49,7 +85,6 @@ export class RowSink {
       if (rescued !== null) row[plan.rescued] = JSON.stringify({ ...rescued, _file_path: file.path });
       else if (row[plan.rescued] !== null) row[plan.rescued] = null;
     }
-    this.rows.push(row);
   }
 
   /**
@@ -57,7 +92,7 @@ export class RowSink {
    * in DROPMALFORMED, or kept in PERMISSIVE with whatever parsed (`partial`) and the corrupt column.
    */
   malformed(file: PartitionFile, record: string, reason: string, partial: Row | null): void {
-    const plan = this.#plan;
+    const plan = this.plan;
     if (plan.parse.badRecordsPath !== null) {
       this.bad.push({ path: file.path, record, reason });
       return;
@@ -68,7 +103,9 @@ export class RowSink {
     if (plan.parse.mode === 'DROPMALFORMED') return;
     const row: Row = partial ?? {};
     if (partial === null) for (const name of plan.names) row[name] = null;
-    this.emit(row, file, null);
+    this.#complete(row, file, null);
+    // Set before `accept`: a column sink copies the row when it accepts it.
     if (plan.corrupt !== null) row[plan.corrupt] = record;
+    this.accept(row);
   }
 }
