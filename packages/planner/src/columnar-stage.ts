@@ -1,0 +1,275 @@
+import {
+  ColumnChunkBuilder,
+  createGeneratedCodeCache,
+  dataTypeEquals,
+  struct,
+  vectorKindOf,
+  vectorValue,
+  type ColumnChunk,
+  type ColumnVector,
+  type ColumnVectorKind,
+  type StructField,
+  type StructType,
+} from '@weir/core';
+import { generateColumnarStage, parseRowStage, type LoopLayout, type OutputSlot, type ParsedLoop, type ParsedStage, type ReadSlot } from './columnar-codegen.js';
+import { PlannerErrors } from './errors.js';
+import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
+import type { QueryPlan } from './plan-query.js';
+import type { MapStageContext, MapStageResult } from './runtime.js';
+
+/**
+ * The columnar form of a stateless map stage: column chunk in, column chunk out, no row object per
+ * record. Defined as EQUAL to the row stage: for every chunk, `columnChunkToRows(push(chunk))` is
+ * `openMapStage(plan, sourceIndex, ctx).push(columnChunkToRows(chunk))` restricted to the plan's
+ * output fields (same rows, same order), and `finish()` gives the row stage's event-time
+ * statistics and drop count. Any chunking of a partition gives the same result.
+ */
+export interface ColumnarMapStageRun {
+  /**
+   * Runs the stage over the next chunk: its output rows as a chunk of `plan.outputSchema`. The
+   * result may share vectors with the input chunk (columns passed through unchanged), or be the
+   * input chunk itself when every row passes and the schemas are equal; the caller MUST treat it
+   * as immutable, like any chunk. MUST NOT be called after `finish()`.
+   */
+  push(chunk: ColumnChunk): ColumnChunk;
+  /** Ends the stage: event-time statistics over every chunk; `numRowsDroppedByWatermark` is 0 (stateless). */
+  finish(): MapStageResult;
+}
+
+/** The columnar stage function: `(vectors, numRows, rt, builder, sel) → output rows`. */
+type ColumnarStageFunction = (vs: readonly ColumnVector[], n: number, rt: StageRuntime, b: ColumnChunkBuilder, sel: Int32Array | null) => number;
+
+interface StageRuntime {
+  nowUs: number;
+  evMin: number;
+  evMax: number;
+  evSum: number;
+  evCount: number;
+}
+
+const compiled = createGeneratedCodeCache<ColumnarStageFunction>(512);
+const parsedStages = createGeneratedCodeCache<ParsedStage | null>(512);
+
+function compile(code: string): ColumnarStageFunction {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code; user text enters only via JSON.stringify (copied from the row stage)
+  return compiled(code, (src) => (new Function('h', src) as (h: typeof GENERATED_CODE_HELPERS) => ColumnarStageFunction)(GENERATED_CODE_HELPERS));
+}
+
+/** Where output field `f` comes from in one chunk layout. */
+type OutputSource =
+  | { readonly kind: 'computed'; readonly builderIndex: number }
+  /** The input vector unchanged (whole when every row passed, else gathered by the selection). */
+  | { readonly kind: 'direct'; readonly index: number }
+  /** An input vector of another kind (a chunk whose schema disagrees with the plan): converted value by value. */
+  | { readonly kind: 'convert'; readonly index: number }
+  /** No such input column: all null. */
+  | { readonly kind: 'null' };
+
+/** The stage compiled for one chunk layout (column positions, vector kinds, null presence). */
+interface Variant {
+  readonly fn: ColumnarStageFunction;
+  readonly sources: readonly OutputSource[];
+  readonly builderSchema: StructType;
+  readonly select: boolean;
+  readonly allDirect: boolean;
+  builder: ColumnChunkBuilder | null;
+}
+
+/** Column positions by name; a name given twice resolves to the last field, as `columnChunkToRows` does. */
+const positionsBySchema = new WeakMap<StructType, Map<string, number>>();
+function positions(schema: StructType): Map<string, number> {
+  let m = positionsBySchema.get(schema);
+  if (m === undefined) {
+    m = new Map();
+    schema.fields.forEach((f, i) => (m as Map<string, number>).set(f.name, i));
+    positionsBySchema.set(schema, m);
+  }
+  return m;
+}
+
+function readSlot(chunk: ColumnChunk, pos: Map<string, number>, name: string): ReadSlot {
+  const index = pos.get(name) ?? -1;
+  if (index < 0) return { index, kind: 'values', nullable: true };
+  const v = chunk.vectors[index] as ColumnVector;
+  return { index, kind: v.kind, nullable: v.kind !== 'values' && v.nulls !== null };
+}
+
+/** Copies rows `sel[0..count)` of `v` into a fresh vector of the same kind. */
+function gather(v: ColumnVector, sel: Int32Array, count: number): ColumnVector {
+  if (v.kind === 'values') {
+    const src = v.values;
+    const values = new Array<unknown>(count);
+    for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] ?? null;
+    return { kind: 'values', values };
+  }
+  let nulls: Uint8Array | null = null;
+  if (v.nulls !== null) {
+    const ns = v.nulls;
+    const out = new Uint8Array(count);
+    let any = 0;
+    for (let j = 0; j < count; j++) any |= out[j] = ns[sel[j] as number] as number;
+    if (any !== 0) nulls = out;
+  }
+  if (v.kind === 'float64') {
+    const src = v.values;
+    const values = new Float64Array(count);
+    for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] as number;
+    return { kind: 'float64', values, nulls };
+  }
+  const src = v.values;
+  const values = new Uint8Array(count);
+  for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] as number;
+  return { kind: 'boolean', values, nulls };
+}
+
+/** Rows `sel` (or `0..count` when null) of `v` (or nulls when `v` is null) as a vector for `field`, value by value. */
+function convert(field: StructField, v: ColumnVector | null, sel: Int32Array | null, count: number): ColumnVector {
+  const b = new ColumnChunkBuilder(struct([field]), count);
+  for (let j = 0; j < count; j++) {
+    b.set(0, v === null ? null : vectorValue(v, sel === null ? j : (sel[j] as number)));
+    b.endRow();
+  }
+  return b.finish().vectors[0] as ColumnVector;
+}
+
+/** Whether a chunk of `schema` is already a chunk of the output schema (same names and types, in order). */
+function sameSchema(schema: StructType, output: StructType): boolean {
+  if (schema === output) return true;
+  const a = schema.fields;
+  const b = output.fields;
+  return a.length === b.length && a.every((f, i) => f.name === (b[i] as StructField).name && dataTypeEquals(f.type, (b[i] as StructField).type));
+}
+
+/**
+ * Opens the columnar map stage of `sourceIndex` for one input partition, or returns null when
+ * there is none for this plan (stateful plans, stream-static joins, a stage text the columnar
+ * generator does not recognise): the caller then runs {@link openMapStage} over rows. The stage
+ * is the row stage's generated function re-targeted to column vectors (see `columnar-codegen.ts`):
+ * the same expression code, one compiled function per chunk layout, cached by its text.
+ */
+export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStageContext): ColumnarMapStageRun | null {
+  if (plan.stateful !== null) return null;
+  const output = plan.outputSchema;
+  const outFields = output.fields;
+  const outKinds = outFields.map((f) => vectorKindOf(f.type));
+  const names = outFields.map((f) => f.name);
+  const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
+  // A source the query does not read from: nothing to do (the row stage returns no rows too).
+  const parsed = stage === undefined ? { prologue: [], loops: [] } : parsedStages(`${JSON.stringify(names)}\n${stage.code}`, () => parseRowStage(stage.code, names));
+  if (parsed === null) return null;
+  const loops = parsed.loops;
+  const rt: StageRuntime = { nowUs: ctx.batchTimestampMs * 1000, evMin: Infinity, evMax: -Infinity, evSum: 0, evCount: 0 };
+  // Every column name the stage may read: its loads, and the output names of loops passing the input row through.
+  const needed = [...new Set(loops.flatMap((l) => [...l.reads.map((r) => r.name), ...(l.emit.kind === 'input' ? names : [])]))];
+  const variants = new Map<string, Variant>();
+  let sel = new Int32Array(0);
+  let empty: ColumnChunk | null = null;
+  let done = false;
+  const check = (): void => {
+    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
+  };
+
+  const variantFor = (chunk: ColumnChunk, pos: Map<string, number>): Variant => {
+    let key = '';
+    for (const name of needed) {
+      const s = readSlot(chunk, pos, name);
+      key += `${s.index}${s.kind[0] as string}${s.nullable ? 1 : 0},`;
+    }
+    let v = variants.get(key);
+    if (v === undefined) {
+      v = buildVariant(parsed.prologue, loops, chunk, pos, outFields, outKinds);
+      variants.set(key, v);
+    }
+    return v;
+  };
+
+  return {
+    push(chunk) {
+      check();
+      const n = chunk.numRows;
+      if (n === 0 || loops.length === 0) return (empty ??= new ColumnChunkBuilder(output, 0).finish());
+      const v = variantFor(chunk, positions(chunk.schema));
+      const cap = n * loops.length;
+      if (v.builder === null || v.builder.capacity < cap) v.builder = new ColumnChunkBuilder(v.builderSchema, cap);
+      if (v.select && sel.length < n) sel = new Int32Array(n);
+      const count = v.fn(chunk.vectors, n, rt, v.builder, v.select ? sel : null);
+      const whole = count === n && loops.length === 1;
+      if (whole && v.allDirect && sameSchema(chunk.schema, output) && v.sources.every((s, f) => s.kind === 'direct' && s.index === f)) return chunk;
+      const computed = v.builderSchema.fields.length > 0 ? v.builder.finish() : null;
+      const vectors = v.sources.map((s, f): ColumnVector => {
+        switch (s.kind) {
+          case 'computed':
+            return (computed as ColumnChunk).vectors[s.builderIndex] as ColumnVector;
+          case 'direct': {
+            const src = chunk.vectors[s.index] as ColumnVector;
+            return whole ? src : gather(src, sel, count);
+          }
+          case 'convert':
+            return convert(outFields[f] as StructField, chunk.vectors[s.index] as ColumnVector, whole ? null : sel, count);
+          case 'null':
+            return convert(outFields[f] as StructField, null, null, count);
+        }
+      });
+      return { schema: output, numRows: count, vectors };
+    },
+    finish() {
+      check();
+      done = true;
+      return { eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: 0 };
+    },
+  };
+}
+
+/** Compiles the stage for the layout of `chunk`: where each load reads, which output columns are computed per row. */
+function buildVariant(
+  prologue: readonly string[],
+  loops: readonly ParsedLoop[],
+  chunk: ColumnChunk,
+  pos: Map<string, number>,
+  outFields: readonly StructField[],
+  outKinds: readonly ColumnVectorKind[],
+): Variant {
+  const single = loops.length === 1;
+  const sources: OutputSource[] = outFields.map(() => ({ kind: 'null' }));
+  const computed = new Set<number>();
+  const layouts: LoopLayout[] = loops.map((loop) => {
+    let l = loop;
+    if (loop.emit.kind === 'input') {
+      if (single) {
+        // Filter-only: the surviving rows of the input vectors, gathered after the loop.
+        outFields.forEach((f, i) => {
+          const s = readSlot(chunk, pos, f.name);
+          sources[i] = s.index < 0 ? { kind: 'null' } : s.kind === outKinds[i] ? { kind: 'direct', index: s.index } : { kind: 'convert', index: s.index };
+        });
+        return { loop, slots: loop.reads.map((r) => readSlot(chunk, pos, r.name)), writes: outFields.map(() => null), select: true };
+      }
+      // One of several loops (a union of a source with itself): load and write the output fields per row.
+      const reads = outFields.map((f, i) => ({ v: `$p${i}`, name: f.name }));
+      l = { reads: [...loop.reads, ...reads], body: loop.body, emit: { kind: 'values', values: reads.map((r) => r.v) } };
+    }
+    const slots = l.reads.map((r) => readSlot(chunk, pos, r.name));
+    const values = (l.emit as { values: readonly string[] }).values;
+    let select = false;
+    const writes = values.map((x, f): string | null => {
+      const k = l.reads.findIndex((r) => r.v === x);
+      const s = k < 0 ? null : (slots[k] as ReadSlot);
+      // An input column emitted unchanged, stored as the output stores it: reuse or gather the vector.
+      if (single && s !== null && s.index >= 0 && s.kind === outKinds[f]) {
+        sources[f] = { kind: 'direct', index: s.index };
+        select = true;
+        return null;
+      }
+      computed.add(f);
+      return x;
+    });
+    return { loop: l, slots, writes, select };
+  });
+  const computedFields = [...computed].sort((a, b) => a - b);
+  const outputs: OutputSlot[] = computedFields.map((field, builderIndex) => {
+    sources[field] = { kind: 'computed', builderIndex };
+    return { field, builderIndex, kind: outKinds[field] as ColumnVectorKind };
+  });
+  const builderSchema = struct(computedFields.map((f) => outFields[f] as StructField));
+  const fn = compile(generateColumnarStage(prologue, layouts, outputs));
+  return { fn, sources, builderSchema, select: layouts.some((l) => l.select), allDirect: sources.every((s) => s.kind === 'direct'), builder: null };
+}
