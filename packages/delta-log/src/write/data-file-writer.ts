@@ -12,7 +12,10 @@
  */
 import {
   StructType,
+  columnChunkToRows,
   joinPath,
+  type ColumnChunk,
+  type ColumnVector,
   type Engine,
   type ParquetFileWriter,
   type ParquetWriteOptions,
@@ -63,6 +66,13 @@ const DEFAULTS: Required<Omit<WriteDataFilesOptions, 'rowGroupSize'>> = Object.f
  */
 export interface DataFileWriter {
   write(rows: readonly Row[]): Promise<void>;
+  /**
+   * The same as `write(columnChunkToRows(chunk))` (same files, bytes, stats and actions), without
+   * row objects where it can: an unpartitioned table whose ParquetHandler offers
+   * `appendColumns` takes the vectors straight into the open file and its stats; otherwise the
+   * chunk goes through its rows. MUST NOT retain the chunk's arrays after its promise settles.
+   */
+  writeColumns(chunk: ColumnChunk): Promise<void>;
   /** Ends every open file and returns their `add` actions (`dataChange: true`, with stats). */
   finish(): Promise<AddAction[]>;
   /** Best effort: drops open files and deletes the files already stored (never committed). */
@@ -88,6 +98,17 @@ interface Group {
   open: OpenFile | null;
   /** Finished files of this directory (the first directory's are stored at once: numbered `put`). */
   readonly finished: Array<AddAction | PendingFile>;
+}
+
+/** Rows `from..to` of `chunk` as a chunk of views (no copy). */
+function sliceChunk(chunk: ColumnChunk, from: number, to: number): ColumnChunk {
+  if (from === 0 && to === chunk.numRows) return chunk;
+  const vectors = chunk.vectors.map((v): ColumnVector => {
+    if (v.kind === 'values') return { kind: 'values', values: v.values.slice(from, to) };
+    const nulls = v.nulls === null ? null : v.nulls.subarray(from, to);
+    return v.kind === 'float64' ? { kind: 'float64', values: v.values.subarray(from, to), nulls } : { kind: 'boolean', values: v.values.subarray(from, to), nulls };
+  });
+  return { schema: chunk.schema, numRows: to - from, vectors };
 }
 
 /**
@@ -197,6 +218,42 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     }
   };
 
+  // Whether a chunk of `chunkSchema` can go to `appendColumns` as it is: its fields are the data
+  // schema's, by name and in order (the Parquet writer's condition for its vector path).
+  let columnarSchema: StructType | null = null;
+  const columnarFields = (chunkSchema: StructType): boolean => {
+    if (chunkSchema === dataSchema || chunkSchema === columnarSchema) return true;
+    const mine = dataSchema.fields;
+    const theirs = chunkSchema.fields;
+    if (mine.length !== theirs.length) return false;
+    for (let i = 0; i < mine.length; i++) if ((mine[i] as StructField).name !== (theirs[i] as StructField).name) return false;
+    columnarSchema = chunkSchema;
+    return true;
+  };
+  // The one group of an unpartitioned table (the router makes it on its first rows).
+  let single: Group | null = null;
+
+  /** `append` for a column chunk of an unpartitioned table, written through `appendColumns`. */
+  const appendColumns = async (g: Group, chunk: ColumnChunk): Promise<void> => {
+    let from = 0;
+    const total = chunk.numRows;
+    while (from < total) {
+      const f = (g.open ??= {
+        writer: (engine.parquet.openWriter as NonNullable<typeof engine.parquet.openWriter>)(dataSchema, parquetOptions),
+        buffered: [],
+        stats: newStats(),
+      });
+      const to = from + Math.min(total - from, target - f.stats.numRecords);
+      const w = f.writer as ParquetFileWriter;
+      const part = sliceChunk(chunk, from, to);
+      if (typeof w.appendColumns === 'function') await w.appendColumns(part);
+      else await w.append(columnChunkToRows(part));
+      f.stats.addColumns(chunk, from, to);
+      from = to;
+      if (f.stats.numRecords >= target) await closeFile(g);
+    }
+  };
+
   const assertOpen = (): void => {
     if (state !== 'open') throw DeltaErrors.DELTA_INVALID_ARGUMENT({ argument: 'DataFileWriter', reason: 'was used after finish() or abort()' });
   };
@@ -205,6 +262,26 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     async write(rows: readonly Row[]): Promise<void> {
       assertOpen();
       await router.route(rows, append);
+    },
+
+    async writeColumns(chunk: ColumnChunk): Promise<void> {
+      assertOpen();
+      if (chunk.numRows === 0) return;
+      // Partitioned tables route rows (a columnar router is future work); so do handlers
+      // without a columnar writer and chunks whose fields are not the table's.
+      if (!streaming || partFields.length > 0 || !columnarFields(chunk.schema)) {
+        await router.route(columnChunkToRows(chunk), append);
+        return;
+      }
+      if (single === null) {
+        // The router's group for '' (made through it so groups() and numbering stay its own).
+        const first = sliceChunk(chunk, 0, 1);
+        await router.route(columnChunkToRows(first), async (g) => {
+          single = g;
+        });
+      }
+      const g = single as Group;
+      await appendColumns(g, chunk);
     },
 
     async finish(): Promise<AddAction[]> {

@@ -8,7 +8,17 @@
  * (monomorphic inline caches, one pass over the rows) and keeps min/max/null counts in local
  * variables; values are formatted (dates, timestamps, string truncation) only when the file ends.
  */
-import { createGeneratedCodeCache, isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
+import {
+  createGeneratedCodeCache,
+  isDecimalType,
+  isStructType,
+  vectorValue,
+  type ColumnChunk,
+  type ColumnVector,
+  type DataType,
+  type Row,
+  type StructType,
+} from '@weir/core';
 import { formatDate, formatTimestampStats } from '../internal/temporal.js';
 import { DEFAULT_NUM_INDEXED_COLS, type FileStats } from './file-stats.js';
 
@@ -30,6 +40,13 @@ export interface FileStatsBuilder {
   readonly numRecords: number;
   /** Adds `rows[from..to)` (defaults: all of `rows`). MUST NOT retain the rows. */
   add(rows: readonly Row[], from?: number, to?: number): void;
+  /**
+   * Adds rows `from..to` of a column chunk (defaults: all of it): the same statistics as
+   * `add(columnChunkToRows(chunk), from, to)`, read from the vectors without row objects.
+   * Columns are found by name (a leaf whose column the chunk lacks counts nulls, as an absent
+   * row field does). MUST NOT retain the chunk.
+   */
+  addColumns(chunk: ColumnChunk, from?: number, to?: number): void;
   /** The statistics of every row added so far (same shape and key order as `computeFileStats`). */
   result(): FileStats;
 }
@@ -136,6 +153,113 @@ function compile(source: string): UpdateFn {
   return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', src) as UpdateFn);
 }
 
+/**
+ * Folds `from..to` of one vector into leaf `i`'s tracked stats, with exactly the comparisons of
+ * the generated row update (`updateSource`). A float64 vector feeding a number leaf (the hot case:
+ * every numeric, date and timestamp column) is read unboxed from its typed array; every other
+ * combination reads the row value (`vectorValue`) and walks a nested leaf's path as
+ * `computeFileStats`' getPath does.
+ */
+function foldVector(
+  leaf: StatsLeaf,
+  i: number,
+  vec: ColumnVector | null,
+  from: number,
+  to: number,
+  num: Float64Array,
+  cnt: Float64Array,
+  str: unknown[],
+): void {
+  if (vec === null) {
+    cnt[i] = (cnt[i] as number) + (to - from);
+    return;
+  }
+  const path = leaf.path;
+  let n = cnt[i] as number;
+  if (path.length === 1 && vec.kind === 'float64' && leaf.kind === 'number') {
+    const vals = vec.values;
+    const nulls = vec.nulls;
+    let lo = num[2 * i] as number;
+    let hi = num[2 * i + 1] as number;
+    for (let j = from; j < to; j++) {
+      if (nulls !== null && nulls[j] === 1) {
+        n++;
+        continue;
+      }
+      const v = vals[j] as number;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    num[2 * i] = lo;
+    num[2 * i + 1] = hi;
+    cnt[i] = n;
+    return;
+  }
+  if (leaf.kind === 'none' && path.length === 1) {
+    if (vec.kind === 'values') {
+      const vals = vec.values;
+      for (let j = from; j < to; j++) {
+        const v = vals[j];
+        if (v === null || v === undefined) n++;
+      }
+    } else if (vec.nulls !== null) {
+      const nulls = vec.nulls;
+      for (let j = from; j < to; j++) n += nulls[j] === 1 ? 1 : 0;
+    }
+    cnt[i] = n;
+    return;
+  }
+  const get =
+    vec.kind === 'values' && path.length === 1
+      ? (j: number): unknown => vec.values[j]
+      : (j: number): unknown => {
+          let v: unknown = vectorValue(vec, j);
+          for (let k = 1; k < path.length; k++) v = v !== null && typeof v === 'object' ? (v as Row)[path[k] as string] : null;
+          return v;
+        };
+  switch (leaf.kind) {
+    case 'number':
+    case 'decimal': {
+      // Typed as numbers; a bigint `long` in a values vector compares as the row update compares it.
+      let lo = num[2 * i] as number;
+      let hi = num[2 * i + 1] as number;
+      for (let j = from; j < to; j++) {
+        const v = get(j) as number;
+        if (v === null || v === undefined) n++;
+        else {
+          const d = leaf.kind === 'decimal' ? +v : v;
+          if (d < lo) lo = d;
+          if (d > hi) hi = d;
+        }
+      }
+      num[2 * i] = lo;
+      num[2 * i + 1] = hi;
+      break;
+    }
+    case 'string': {
+      let lo = str[2 * i] as string | undefined;
+      let hi = str[2 * i + 1] as string | undefined;
+      for (let j = from; j < to; j++) {
+        const v = get(j) as string;
+        if (v === null || v === undefined) n++;
+        else if (typeof v !== 'number' || v === v) {
+          if (lo === undefined || v < lo) lo = v;
+          if (hi === undefined || v > hi) hi = v;
+        }
+      }
+      str[2 * i] = lo;
+      str[2 * i + 1] = hi;
+      break;
+    }
+    default:
+      for (let j = from; j < to; j++) {
+        const v = get(j);
+        if (v === null || v === undefined) n++;
+      }
+  }
+  cnt[i] = n;
+}
+
 function setPath(target: Row, path: readonly string[], v: unknown): void {
   let o = target;
   for (let i = 0; i < path.length - 1; i++) {
@@ -155,6 +279,16 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
   const leaves = numIndexedCols < 0 ? all : all.slice(0, numIndexedCols);
   const update = compile(updateSource(leaves));
   const n = leaves.length;
+  // Per chunk schema (usually the one schema every chunk shares): leaf → vector index or -1.
+  let lastSchema: StructType | null = null;
+  let lastColumns: Int32Array = new Int32Array(0);
+  const columnsOf = (chunkSchema: StructType): Int32Array => {
+    if (chunkSchema === lastSchema) return lastColumns;
+    const names = chunkSchema.fields.map((f) => f.name);
+    lastColumns = Int32Array.from(leaves, (leaf) => names.indexOf(leaf.path[0] as string));
+    lastSchema = chunkSchema;
+    return lastColumns;
+  };
   return () => {
     const num = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
@@ -171,6 +305,15 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
       add(rows: readonly Row[], from = 0, to = rows.length): void {
         if (to <= from) return;
         update(rows, from, to, num, cnt, str);
+        numRecords += to - from;
+      },
+      addColumns(chunk: ColumnChunk, from = 0, to = chunk.numRows): void {
+        if (to <= from) return;
+        const columns = columnsOf(chunk.schema);
+        for (let i = 0; i < n; i++) {
+          const c = columns[i] as number;
+          foldVector(leaves[i] as StatsLeaf, i, c < 0 ? null : (chunk.vectors[c] as ColumnVector), from, to, num, cnt, str);
+        }
         numRecords += to - from;
       },
       result(): FileStats {
