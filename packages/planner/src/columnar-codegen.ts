@@ -236,22 +236,15 @@ export function generateColumnarStage(prologue: readonly string[], loops: readon
   const out: string[] = ['"use strict";', ...prologue, 'return function columnarStage(vs, n, rt, b, $sel) {'];
   out.push('  const nowUs = rt.nowUs;');
   out.push('  let evMin = rt.evMin, evMax = rt.evMax, evSum = rt.evSum, evCount = rt.evCount;');
-  // Vectors read by any loop, loaded once per call.
+  // The vectors the loops read, loaded once per call (loads of columns no statement uses are dropped below).
+  const loopLines: string[] = [];
   const loaded = new Set<number>();
-  for (const l of loops) {
-    for (const s of l.slots) {
-      if (s.index < 0 || loaded.has(s.index)) continue;
-      loaded.add(s.index);
-      out.push(`  const $v${s.index} = vs[${s.index}].values${s.kind === 'values' ? '' : `, $n${s.index} = vs[${s.index}].nulls`};`);
-    }
-  }
   for (const s of outputs) {
     const j = s.builderIndex;
     if (s.kind === 'float64') out.push(`  const $of${j} = b.float64s[${j}], $on${j} = b.nulls[${j}]; let $z${j} = -1;`);
     else if (s.kind === 'boolean') out.push(`  const $ob${j} = b.booleans[${j}], $on${j} = b.nulls[${j}]; let $z${j} = -1;`);
     else out.push(`  const $ov${j} = b.values[${j}];`);
   }
-  out.push('  let $o = 0;');
   for (const l of loops) {
     const writes: string[] = [];
     l.writes.forEach((x, f) => {
@@ -262,16 +255,25 @@ export function generateColumnarStage(prologue: readonly string[], loops: readon
     });
     // Loads no remaining statement uses are not generated (a column only passed through is gathered instead).
     const used = [...l.loop.body, ...writes].join('\n');
-    out.push('  for (let i = 0; i < n; i++) {');
+    loopLines.push('  for (let i = 0; i < n; i++) {');
     l.loop.reads.forEach((r, k) => {
-      if (usesVariable(used, r.v)) out.push(`    const ${r.v} = ${readSource(l.slots[k] as ReadSlot)};`);
+      if (!usesVariable(used, r.v)) return;
+      const slot = l.slots[k] as ReadSlot;
+      loopLines.push(`    const ${r.v} = ${readSource(slot)};`);
+      if (slot.index >= 0) loaded.add(slot.index);
     });
-    out.push(...l.loop.body);
-    for (const w of writes) out.push('    ' + w);
-    if (l.select) out.push('    $sel[$o] = i;');
-    out.push('    $o++;');
-    out.push('  }');
+    loopLines.push(...l.loop.body);
+    for (const w of writes) loopLines.push('    ' + w);
+    if (l.select) loopLines.push('    $sel[$o] = i;');
+    loopLines.push('    $o++;');
+    loopLines.push('  }');
   }
+  for (const j of [...loaded].sort((a, b) => a - b)) {
+    const kind = loops.flatMap((l) => l.slots).find((x) => x.index === j)?.kind;
+    out.push(`  const $v${j} = vs[${j}].values${kind === 'values' ? '' : `, $n${j} = vs[${j}].nulls`};`);
+  }
+  out.push('  let $o = 0;');
+  out.push(...loopLines);
   out.push('  rt.evMin = evMin; rt.evMax = evMax; rt.evSum = evSum; rt.evCount = evCount;');
   // Null flags written straight into the arrays: `setNull` at one null row marks the column as having nulls.
   for (const s of outputs) if (s.kind !== 'values') out.push(`  if ($z${s.builderIndex} >= 0) { b.numRows = $z${s.builderIndex}; b.setNull(${s.builderIndex}); }`);

@@ -94,32 +94,41 @@ function readSlot(chunk: ColumnChunk, pos: Map<string, number>, name: string): R
   return { index, kind: v.kind, nullable: v.kind !== 'values' && v.nulls !== null };
 }
 
-/** Copies rows `sel[0..count)` of `v` into a fresh vector of the same kind. */
+/** Copies rows `sel[0..count)` of `v` into a fresh vector of the same kind (one monomorphic loop per array type). */
 function gather(v: ColumnVector, sel: Int32Array, count: number): ColumnVector {
-  if (v.kind === 'values') {
-    const src = v.values;
-    const values = new Array<unknown>(count);
-    for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] ?? null;
-    return { kind: 'values', values };
+  switch (v.kind) {
+    case 'float64':
+      return { kind: 'float64', values: gatherFloat64(v.values, sel, count), nulls: v.nulls === null ? null : gatherNulls(v.nulls, sel, count) };
+    case 'boolean':
+      return { kind: 'boolean', values: gatherBytes(v.values, sel, count), nulls: v.nulls === null ? null : gatherNulls(v.nulls, sel, count) };
+    default:
+      return { kind: 'values', values: gatherValues(v.values, sel, count) };
   }
-  let nulls: Uint8Array | null = null;
-  if (v.nulls !== null) {
-    const ns = v.nulls;
-    const out = new Uint8Array(count);
-    let any = 0;
-    for (let j = 0; j < count; j++) any |= out[j] = ns[sel[j] as number] as number;
-    if (any !== 0) nulls = out;
-  }
-  if (v.kind === 'float64') {
-    const src = v.values;
-    const values = new Float64Array(count);
-    for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] as number;
-    return { kind: 'float64', values, nulls };
-  }
-  const src = v.values;
-  const values = new Uint8Array(count);
-  for (let j = 0; j < count; j++) values[j] = src[sel[j] as number] as number;
-  return { kind: 'boolean', values, nulls };
+}
+
+function gatherFloat64(src: Float64Array, sel: Int32Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let j = 0; j < count; j++) out[j] = src[sel[j] as number] as number;
+  return out;
+}
+
+function gatherBytes(src: Uint8Array, sel: Int32Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let j = 0; j < count; j++) out[j] = src[sel[j] as number] as number;
+  return out;
+}
+
+/** The null flags of the selected rows, or null when none of them is null (the chunk contract). */
+function gatherNulls(src: Uint8Array, sel: Int32Array, count: number): Uint8Array | null {
+  let any = 0;
+  for (let j = 0; j < count; j++) any |= src[sel[j] as number] as number;
+  return any === 0 ? null : gatherBytes(src, sel, count);
+}
+
+function gatherValues(src: readonly unknown[], sel: Int32Array, count: number): unknown[] {
+  const out = new Array<unknown>(count);
+  for (let j = 0; j < count; j++) out[j] = src[sel[j] as number] ?? null;
+  return out;
 }
 
 /** Rows `sel` (or `0..count` when null) of `v` (or nulls when `v` is null) as a vector for `field`, value by value. */

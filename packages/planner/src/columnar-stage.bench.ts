@@ -1,0 +1,114 @@
+// Columnar vs row map stage: CPU per row (process.cpuUsage, user+system), interleaved rounds, medians.
+// Not part of the test suite. Run:
+//   node --conditions=@weir/source --import tsx packages/planner/src/columnar-stage.bench.ts [rows] [rounds]
+// Each round runs every query through the row stage (row objects in, row objects out) and the
+// columnar stage (the same rows as column chunks in, chunks out), chunked as a reader would
+// (CHUNK rows per push), several times; the medians over the rounds are printed.
+import { StructType, columnChunkFromRows, columnChunkToRows, type ColumnChunk, type Row } from '@weir/core';
+import { DataFrame } from './dataframe.js';
+import { col, lit, round, upper } from './functions.js';
+import { planQuery, type QueryPlan } from './plan-query.js';
+import { openMapStage } from './runtime.js';
+import { openColumnarMapStage } from './columnar-stage.js';
+
+const N = Number(process.argv[2] ?? 100_000);
+const ROUNDS = Number(process.argv[3] ?? 9);
+const REPS = 5;
+const CHUNK = 8192;
+const schema = StructType.fromDDL(
+  'station_id STRING, event_time TIMESTAMP, temperature_c DOUBLE, humidity DOUBLE, pressure_hpa DOUBLE, wind_speed_ms DOUBLE, wind_dir_deg INT, condition STRING',
+);
+const CONDITIONS = ['clear', 'cloudy', 'rain', 'snow', 'fog'];
+let seed = 7;
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+const stations = Array.from({ length: 1000 }, (_, i) => `ST-${String(i).padStart(4, '0')}`);
+const rows: Row[] = Array.from({ length: N }, (_, i) => ({
+  station_id: stations[i % 1000] as string,
+  event_time: 1_767_225_600_000_000 + i * 1_000_000,
+  temperature_c: Math.round((rnd() * 50 - 10) * 10) / 10,
+  humidity: i % 50 === 0 ? null : rnd(),
+  pressure_hpa: 950 + rnd() * 100,
+  wind_speed_ms: rnd() * 30,
+  wind_dir_deg: Math.floor(rnd() * 360),
+  condition: CONDITIONS[i % 5] as string,
+}));
+const rowChunks: Row[][] = [];
+const colChunks: ColumnChunk[] = [];
+for (let at = 0; at < N; at += CHUNK) {
+  rowChunks.push(rows.slice(at, at + CHUNK));
+  colChunks.push(columnChunkFromRows(schema, rows.slice(at, at + CHUNK)));
+}
+
+const src = DataFrame.fromSource({ index: 0, format: 'memory', schema });
+const queries: [string, DataFrame][] = [
+  [
+    'filter+project+cast (ingest clean step)',
+    src
+      .withWatermark('event_time', '10 minutes')
+      .where(col('temperature_c').gt(lit(-50)).and(col('humidity').isNotNull()))
+      .withColumn('temp_f', col('temperature_c').multiply(lit(9 / 5)).plus(lit(32)))
+      .withColumn('dir', col('wind_dir_deg').cast('double'))
+      .select('station_id', 'event_time', 'temp_f', 'dir'),
+  ],
+  [
+    'filter+project+cast+round+upper',
+    src
+      .where(col('temperature_c').gt(0))
+      .select(col('station_id'), col('event_time'), round(col('temperature_c').multiply(9 / 5).plus(32), 1).alias('temperature_f'), col('humidity').multiply(100).cast('int').alias('humidity_pct'), upper(col('condition')).alias('condition')),
+  ],
+  ['filter only (gather)', src.where(col('temperature_c').gt(0))],
+  ['filter keeping every row (pass-through)', src.where(col('temperature_c').gt(-1000))],
+];
+const ctx = { batchTimestampMs: 0, watermarkMs: 0 };
+
+function runRows(plan: QueryPlan): number {
+  const s = openMapStage(plan, 0, ctx);
+  let n = 0;
+  for (const c of rowChunks) n += s.push(c).length;
+  s.finish();
+  return n;
+}
+function runColumns(plan: QueryPlan): number {
+  const s = openColumnarMapStage(plan, 0, ctx);
+  if (s === null) throw new Error('no columnar stage');
+  let n = 0;
+  for (const c of colChunks) n += s.push(c).numRows;
+  s.finish();
+  return n;
+}
+function cpu(f: () => number): number {
+  const t = process.cpuUsage();
+  for (let r = 0; r < REPS; r++) f();
+  const d = process.cpuUsage(t);
+  return ((d.user + d.system) * 1000) / (REPS * N); // ns per input row
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const plans = queries.map(([name, df]) => [name, planQuery(df.plan, { sourceSchemas: [schema], outputMode: 'append', shufflePartitions: 1 })] as const);
+// Equality check first (the property test is the real one): the same rows either way.
+for (const [name, plan] of plans) {
+  const a = openMapStage(plan, 0, ctx).push(rows.slice(0, 2000));
+  const b = columnChunkToRows((openColumnarMapStage(plan, 0, ctx) as NonNullable<ReturnType<typeof openColumnarMapStage>>).push(columnChunkFromRows(schema, rows.slice(0, 2000))));
+  if (JSON.stringify(a.map((r) => Object.values(r))) !== JSON.stringify(b.map((r) => Object.values(r)))) throw new Error(`row and columnar stages disagree on ${name}`);
+}
+const results = plans.map(() => ({ rows: [] as number[], cols: [] as number[] }));
+for (let round = 0; round < ROUNDS; round++) {
+  plans.forEach(([, plan], i) => {
+    const r = results[i] as { rows: number[]; cols: number[] };
+    // Alternate which goes first, so neither always runs on a warmer heap.
+    if (round % 2 === 0) {
+      r.rows.push(cpu(() => runRows(plan)));
+      r.cols.push(cpu(() => runColumns(plan)));
+    } else {
+      r.cols.push(cpu(() => runColumns(plan)));
+      r.rows.push(cpu(() => runRows(plan)));
+    }
+  });
+}
+console.log(`map stage CPU per input row, ${N.toLocaleString('en-US')} rows in chunks of ${CHUNK}, median of ${ROUNDS} interleaved rounds (first round included)`);
+plans.forEach(([name], i) => {
+  const r = results[i] as { rows: number[]; cols: number[] };
+  const a = median(r.rows);
+  const b = median(r.cols);
+  console.log(`${name.padEnd(44)} rows ${a.toFixed(1).padStart(6)} ns  columnar ${b.toFixed(1).padStart(6)} ns  (${(a / b).toFixed(1)}x; CPU-s per 1M rows ${(a / 1000).toFixed(3)} -> ${(b / 1000).toFixed(3)})`);
+});
