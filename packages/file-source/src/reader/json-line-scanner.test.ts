@@ -5,8 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { DataType } from '@weir/core';
-import { compilePlan } from './conform-plan.js';
+import { columnChunkToRows, type DataType, type Row } from '@weir/core';
+import { ColumnSink } from './column-sink.js';
+import { compilePlan, type ConformPlan } from './conform-plan.js';
 import type { FilePartitionData } from './file-partition-data.js';
 import { readJsonLines } from './json-reader.js';
 import { lineScanner } from './json-line-scanner.js';
@@ -162,6 +163,17 @@ function read(bytes: Uint8Array, c: Case, mode: Mode, scanner: boolean) {
   return { rows, bad: sink.bad };
 }
 
+/** The same read through the column sink (the byte scanner's column form), as rows. */
+function readColumns(bytes: Uint8Array, c: Case, mode: Mode) {
+  const data = partition(c.names, c.types, mode);
+  const plan = compilePlan(data);
+  const sink = new ColumnSink(plan);
+  const rows = [];
+  for (const _ of readJsonLines(bytes, data.files[0] as FilePartitionData['files'][number], plan, sink)) rows.push(...columnChunkToRows(sink.takeChunk()));
+  rows.push(...columnChunkToRows(sink.takeChunk()));
+  return { rows, bad: sink.bad };
+}
+
 function fileBytes(lines: readonly string[], bom: boolean, badByte: boolean): Uint8Array {
   const text = new TextEncoder().encode(lines.join('\n') + '\n');
   const out = new Uint8Array(text.length + (bom ? 3 : 0));
@@ -176,13 +188,15 @@ function fileBytes(lines: readonly string[], bom: boolean, badByte: boolean): Ui
 }
 
 describe('json-line-scanner', () => {
-  it('the reader gives the same rows and bad records with and without the scanner, in every parse mode', () => {
+  it('the reader gives the same rows and bad records with and without the scanner, in rows and in columns, in every parse mode', () => {
     let lines = 0;
     let accepted = 0;
     fc.assert(
       fc.property(caseArb, fc.constantFrom<Mode>('permissive', 'rescue', 'badRecords', 'dropMalformed'), fc.boolean(), fc.boolean(), (c, mode, bom, badByte) => {
         const bytes = fileBytes(c.lines, bom, badByte);
-        assert.deepStrictEqual(read(bytes, c, mode, true), read(bytes, c, mode, false));
+        const general = read(bytes, c, mode, false);
+        assert.deepStrictEqual(read(bytes, c, mode, true), general);
+        assert.deepStrictEqual(readColumns(bytes, c, mode), general, 'the column form');
         const scan = lineScanner(compilePlan(partition(c.names, c.types, mode)));
         for (const line of c.lines) {
           const b = new TextEncoder().encode(line);
@@ -252,6 +266,56 @@ describe('json-line-scanner', () => {
         if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(s) && parseTimestampMicros(s) !== undefined && s.length !== 21) assert.equal(fast, parseTimestampMicros(s), s);
       }),
       runs(1000, 10000),
+    );
+  });
+
+  it('the column form never builds a row object for a line the scanner accepts (only declined lines are conformed as rows)', () => {
+    const names = ['station_id', 'event_time', 'temperature_c', 'n', 'ok', 'big'];
+    const types: DataType[] = ['string', 'timestamp', 'double', 'integer', 'boolean', 'long'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.date({ min: new Date(0), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.option(fc.integer())), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        (records, reorder) => {
+          let declined = 0;
+          const lines = records.map(([s, d, t, n, ok, big], k) => {
+            const rec = { station_id: s, event_time: d.toISOString(), temperature_c: t, n, ok, big };
+            const escapes = /[\\\u0000-\u001f]/.test(JSON.stringify(s).slice(1, -1));
+            // Another key order is valid JSON the scanner declines.
+            if (escapes || (reorder[k] === true && k % 3 === 0)) {
+              declined++;
+              return JSON.stringify(escapes ? rec : { ok, ...rec });
+            }
+            return JSON.stringify(rec);
+          });
+          const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+          const data = partition(names, types, 'rescue');
+          const plan = compilePlan(data);
+          let built = 0;
+          let conformed = 0;
+          let appended = 0;
+          const spied: ConformPlan = {
+            ...plan,
+            buildRow: (v) => (built++, plan.buildRow(v)),
+            conformer: (o, c, st) => (conformed++, plan.conformer(o, c, st)),
+          };
+          const file = data.files[0] as FilePartitionData['files'][number];
+          const sink = new ColumnSink(spied);
+          const append = sink.builder.appendRow.bind(sink.builder);
+          sink.builder.appendRow = (row: Row) => (appended++, append(row));
+          for (const _ of readJsonLines(bytes, file, spied, sink)) assert.fail('fewer lines than a chunk');
+          const rows = columnChunkToRows(sink.takeChunk());
+          assert.equal(built, 0, 'buildRow is never called by the column form');
+          assert.equal(conformed, declined, 'only declined lines are conformed');
+          assert.equal(appended, declined, 'only declined lines are appended as rows');
+          // The control: the row sink over the same plan does build a row per accepted line.
+          const rowSink = new RowSink(spied);
+          for (const _ of readJsonLines(bytes, file, spied, rowSink)) assert.fail('fewer lines than a chunk');
+          assert.equal(built, records.length - declined, 'the row form builds a row per accepted line');
+          assert.deepStrictEqual(rows, rowSink.take());
+        },
+      ),
+      runs(100, 1000),
     );
   });
 });

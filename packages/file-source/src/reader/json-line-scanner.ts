@@ -61,8 +61,11 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Set by `scanNumber` (a module-level out parameter: no allocation per value). */
-let numberValue = 0;
+/**
+ * Set by `scanNumber`: an out parameter in a typed array, so a number is never boxed (a double
+ * stored in a module-level `let` would allocate a heap number per value).
+ */
+const numberOut = new Float64Array(1);
 
 /**
  * Scans a JSON number at `b[p]` (strict grammar); returns the index after it or -1. Up to 15
@@ -111,9 +114,9 @@ function scanNumber(b: Uint8Array, p: number, end: number): number {
   }
   if (exact) {
     const v = m / (POW10[frac] as number);
-    numberValue = neg ? -v : v;
+    numberOut[0] = neg ? -v : v;
   } else {
-    numberValue = Number(String.fromCharCode.apply(null, b.subarray(p, i) as unknown as number[]));
+    numberOut[0] = Number(String.fromCharCode.apply(null, b.subarray(p, i) as unknown as number[]));
   }
   return i;
 }
@@ -337,7 +340,7 @@ function compileColumnScanner(plan: ConformPlan): ColumnLineScanner | null {
           if (c !== 45 && (c === undefined || c < 48 || c > 57)) return -1;
           p = scanNumber(b, p, end);
           if (p < 0) return -1;
-          const v = numberValue;
+          const v = numberOut[0] as number;
           // The conformer's tests per type: integral columns take only integral numbers here.
           if (kinds[f] === Kind.Long ? !Number.isSafeInteger(v) : kinds[f] === Kind.Integer ? (v | 0) !== v : false) return -1;
           (float64s[col] as Float64Array)[i] = v;

@@ -24,9 +24,11 @@ export class RowSink {
   protected readonly plan: ConformPlan;
   #file: PartitionFile | null = null;
   #partitionValues: unknown[] = [];
+  readonly #nulls: readonly null[];
 
   constructor(plan: ConformPlan) {
     this.plan = plan;
+    this.#nulls = plan.names.map(() => null);
   }
 
   get full(): boolean {
@@ -101,8 +103,9 @@ export class RowSink {
       throw FileSourceErrors.MALFORMED_RECORD_IN_PARSING({ path: file.path, reason, record: record.slice(0, 200) });
     }
     if (plan.parse.mode === 'DROPMALFORMED') return;
-    const row: Row = partial ?? {};
-    if (partial === null) for (const name of plan.names) row[name] = null;
+    // buildRow, not `row[name] = null` per name: a column named `__proto__` must become an own
+    // field, not set the row's prototype.
+    const row: Row = partial ?? plan.buildRow(this.#nulls);
     this.#complete(row, file, null);
     // Set before `accept`: a column sink copies the row when it accepts it.
     if (plan.corrupt !== null) row[plan.corrupt] = record;
