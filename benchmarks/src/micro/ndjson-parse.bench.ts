@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreErrors, type FileInfo, type Storage, type TaskContext } from '@weir/core';
 import { createNodeEngine } from '@weir/node';
-import { partitionChunkReaders, partitionReaders, parseTimestampMicros, type FilePartitionData, type ParseOptions } from '@weir/file-source';
+import { partitionChunkReaders, partitionColumnReaders, partitionReaders, parseTimestampMicros, type FilePartitionData, type ParseOptions } from '@weir/file-source';
 import type { PartitionReader } from '@weir/core';
 import { simulate, WEATHER_SCHEMA } from '@weir/weather-sim';
 import { runSuite, type MicroResult } from './run-suite.js';
@@ -99,6 +99,14 @@ export async function readerCases(read: PartitionReader = partitionReaders.file)
         run: async () => {
           let n = 0;
           for await (const chunk of partitionChunkReaders.file(partition('json', '/w.json', false), ctx)) n += chunk.rows.length;
+          return n;
+        },
+      },
+      {
+        name: 'NDJSON → column chunks (user schema)',
+        run: async () => {
+          let n = 0;
+          for await (const chunk of partitionColumnReaders.file(partition('json', '/w.json', false), ctx)) n += chunk.numRows;
           return n;
         },
       },
