@@ -113,38 +113,38 @@ function initSource(l: Layout): string {
 }
 
 /** Statements folding input `a<i>` into state `s` (in place). */
-function foldSource(l: Layout): string[] {
+function foldSource(l: Layout, base = ''): string[] {
   const out: string[] = [];
   l.specs.forEach((spec, i) => {
     const o = l.offsets[i] as number;
     const a = `a${i}`;
     switch (spec.fn) {
       case 'count':
-        out.push(spec.star ? `s[${o}]++;` : `if (${a} !== null) s[${o}]++;`);
+        out.push(spec.star ? `s[${base}${o}]++;` : `if (${a} !== null) s[${base}${o}]++;`);
         break;
       case 'sum':
-        out.push(`if (${a} !== null) s[${o}] = s[${o}] === null ? ${a} : s[${o}] + ${a};`);
+        out.push(`if (${a} !== null) s[${base}${o}] = s[${base}${o}] === null ? ${a} : s[${base}${o}] + ${a};`);
         break;
       case 'avg':
-        out.push(`if (${a} !== null) { s[${o}] += ${a}; s[${o + 1}]++; }`);
+        out.push(`if (${a} !== null) { s[${base}${o}] += ${a}; s[${base}${o + 1}]++; }`);
         break;
       case 'min':
-        out.push(`if (${a} !== null && (s[${o}] === null || h.cmp(${a}, s[${o}]) < 0)) s[${o}] = ${a};`);
+        out.push(`if (${a} !== null && (s[${base}${o}] === null || h.cmp(${a}, s[${base}${o}]) < 0)) s[${base}${o}] = ${a};`);
         break;
       case 'max':
-        out.push(`if (${a} !== null && (s[${o}] === null || h.cmp(${a}, s[${o}]) > 0)) s[${o}] = ${a};`);
+        out.push(`if (${a} !== null && (s[${base}${o}] === null || h.cmp(${a}, s[${base}${o}]) > 0)) s[${base}${o}] = ${a};`);
         break;
       case 'first':
-        out.push(`if (s[${o}] === 0) { s[${o}] = 1; s[${o + 1}] = ${a}; }`);
+        out.push(`if (s[${base}${o}] === 0) { s[${base}${o}] = 1; s[${base}${o + 1}] = ${a}; }`);
         break;
       case 'last':
-        out.push(`s[${o}] = 1; s[${o + 1}] = ${a};`);
+        out.push(`s[${base}${o}] = 1; s[${base}${o + 1}] = ${a};`);
         break;
       case 'stddev':
-        out.push(`if (${a} !== null) { const n = ++s[${o}]; const d = ${a} - s[${o + 1}]; s[${o + 1}] += d / n; s[${o + 2}] += d * (${a} - s[${o + 1}]); }`);
+        out.push(`if (${a} !== null) { const n = ++s[${base}${o}]; const d = ${a} - s[${base}${o + 1}]; s[${base}${o + 1}] += d / n; s[${base}${o + 2}] += d * (${a} - s[${base}${o + 1}]); }`);
         break;
       case 'approx_count_distinct':
-        out.push(`if (${a} !== null) s[${o}] = h.upd(SPECS[${i}], s[${o}], ${a});`);
+        out.push(`if (${a} !== null) s[${base}${o}] = h.upd(SPECS[${i}], s[${base}${o}], ${a});`);
         break;
     }
   });
@@ -286,7 +286,26 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   const levels = ordered ? [et, ...rest] : Array.from({ length: n }, (_, i) => i);
   const levelValue = (i: number) => (i === windowIdx ? 'ws' : objects[i] ? `h.kj(k${i})` : `(k${i} === undefined ? null : k${i})`);
   const descend: string[] = [];
-  if (levels.length === 0) {
+  if (ordered) {
+    // Ordered kernels keep each window's group states in ONE buffer (`st`, width slots per group,
+    // a Float64Array for numeric layouts) and map the other keys to a group's slot number, so a
+    // new group costs a Map entry, not an array of its own (collectBlocks copies slots into blocks).
+    const grow = numericLayout(l)
+      ? `if ((g + 1) * ${l.width} > W.st.length) { const x = new Float64Array(Math.max(${16 * l.width}, W.st.length * 2)); x.set(W.st); W.st = x; }`
+      : `W.st.push(${initSource(l).slice(1, -1)});`;
+    descend.push(`const ev = ${levelValue(et)};`, 'let W = this.partials.get(ev);', `if (W === undefined) { W = { m: new Map(), st: ${numericLayout(l) ? `new Float64Array(${16 * l.width})` : '[]'}, n: 0, k: [] }; this.partials.set(ev, W); }`);
+    if (rest.length === 0) {
+      descend.push(`const g = 0; if (W.n === 0) { W.n = 1; ${grow} }`);
+    } else {
+      // W.k: each group's other key values, in slot order (collectBlocks walks it, not the Maps).
+      descend.push('const q0 = W.m;', ...rest.map((ki, j) => `const x${j} = ${levelValue(ki)};`));
+      rest.forEach((_, j) => {
+        if (j < rest.length - 1) descend.push(`let q${j + 1} = q${j}.get(x${j}); if (q${j + 1} === undefined) { q${j + 1} = new Map(); q${j}.set(x${j}, q${j + 1}); }`);
+        else descend.push(`let g = q${j}.get(x${j}); if (g === undefined) { g = W.n++; q${j}.set(x${j}, g); W.k.push(${rest.map((_r, i) => `x${i}`).join(', ')}); ${grow} }`);
+      });
+    }
+    descend.push('const s = W.st;', `const b = g * ${l.width};`);
+  } else if (levels.length === 0) {
     descend.push(`let s = this.partials.get(''); if (s === undefined) { s = ${initSource(l)}; this.partials.set('', s); }`);
   } else {
     descend.push('const m0 = this.partials;');
@@ -296,13 +315,15 @@ export function generateAggregateKernel(op: AggregateOperator): string {
       else descend.push(`let s = m${j}.get(${v}); if (s === undefined) { s = ${initSource(l)}; m${j}.set(${v}, s); }`);
     });
   }
-  const fold = [...descend, ...foldSource(l)];
+  const fold = [...descend, ...foldSource(l, ordered ? 'b + ' : '')];
 
   // collect: walks the levels and builds each group's key text (see key-encoding.ts).
   const size = w === null ? 0 : w.windowUs;
   const jsonOf = (ki: number, v: string) => (ki === windowIdx ? `'[' + h.nj(${v}) + ',' + h.nj(${v} + ${size}) + ']'` : objects[ki] ? v : `h.kj(${v})`);
   const collect: string[] = [];
-  if (levels.length === 0) {
+  if (ordered) {
+    collect.push("throw new Error('an event-time ordered kernel collects window blocks (collectBlocks)');");
+  } else if (levels.length === 0) {
     collect.push("for (const s of m0.values()) push('[]', s);");
   } else {
     let depth = 0;
@@ -312,14 +333,9 @@ export function generateAggregateKernel(op: AggregateOperator): string {
       line(`for (const [l${j}, ${last ? 's' : `m${j + 1}`}] of m${j}) {`);
       depth++;
       line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
-      if (ordered && j === 0) line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
     });
     const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
-    const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
-    if (ordered) {
-      const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
-      line(`push(p !== null ? p + ${restJSON} : '!' + ${all}, s);`);
-    } else line(`push(${all}, s);`);
+    line(`push('[' + ${inKeyOrder.join(" + ',' + ")} + ']', s);`);
     while (depth > 0) {
       depth--;
       line('}');
@@ -330,37 +346,46 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   // (every map task computes the same); with one key besides the event time, each distinct value's
   // group text and hash are computed once per task (a station recurs in every window), not per group.
   const blocks: string[] = [];
-  if (ordered && levels.length > 0) {
+  if (ordered) {
     let depth = 0;
     const line = (x: string) => blocks.push('  '.repeat(depth) + x);
-    const single = levels.length === 2;
+    const single = rest.length === 1;
     const inKeyOrder = Array.from({ length: n }, (_, i) => `j${levels.indexOf(i)}`);
     const all = `'[' + ${inKeyOrder.join(" + ',' + ")} + ']'`;
-    const fallback = `{ const g = ${all}; fb.add(h.mm('!' + g, 42), g, s); }`;
+    const fallback = `{ const t = ${all}; fb.add(h.mm('!' + t, 42), t, st, g * ${l.width}); }`;
     if (single) line('const gc = new Map();');
-    levels.forEach((ki, j) => {
-      const last = j === levels.length - 1;
-      line(`for (const [l${j}, ${last ? 's' : `m${j + 1}`}] of m${j}) {`);
-      depth++;
-      if (j === 0) {
-        line(`const j0 = ${jsonOf(ki, 'l0')};`);
-        line(`const p = ${ki === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
-        line('const ph = p === null ? 0 : h.mm(p, 0);');
-      } else if (!single) line(`const j${j} = ${jsonOf(ki, `l${j}`)};`);
-    });
-    if (single) {
-      const r = rest[0] as number;
-      line('if (p !== null) {');
-      line(`  let c = gc.get(l1); if (c === undefined) { const g = '[' + ${jsonOf(r, 'l1')} + ']'; c = { g, h: h.mm(g, 0) }; gc.set(l1, c); }`);
-      line('  col.add(c.h ^ ph, c.g, s);');
-      line(`} else { const j1 = ${jsonOf(r, 'l1')}; ${fallback} }`);
+    line('for (const [l0, W] of m0) {');
+    depth++;
+    line(`const j0 = ${jsonOf(et, 'l0')};`);
+    line(`const p = ${et === windowIdx ? `Number.isSafeInteger(l0) ? h.tp(l0 + ${size}) : null` : 'h.tp(l0)'};`);
+    line('const ph = p === null ? 0 : h.mm(p, 0);');
+    line('const st = W.st;');
+    if (rest.length === 0) {
+      line(`const g = 0;`);
+      line(`if (p !== null) col.add(h.mm('[]', 0) ^ ph, '[]', st, 0); else ${fallback}`);
     } else {
-      const restJSON = rest.length === 0 ? `'[]'` : `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
-      line(`if (p !== null) { const g = ${restJSON}; col.add(h.mm(g, 0) ^ ph, g, s); } else ${fallback}`);
-    }
-    while (depth > 1) {
-      depth--;
-      line('}');
+      line('const K = W.k;');
+      line('for (let g = 0, n = W.n; g < n; g++) {');
+      depth++;
+      rest.forEach((ki, j) => {
+        const lv = levels.indexOf(ki);
+        line(`const l${lv} = K[g${rest.length > 1 ? ` * ${rest.length}` : ''}${j > 0 ? ` + ${j}` : ''}];`);
+        if (!single) line(`const j${lv} = ${jsonOf(ki, `l${lv}`)};`);
+      });
+      if (single) {
+        const r = rest[0] as number;
+        line('if (p !== null) {');
+        line(`  let c = gc.get(l1); if (c === undefined) { const t = '[' + ${jsonOf(r, 'l1')} + ']'; c = { t, h: h.mm(t, 0) }; gc.set(l1, c); }`);
+        line(`  col.add(c.h ^ ph, c.t, st, g * ${l.width});`);
+        line(`} else { const j1 = ${jsonOf(r, 'l1')}; ${fallback} }`);
+      } else {
+        const restJSON = `'[' + ${rest.map((i) => `j${levels.indexOf(i)}`).join(" + ',' + ")} + ']'`;
+        line(`if (p !== null) { const t = ${restJSON}; col.add(h.mm(t, 0) ^ ph, t, st, g * ${l.width}); } else ${fallback}`);
+      }
+      while (depth > 1) {
+        depth--;
+        line('}');
+      }
     }
     line('if (p !== null) col.flush(p);');
     depth--;

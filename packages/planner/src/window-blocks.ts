@@ -83,20 +83,12 @@ function groupKeys(b: WindowBlock): string[] {
 
 /** Reorders `keys` (and their `width`-slot states) into key order; returns them as they are when already sorted. */
 function sortGroups(keys: string[], st: number[] | unknown[], width: number): [string[], unknown[]] {
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (!((keys[i - 1] as string) < (keys[i] as string))) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return [keys, st];
-  const idx = Array.from({ length: keys.length }, (_, i) => i);
-  idx.sort((a, b) => byKey(keys[a] as string, keys[b] as string));
+  const order = sortOrder(keys);
+  if (order === null) return [keys, st];
   const k2: string[] = new Array<string>(keys.length);
   const s2: unknown[] = new Array<unknown>(st.length);
-  for (let i = 0; i < idx.length; i++) {
-    const from = idx[i] as number;
+  for (let i = 0; i < order.length; i++) {
+    const from = order[i] as number;
     k2[i] = keys[from] as string;
     for (let j = 0; j < width; j++) s2[i * width + j] = st[from * width + j];
   }
@@ -107,10 +99,25 @@ function makeBlock(keys: readonly string[], st: Float64Array | readonly unknown[
   return [WINDOW_BLOCK_TAG, keys.length, keys.join('\n'), numeric && !(st instanceof Float64Array) ? Float64Array.from(st as number[]) : st];
 }
 
+/** The order that sorts `keys` (indexes), or null when they are sorted already (the common case: stations arrive in order). */
+function sortOrder(keys: readonly string[]): number[] | null {
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (!((keys[i - 1] as string) < (keys[i] as string))) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return null;
+  const idx = Array.from({ length: keys.length }, (_, i) => i);
+  return idx.sort((a, b) => byKey(keys[a] as string, keys[b] as string));
+}
+
 /**
  * Map side: gathers a task's groups window by window into one block per (window, state
  * partition). A group's partition comes from a hash of its full key (the generated
- * `collectBlocks` computes it), so every map task sends a group to the same partition.
+ * `collectBlocks` computes it), so every map task sends a group to the same partition. Numeric
+ * layouts copy states into one reused Float64Array per partition.
  */
 export class BlockCollector {
   readonly #out: Array<Array<[string, unknown]>>;
@@ -118,7 +125,7 @@ export class BlockCollector {
   readonly #width: number;
   readonly #numeric: boolean;
   #keys: string[][];
-  #states: unknown[][];
+  readonly #states: Array<Float64Array | unknown[]>;
   #touched: number[] = [];
 
   constructor(out: Array<Array<[string, unknown]>>, width: number, numeric: boolean) {
@@ -127,26 +134,49 @@ export class BlockCollector {
     this.#width = width;
     this.#numeric = numeric;
     this.#keys = Array.from({ length: this.#n }, () => []);
-    this.#states = Array.from({ length: this.#n }, () => []);
+    this.#states = Array.from({ length: this.#n }, () => (numeric ? new Float64Array(64 * width) : []));
   }
 
-  /** Adds group `key` (state `s`, `width` slots) of the current window; `hash` (32 bits) picks its partition. */
-  add(hash: number, key: string, s: readonly unknown[]): void {
+  /** Adds group `key` (state `s[b, b + width)`) of the current window; `hash` (32 bits) picks its partition. */
+  add(hash: number, key: string, s: ArrayLike<unknown>, b: number): void {
     const p = this.#n <= 1 ? 0 : (hash >>> 0) % this.#n;
     const keys = this.#keys[p] as string[];
-    if (keys.length === 0) this.#touched.push(p);
+    const g = keys.length;
+    if (g === 0) this.#touched.push(p);
     keys.push(key);
-    const st = this.#states[p] as unknown[];
-    for (let i = 0; i < this.#width; i++) st.push(s[i]);
+    const w = this.#width;
+    if (this.#numeric) {
+      let st = this.#states[p] as Float64Array;
+      if ((g + 1) * w > st.length) {
+        const x = new Float64Array(st.length * 2);
+        x.set(st);
+        this.#states[p] = st = x;
+      }
+      for (let i = 0; i < w; i++) st[g * w + i] = s[b + i] as number;
+    } else {
+      const st = this.#states[p] as unknown[];
+      for (let i = 0; i < w; i++) st.push(s[b + i]);
+    }
   }
 
   /** Ends the current window: one block per partition that got groups, under `blockKey`. */
   flush(blockKey: string): void {
+    const w = this.#width;
     for (const p of this.#touched) {
-      const [keys, st] = sortGroups(this.#keys[p] as string[], this.#states[p] as unknown[], this.#width);
-      (this.#out[p] as Array<[string, unknown]>).push([blockKey, makeBlock(keys, st, this.#numeric)]);
+      let keys = this.#keys[p] as string[];
+      const n = keys.length;
+      const from = this.#states[p] as Float64Array | unknown[];
+      const order = sortOrder(keys);
+      let st: Float64Array | unknown[];
+      if (order === null) st = this.#numeric ? (from as Float64Array).slice(0, n * w) : from;
+      else {
+        keys = order.map((i) => keys[i] as string);
+        st = this.#numeric ? new Float64Array(n * w) : new Array<unknown>(n * w);
+        for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) st[i * w + j] = from[(order[i] as number) * w + j];
+      }
+      (this.#out[p] as Array<[string, unknown]>).push([blockKey, [WINDOW_BLOCK_TAG, n, keys.join('\n'), st] satisfies WindowBlock]);
       this.#keys[p] = [];
-      this.#states[p] = [];
+      if (!this.#numeric) this.#states[p] = [];
     }
     this.#touched = [];
   }
