@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSession, type StreamingQueryProgress } from '@weir/streaming';
+import { duckRows } from './delta-test-helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-streaming-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -39,6 +40,40 @@ describe('cloudFiles source through the session', () => {
     const kpdx = rows.find((r) => r['station_id'] === 'KPDX')!;
     assert.ok('humidity' in kpdx, 'the new column reaches the sink in the same run');
     assert.ok(progress.some((p) => p.addedColumns?.includes('humidity')), 'a progress event names the added column');
+  });
+});
+
+describe('cloudFiles with a user schema and rescuedDataColumn, into Delta', () => {
+  it('keeps the rescued data column in the table (it was planned from the user schema alone and dropped)', async () => {
+    const landing = path.join(tmp, 'rescue-landing');
+    land(landing, 'r-0001.json', [{ a: 1, b: 'x' }, { a: 'bad', c: 3 }, { a: 2 }]);
+    const session = createSession({ conf: { 'weir.executor.threads': 0 } });
+    const out = path.join(tmp, 'rescue-out');
+    try {
+      const q = await session.readStream
+        .format('cloudFiles')
+        .option('cloudFiles.format', 'json')
+        .schema('a LONG')
+        .option('rescuedDataColumn', '_rescued_data')
+        .load(landing)
+        .writeStream.format('delta')
+        .option('checkpointLocation', path.join(tmp, 'rescue-chk'))
+        .trigger({ availableNow: true })
+        .start(out);
+      await q.awaitTermination();
+    } finally {
+      await session.close();
+    }
+    const rows = await duckRows(out, 'a, _rescued_data', 'a NULLS FIRST');
+    const file = path.join(landing, 'r-0001.json');
+    assert.deepStrictEqual(
+      rows.map((r) => [r['a'] === null ? null : Number(r['a']), r['_rescued_data'] === null ? null : JSON.parse(r['_rescued_data'] as string)]),
+      [
+        [null, { a: 'bad', c: 3, _file_path: file }],
+        [1, { b: 'x', _file_path: file }],
+        [2, null],
+      ],
+    );
   });
 });
 

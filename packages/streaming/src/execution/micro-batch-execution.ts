@@ -231,9 +231,15 @@ export class MicroBatchExecution implements StreamingQuery {
   /** The source schemas (JSON) the current plan was made with, by source ordinal. */
   #plannedSchemas: string[] = [];
 
+  /**
+   * The schema a source's rows have: the source's own once it exists (a user schema plus what the
+   * source adds to it, e.g. cloudFiles' rescued data column or partition columns, which a plan
+   * made from the user schema alone would silently drop), else the user schema.
+   */
   #sourceSchema(n: number): StructType {
     const f = this.#opts.sources[n] as SourceFactory;
-    return f.ref.schema ?? (this.#sources[n] as Source).schema();
+    const source = this.#sources[n] as Source | undefined;
+    return source !== undefined ? source.schema() : (f.ref.schema as StructType);
   }
 
   /**
