@@ -50,15 +50,10 @@ function lazyDataWriter<M>(open: () => TaskFilesWriter<M>, columnar: boolean): D
 /** Delta data files for one task's rows; the commit message is their `add` actions (not yet visible). */
 async function deltaFilesWriter(input: DataWriterInput, ctx: TaskContext): Promise<DataWriter> {
   const options = input.options as DeltaWriterOptions;
-  // TODO(coordinator): true once delta-log's DataFileWriter has writeColumns.
-  const columnar = false;
   return lazyDataWriter(() => {
     const w = openFilesWriter(asEngine(ctx), options.path, input.schema, options.partitionColumns);
-    const out: TaskFilesWriter<AddAction> = { write: (rows) => w.write(rows), commit: () => w.finish(), abort: () => w.abort() };
-    const writeColumns = (w as { writeColumns?: (chunk: ColumnChunk) => Promise<void> }).writeColumns;
-    if (typeof writeColumns === 'function') out.writeColumns = (chunk) => writeColumns.call(w, chunk);
-    return out;
-  }, columnar);
+    return { write: (rows) => w.write(rows), writeColumns: (chunk) => w.writeColumns(chunk), commit: () => w.finish(), abort: () => w.abort() };
+  }, true);
 }
 
 /** The file sink's Parquet files for one task's rows; the commit message is their log entries. */

@@ -7,16 +7,17 @@ import {
   DataFrame,
   planQuery as plannerPlanQuery,
   openMapStage as plannerOpenMapStage,
+  openColumnarMapStage as plannerOpenColumnarMapStage,
+  type ColumnarMapStageRun,
   type MapStageRun,
   runStatefulPartition as plannerRunStatefulPartition,
   type MapStageResult,
   type QueryPlan,
   type SourceRef as PlannerSourceRef,
 } from '@weir/planner';
-import type { ColumnChunk, OutputMode, Row, StateStoreView, StructType } from '@weir/core';
-import * as planner from '@weir/planner';
+import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
 
-export type { QueryPlan, MapStageResult, MapStageRun };
+export type { QueryPlan, MapStageResult, MapStageRun, ColumnarMapStageRun };
 
 /** What streaming needs to know of a source inside a logical plan. */
 export interface SourceRef {
@@ -65,19 +66,12 @@ export function openMapStage(
   return plannerOpenMapStage(plan, sourceIndex, ctx);
 }
 
-/** A stateless map stage over column chunks (see @weir/planner's `openColumnarMapStage`). */
-export interface ColumnarMapStageRun {
-  push(chunk: ColumnChunk): ColumnChunk;
-  finish(): MapStageResult;
-}
-
 /**
  * The columnar form of {@link openMapStage}, or null when the planner does not offer one for this
  * plan (stateful plans, joins, expressions its generator does not cover): the caller then runs rows.
  */
 export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: { batchTimestampMs: number; watermarkMs: number }): ColumnarMapStageRun | null {
-  const open = (planner as { openColumnarMapStage?: (p: QueryPlan, i: number, c: typeof ctx) => ColumnarMapStageRun | null }).openColumnarMapStage;
-  return typeof open === 'function' ? open(plan, sourceIndex, ctx) : null;
+  return plannerOpenColumnarMapStage(plan, sourceIndex, ctx);
 }
 
 export function runStatefulPartition(
