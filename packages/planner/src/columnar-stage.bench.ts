@@ -14,6 +14,8 @@ import { openColumnarMapStage } from './columnar-stage.js';
 const N = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 9);
 const REPS = 5;
+/** `ONLY=rows` or `ONLY=columnar` runs one side (to see whether the other disturbs it). */
+const ONLY = process.env['ONLY'] ?? '';
 const CHUNK = 8192;
 const schema = StructType.fromDDL(
   'station_id STRING, event_time TIMESTAMP, temperature_c DOUBLE, humidity DOUBLE, pressure_hpa DOUBLE, wind_speed_ms DOUBLE, wind_dir_deg INT, condition STRING',
@@ -96,19 +98,21 @@ for (let round = 0; round < ROUNDS; round++) {
   plans.forEach(([, plan], i) => {
     const r = results[i] as { rows: number[]; cols: number[] };
     // Alternate which goes first, so neither always runs on a warmer heap.
+    const rowsSide = () => ONLY !== 'columnar' && r.rows.push(cpu(() => runRows(plan)));
+    const colsSide = () => ONLY !== 'rows' && r.cols.push(cpu(() => runColumns(plan)));
     if (round % 2 === 0) {
-      r.rows.push(cpu(() => runRows(plan)));
-      r.cols.push(cpu(() => runColumns(plan)));
+      rowsSide();
+      colsSide();
     } else {
-      r.cols.push(cpu(() => runColumns(plan)));
-      r.rows.push(cpu(() => runRows(plan)));
+      colsSide();
+      rowsSide();
     }
   });
 }
 console.log(`map stage CPU per input row, ${N.toLocaleString('en-US')} rows in chunks of ${CHUNK}, median of ${ROUNDS} interleaved rounds (first round included)`);
 plans.forEach(([name], i) => {
   const r = results[i] as { rows: number[]; cols: number[] };
-  const a = median(r.rows);
-  const b = median(r.cols);
+  const a = r.rows.length ? median(r.rows) : NaN;
+  const b = r.cols.length ? median(r.cols) : NaN;
   console.log(`${name.padEnd(44)} rows ${a.toFixed(1).padStart(6)} ns  columnar ${b.toFixed(1).padStart(6)} ns  (${(a / b).toFixed(1)}x; CPU-s per 1M rows ${(a / 1000).toFixed(3)} -> ${(b / 1000).toFixed(3)})`);
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { columnChunkFromRows, columnChunkToRows, field, struct, vectorKindOf, type ColumnChunk, type DataType, type Row, type StructType } from '@weir/core';
 import { DataFrame } from './dataframe.js';
 import { Column, literal } from './column.js';
-import { abs, coalesce, col, concat, current_timestamp, lower, round, substring, trim, upper, when } from './functions.js';
+import { abs, coalesce, col, concat, current_timestamp, lower, round, substring, trim, upper, when, window } from './functions.js';
 import { planQuery } from './plan-query.js';
 import { openMapStage } from './runtime.js';
 import { openColumnarMapStage } from './columnar-stage.js';
@@ -127,8 +127,16 @@ function exprArb(env: Env): { num: fc.Arbitrary<Column>; bool: fc.Arbitrary<Colu
       ),
     };
   });
-  // Any column as is (passed through: direct or gathered vectors), or any expression.
-  const any = fc.oneof(fc.constantFrom(...allCols), num, bool, str);
+  // Any column as is (passed through: direct or gathered vectors), or any expression; the batch
+  // time (`nowUs`) and a tumbling window (a struct in a values vector) as outputs.
+  const any = fc.oneof(
+    fc.constantFrom(...allCols),
+    num,
+    bool,
+    str,
+    fc.constant(current_timestamp()),
+    ...(tsCols.length ? [fc.constantFrom(...tsCols).map((t) => window(t, '10 minutes'))] : []),
+  );
   return { num, bool, str, any };
 }
 

@@ -141,12 +141,20 @@ function convert(field: StructField, v: ColumnVector | null, sel: Int32Array | n
   return b.finish().vectors[0] as ColumnVector;
 }
 
-/** Whether a chunk of `schema` is already a chunk of the output schema (same names and types, in order). */
+/** Whether a chunk of `schema` is already a chunk of the output schema (same names and types, in order); cached per schema object. */
+const sameAsOutput = new WeakMap<StructType, WeakMap<StructType, boolean>>();
 function sameSchema(schema: StructType, output: StructType): boolean {
   if (schema === output) return true;
-  const a = schema.fields;
-  const b = output.fields;
-  return a.length === b.length && a.every((f, i) => f.name === (b[i] as StructField).name && dataTypeEquals(f.type, (b[i] as StructField).type));
+  let byOutput = sameAsOutput.get(schema);
+  if (byOutput === undefined) sameAsOutput.set(schema, (byOutput = new WeakMap()));
+  let same = byOutput.get(output);
+  if (same === undefined) {
+    const a = schema.fields;
+    const b = output.fields;
+    same = a.length === b.length && a.every((f, i) => f.name === (b[i] as StructField).name && dataTypeEquals(f.type, (b[i] as StructField).type));
+    byOutput.set(output, same);
+  }
+  return same;
 }
 
 /**
