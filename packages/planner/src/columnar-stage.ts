@@ -207,7 +207,9 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
       if (n === 0 || loops.length === 0) return (empty ??= new ColumnChunkBuilder(output, 0).finish());
       const v = variantFor(chunk, positions(chunk.schema));
       const cap = n * loops.length;
-      if (v.builder === null || v.builder.capacity < cap) v.builder = new ColumnChunkBuilder(v.builderSchema, cap);
+      // One builder per layout, reused across pushes (each `finish` hands its arrays over and allocates
+      // the next push's); replaced when a chunk does not fit or is far smaller than it (no oversized arrays per push).
+      if (v.builder === null || v.builder.capacity < cap || v.builder.capacity > 2 * cap) v.builder = new ColumnChunkBuilder(v.builderSchema, cap);
       if (v.select && sel.length < n) sel = new Int32Array(n);
       const count = v.fn(chunk.vectors, n, rt, v.builder, v.select ? sel : null);
       const whole = count === n && loops.length === 1;
