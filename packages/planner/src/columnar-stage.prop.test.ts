@@ -140,7 +140,7 @@ function exprArb(env: Env): { num: fc.Arbitrary<Column>; bool: fc.Arbitrary<Colu
   return { num, bool, str, any };
 }
 
-const SHAPES = ['select', 'filterOnly', 'project', 'union'] as const;
+const SHAPES = ['select', 'filterOnly', 'project', 'union', 'unionFilterOnly'] as const;
 
 const program = fc
   .uniqueArray(fc.record({ name: hostileString, type: fc.constantFrom(...TYPES) }, { noNullPrototype: true }), {
@@ -219,7 +219,10 @@ describe('openColumnarMapStage equals the row stage (property)', () => {
         let df = DataFrame.fromSource({ index: 0, format: 'memory', schema });
         if (watermark !== null) df = df.withWatermark(watermark, '1 minute');
         if (before) df = df.where(before);
-        if (shape !== 'filterOnly') {
+        if (shape === 'unionFilterOnly') {
+          // Two loops that each pass the input row through (`out.push(r)` twice in one stage).
+          df = df.union(df.where(after ?? literal(true)));
+        } else if (shape !== 'filterOnly') {
           if (extra) df = df.withColumn(extra[0], extra[1]);
           if (after) df = df.where(after);
           if (shape === 'select' || shape === 'union') df = df.select(...outputs.map(([name, c]) => c.alias(name)));
