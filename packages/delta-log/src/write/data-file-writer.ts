@@ -68,9 +68,12 @@ export interface DataFileWriter {
   write(rows: readonly Row[]): Promise<void>;
   /**
    * The same as `write(columnChunkToRows(chunk))` (same files, bytes, stats and actions), without
-   * row objects where it can: an unpartitioned table whose ParquetHandler offers
-   * `appendColumns` takes the vectors straight into the open file and its stats; otherwise the
-   * chunk goes through its rows. MUST NOT retain the chunk's arrays after its promise settles.
+   * row objects: the router splits the chunk by the partition columns' vectors (no split when
+   * the whole chunk is in one directory, always so when unpartitioned), each directory's data
+   * columns go to its open file's `appendColumns` (its rows when the handler has only `append`)
+   * and the file's stats builder's `addColumns`. Chunks whose fields are not the table's (by
+   * name, in order) and handlers without `openWriter` take the rows. MUST NOT retain the
+   * chunk's arrays after its promise settles.
    */
   writeColumns(chunk: ColumnChunk): Promise<void>;
   /** Ends every open file and returns their `add` actions (`dataChange: true`, with stats). */
@@ -109,6 +112,36 @@ function sliceChunk(chunk: ColumnChunk, from: number, to: number): ColumnChunk {
     return v.kind === 'float64' ? { kind: 'float64', values: v.values.subarray(from, to), nulls } : { kind: 'boolean', values: v.values.subarray(from, to), nulls };
   });
   return { schema: chunk.schema, numRows: to - from, vectors };
+}
+
+/** The values of `v` at `indices`, in that order, as a new vector of the same kind. */
+function gatherVector(v: ColumnVector, indices: readonly number[]): ColumnVector {
+  const n = indices.length;
+  if (v.kind === 'values') {
+    const out = new Array<unknown>(n);
+    for (let j = 0; j < n; j++) out[j] = v.values[indices[j] as number];
+    return { kind: 'values', values: out };
+  }
+  let nulls: Uint8Array | null = null;
+  if (v.nulls !== null) {
+    const src = v.nulls;
+    const gathered = new Uint8Array(n);
+    let any = false;
+    for (let j = 0; j < n; j++) {
+      const x = src[indices[j] as number] as number;
+      gathered[j] = x;
+      if (x === 1) any = true;
+    }
+    if (any) nulls = gathered;
+  }
+  if (v.kind === 'float64') {
+    const out = new Float64Array(n);
+    for (let j = 0; j < n; j++) out[j] = v.values[indices[j] as number] as number;
+    return { kind: 'float64', values: out, nulls };
+  }
+  const out = new Uint8Array(n);
+  for (let j = 0; j < n; j++) out[j] = v.values[indices[j] as number] as number;
+  return { kind: 'boolean', values: out, nulls };
 }
 
 /**
@@ -218,22 +251,27 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     }
   };
 
-  // Whether a chunk of `chunkSchema` can go to `appendColumns` as it is: its fields are the data
-  // schema's, by name and in order (the Parquet writer's condition for its vector path).
+  // Chunks whose fields are the table's (by name, in order) are written from their vectors; the
+  // data columns' positions in such a chunk are the table schema's.
+  const dataColumns: readonly number[] = schema.fields.flatMap((f, i) => (partNames.has(f.name) ? [] : [i]));
   let columnarSchema: StructType | null = null;
   const columnarFields = (chunkSchema: StructType): boolean => {
-    if (chunkSchema === dataSchema || chunkSchema === columnarSchema) return true;
-    const mine = dataSchema.fields;
+    if (chunkSchema === schema || chunkSchema === columnarSchema) return true;
+    const mine = schema.fields;
     const theirs = chunkSchema.fields;
     if (mine.length !== theirs.length) return false;
     for (let i = 0; i < mine.length; i++) if ((mine[i] as StructField).name !== (theirs[i] as StructField).name) return false;
     columnarSchema = chunkSchema;
     return true;
   };
-  // The one group of an unpartitioned table (the router makes it on its first rows).
-  let single: Group | null = null;
+  /** The data columns of `chunk` (all rows, or the rows `indices`) as a chunk of the file schema. */
+  const dataChunk = (chunk: ColumnChunk, indices: readonly number[] | null): ColumnChunk => {
+    const vectors = dataColumns.map((c) => chunk.vectors[c] as ColumnVector);
+    if (indices === null) return { schema: dataSchema, numRows: chunk.numRows, vectors };
+    return { schema: dataSchema, numRows: indices.length, vectors: vectors.map((v) => gatherVector(v, indices)) };
+  };
 
-  /** `append` for a column chunk of an unpartitioned table, written through `appendColumns`. */
+  /** `append` for a column chunk of one directory's data columns, written through `appendColumns`. */
   const appendColumns = async (g: Group, chunk: ColumnChunk): Promise<void> => {
     let from = 0;
     const total = chunk.numRows;
@@ -267,21 +305,13 @@ export function openDataFileWriterImpl(engine: Engine, tablePath: string, schema
     async writeColumns(chunk: ColumnChunk): Promise<void> {
       assertOpen();
       if (chunk.numRows === 0) return;
-      // Partitioned tables route rows (a columnar router is future work); so do handlers
-      // without a columnar writer and chunks whose fields are not the table's.
-      if (!streaming || partFields.length > 0 || !columnarFields(chunk.schema)) {
+      // The buffering fallback keeps rows anyway; a chunk with other fields than the table's
+      // goes by name through its rows, as the row path reads them.
+      if (!streaming || !columnarFields(chunk.schema)) {
         await router.route(columnChunkToRows(chunk), append);
         return;
       }
-      if (single === null) {
-        // The router's group for '' (made through it so groups() and numbering stay its own).
-        const first = sliceChunk(chunk, 0, 1);
-        await router.route(columnChunkToRows(first), async (g) => {
-          single = g;
-        });
-      }
-      const g = single as Group;
-      await appendColumns(g, chunk);
+      await router.routeColumns(chunk, (g, indices) => appendColumns(g, dataChunk(chunk, indices)));
     },
 
     async finish(): Promise<AddAction[]> {

@@ -9,7 +9,7 @@
  * what they decode; two copies drifted (a double `1` was `x=1` in one sink, `x=1.0` in the other,
  * and an empty string was its own `x=` directory in one, the default partition in the other).
  */
-import type { Row, StructField } from '@weir/core';
+import { vectorValue, type ColumnChunk, type ColumnVector, type Row, type StructField } from '@weir/core';
 import { partitionDirectory, partitionValueEncoder } from './partition-values.js';
 
 /** One partition directory, as the router first saw it. */
@@ -34,6 +34,15 @@ export interface HivePartitionRouter<G> {
    * rows in input order. An empty `rows` does nothing.
    */
   route(rows: readonly Row[], append: (group: G, rows: readonly Row[]) => Promise<void>): Promise<void>;
+  /**
+   * The column form of `route`, for a chunk of `numRows` rows: the same groups, made in the same
+   * order, and `append(group, indices)` awaited once per directory touched, in first-touched
+   * order, with the chunk's row indices of that directory in input order — or `null` when every
+   * row of the chunk is in that one directory (no index list built). Partition columns are found
+   * in `chunk.schema` by name (a missing one reads as undefined, as an absent row field does).
+   * The index arrays are reused afterwards: `append` MUST NOT retain them.
+   */
+  routeColumns(chunk: ColumnChunk, append: (group: G, indices: readonly number[] | null) => Promise<void>): Promise<void>;
   /** Every group so far, in first-seen order of its directory. */
   groups(): IterableIterator<G>;
   /** Forgets every group (after the writer finished or aborted). */
@@ -44,6 +53,8 @@ interface Slot<G> {
   readonly group: G;
   /** This route call's rows for the directory (reused; emptied after each call). */
   readonly chunk: Row[];
+  /** This routeColumns call's row indices for the directory (reused; emptied after each call). */
+  readonly ids: number[];
 }
 
 /**
@@ -72,7 +83,7 @@ export function openHivePartitionRouter<G>(fields: readonly StructField[], open:
     let s = slots.get(key);
     if (s === undefined) {
       const dir = fields.map((f) => partitionDirectory(f.name, values[f.name] ?? null)).join('/');
-      s = { group: open(Object.freeze({ index: slots.size, values: Object.freeze(values), dir })), chunk: [] };
+      s = { group: open(Object.freeze({ index: slots.size, values: Object.freeze(values), dir })), chunk: [], ids: [] };
       slots.set(key, s);
     }
     return s;
@@ -117,6 +128,56 @@ export function openHivePartitionRouter<G>(fields: readonly StructField[], open:
       } finally {
         // Also after a failure: the next call must not see this one's routed rows.
         for (const s of touched) s.chunk.length = 0;
+        touched.length = 0;
+      }
+    },
+    async routeColumns(chunk, append) {
+      const numRows = chunk.numRows;
+      if (numRows === 0) return;
+      if (fields.length === 0) {
+        await append(slotFor(null, {}).group, null);
+        return;
+      }
+      const names = chunk.schema.fields.map((f) => f.name);
+      const vectors: Array<ColumnVector | null> = fields.map((f) => {
+        const i = names.indexOf(f.name);
+        return i < 0 ? null : (chunk.vectors[i] as ColumnVector);
+      });
+      const valueAt = (k: number, i: number): unknown => {
+        const v = vectors[k] as ColumnVector | null;
+        return v === null ? undefined : vectorValue(v, i);
+      };
+      const single = fields.length === 1;
+      const name0 = (fields[0] as StructField).name;
+      const enc0 = encoders[0] as (v: unknown) => string | null;
+      // Consecutive rows with the same raw value (Object.is: -0 and 0 may encode apart) skip the
+      // encoding and the lookup: the encoders are functions of the value.
+      let last: Slot<G> | undefined;
+      let lastRaw: unknown;
+      try {
+        for (let i = 0; i < numRows; i++) {
+          let s: Slot<G>;
+          if (single) {
+            const raw = valueAt(0, i);
+            if (last !== undefined && Object.is(raw, lastRaw)) s = last;
+            else {
+              const key = enc0(raw);
+              s = last = slots.get(key) ?? slotFor(key, { [name0]: key });
+              lastRaw = raw;
+            }
+          } else {
+            const values: (string | null)[] = new Array<string | null>(fields.length);
+            for (let k = 0; k < fields.length; k++) values[k] = (encoders[k] as (v: unknown) => string | null)(valueAt(k, i));
+            const key = JSON.stringify(values);
+            s = slots.get(key) ?? slotFor(key, Object.fromEntries(fields.map((f, k) => [f.name, values[k] ?? null])));
+          }
+          if (s.ids.length === 0) touched.push(s);
+          s.ids.push(i);
+        }
+        if (touched.length === 1) await append((touched[0] as Slot<G>).group, null);
+        else for (const s of touched) await append(s.group, s.ids);
+      } finally {
+        for (const s of touched) s.ids.length = 0;
         touched.length = 0;
       }
     },

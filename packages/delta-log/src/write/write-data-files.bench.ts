@@ -5,9 +5,12 @@
  *   node --conditions=@weir/source --import tsx packages/delta-log/src/write/write-data-files.bench.ts
  * Env: ROWS (1e6), REPEAT (3), CHUNK (0 = one writeDataFiles call; n = openDataFileWriter fed
  * n-row chunks, as a streaming map task does), PART (none | station: 500 partition directories),
- * STATS=1 (only the statistics: computeFileStats vs the compiled builder), IMPL (a module exporting
+ * STATS=1 (only the statistics: computeFileStats vs the compiled builder), COLUMNS=1 (the same rows as
+ * core ColumnChunks of CHUNK rows, built beforehand, fed to `writeColumns` / the builder's
+ * `addColumns`: the columnar path against the row path on the same data), IMPL (a module exporting
  * `writeDataFiles`, e.g. a copy of the previous implementation, to compare before/after).
  */
+import { columnChunkFromRows, type ColumnChunk } from '@weir/core';
 import { computeFileStats } from './file-stats.js';
 import { fileStatsBuilderFactory } from './stats-builder.js';
 import { openDataFileWriter } from './data-file-writer.js';
@@ -19,6 +22,9 @@ const REPEAT = Number(process.env.REPEAT ?? 3);
 const CHUNK = Number(process.env.CHUNK ?? 0);
 const PART = process.env.PART ?? 'none';
 const rows = weatherRows(ROWS);
+const COLUMNS = process.env.COLUMNS === '1';
+const chunks: ColumnChunk[] = [];
+if (COLUMNS) for (let i = 0; i < rows.length; i += CHUNK > 0 ? CHUNK : rows.length) chunks.push(columnChunkFromRows(schema, rows.slice(i, i + (CHUNK > 0 ? CHUNK : rows.length))));
 
 const impl: typeof WriteDataFiles = (await import(process.env.IMPL ?? './write-data-files.js')).writeDataFiles;
 const engine = benchEngine();
@@ -26,8 +32,17 @@ const partitionColumns = PART === 'station' ? ['station_id'] : [];
 
 async function once(dir: string): Promise<void> {
   if (process.env.STATS === '1') {
-    if (process.env.IMPL) computeFileStats(schema, rows);
+    if (COLUMNS) {
+      const b = fileStatsBuilderFactory(schema)();
+      for (const c of chunks) b.addColumns(c);
+    } else if (process.env.IMPL) computeFileStats(schema, rows);
     else fileStatsBuilderFactory(schema)().add(rows);
+    return;
+  }
+  if (COLUMNS) {
+    const w = openDataFileWriter(engine, dir, schema, { partitionColumns });
+    for (const c of chunks) await w.writeColumns(c);
+    await w.finish();
     return;
   }
   if (CHUNK <= 0) {
@@ -53,6 +68,6 @@ for (let r = 0; r < REPEAT; r++) {
 }
 const median = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)] as number;
 console.log(
-  `${process.env.STATS === '1' ? 'stats only' : 'writeDataFiles'} ${process.env.IMPL ? `(IMPL ${process.env.IMPL})` : '(current)'} ` +
+  `${process.env.STATS === '1' ? 'stats only' : 'writeDataFiles'}${COLUMNS ? ' (columns)' : ''} ${process.env.IMPL ? `(IMPL ${process.env.IMPL})` : '(current)'} ` +
     `CHUNK=${CHUNK} PART=${PART}: median ${(median / (ROWS / 1e6)).toFixed(3)} CPU-s per 1M rows`,
 );
