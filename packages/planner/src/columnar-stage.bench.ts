@@ -4,6 +4,18 @@
 // Each round runs every query through the row stage (row objects in, row objects out) and the
 // columnar stage (the same rows as column chunks in, chunks out), chunked as a reader would
 // (CHUNK rows per push), several times; the medians over the rounds are printed.
+//
+// Measured 2026-11-28 on the shared 2-core box (noisy; three runs of 11 rounds, ns per input row):
+//   clean step (filter 2% nulls, x*1.8+32, int->double): rows 31-38,  columnar 38-64
+//   + round + upper (filter ~80% kept):                  rows 65-66 (one run 482), columnar 77-137
+//   filter only, ~80% kept, 8 columns gathered:          rows 15-22,  columnar 108-132
+//   filter keeping every row (input chunk returned):     rows 16-20,  columnar 3.7-4.5
+// The stage alone is not where the columnar path wins: a filter-only row stage re-emits its input
+// row objects (nothing to copy), while columns must be gathered (a fresh typed array per column,
+// memory-bound here). The win is upstream and downstream (no row object from the reader, none for
+// the Parquet writer to take apart); in the ingest probe the columnar stage costs ~0.03 CPU-s per
+// 1M rows (every row passes, so the input chunk is handed on). The row stage's 482 ns run is V8
+// allocation-site pretenuring of the output row literal (gone with --no-allocation-site-pretenuring).
 import { StructType, columnChunkFromRows, columnChunkToRows, type ColumnChunk, type Row } from '@weir/core';
 import { DataFrame } from './dataframe.js';
 import { col, lit, round, upper } from './functions.js';
@@ -86,7 +98,11 @@ function cpu(f: () => number): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-const plans = queries.map(([name, df]) => [name, planQuery(df.plan, { sourceSchemas: [schema], outputMode: 'append', shufflePartitions: 1 })] as const);
+/** `Q=0,2` runs only those queries (by index). */
+const picked = process.env['Q']?.split(',').map(Number);
+const plans = queries
+  .filter((_, i) => picked === undefined || picked.includes(i))
+  .map(([name, df]) => [name, planQuery(df.plan, { sourceSchemas: [schema], outputMode: 'append', shufflePartitions: 1 })] as const);
 // Equality check first (the property test is the real one): the same rows either way.
 for (const [name, plan] of plans) {
   const a = openMapStage(plan, 0, ctx).push(rows.slice(0, 2000));
