@@ -69,4 +69,16 @@ describe('ColumnChunk', () => {
     assert.deepStrictEqual(columnChunkToRows(second), [{ x: 9, s: 'z' }]);
     assert.equal(second.vectors[0]?.kind === 'float64' ? second.vectors[0].nulls : 'n/a', null);
   });
+
+  it('keeps nulls a hot producer flagged by writing the arrays directly', () => {
+    const schema: StructType = { type: 'struct', fields: [{ name: 'x', type: 'double', nullable: true, metadata: {} }, { name: 'b', type: 'boolean', nullable: true, metadata: {} }] };
+    const b = new ColumnChunkBuilder(schema, 4);
+    (b.float64s[0] as Float64Array)[0] = 2.5;
+    (b.booleans[1] as Uint8Array)[0] = 1;
+    b.endRow();
+    (b.nulls[0] as Uint8Array)[1] = 1;
+    (b.nulls[1] as Uint8Array)[1] = 1;
+    b.endRow();
+    assert.deepStrictEqual(columnChunkToRows(b.finish()), [{ x: 2.5, b: true }, { x: null, b: null }]);
+  });
 });

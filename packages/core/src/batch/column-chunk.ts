@@ -179,7 +179,9 @@ export class ColumnChunkBuilder {
         if (vs.length > n) vs.length = n;
         return { kind: 'values', values: vs };
       }
-      const nulls = this.#anyNull[f] ? (this.nulls[f] as Uint8Array).subarray(0, n) : null;
+      const flags = (this.nulls[f] as Uint8Array).subarray(0, n);
+      // Producers may have written the flags directly (see the class comment): look for one.
+      const nulls = this.#anyNull[f] || flags.indexOf(1) >= 0 ? flags : null;
       return k === 'float64'
         ? { kind: 'float64', values: (this.float64s[f] as Float64Array).subarray(0, n), nulls }
         : { kind: 'boolean', values: (this.booleans[f] as Uint8Array).subarray(0, n), nulls };
