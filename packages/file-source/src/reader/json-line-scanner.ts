@@ -1,6 +1,6 @@
-import { ColumnChunkBuilder, vectorKindOf, type ColumnVectorKind, type Row } from '@weir/core';
+import { createGeneratedCodeCache, vectorKindOf, type ColumnChunkBuilder, type ColumnVectorKind, type Row } from '@weir/core';
 import type { ConformPlan } from './conform-plan.js';
-import { isoUtcMicrosBytes } from './timestamp-parse.js';
+import { isoUtcMicrosBytesInto } from './timestamp-parse.js';
 
 /**
  * The NDJSON hot path without `JSON.parse`: a scanner over a line's UTF-8 bytes that expects the
@@ -128,7 +128,9 @@ function scanNumber(b: Uint8Array, p: number, end: number): number {
  * file); a miss decodes and takes an empty candidate or the older one. Long strings are not cached.
  */
 class StringCache {
-  static readonly #SLOTS = 1 << 14;
+  // 2^13, not more: `new Array(n)` past ~16k elements (V8's kInitialMaxFastElementArray) makes a
+  // dictionary-mode array, 2 ms to fill and a hash lookup on every probe.
+  static readonly #SLOTS = 1 << 13;
   readonly #bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(StringCache.#SLOTS).fill(undefined);
   readonly #strings: string[] = new Array<string>(StringCache.#SLOTS).fill('');
 
@@ -161,15 +163,6 @@ class StringCache {
   }
 }
 
-function isLiteral(b: Uint8Array, p: number, end: number, word: readonly number[]): boolean {
-  if (p + word.length > end) return false;
-  for (let k = 0; k < word.length; k++) if (b[p + k] !== word[k]) return false;
-  return true;
-}
-
-const NULL = [110, 117, 108, 108];
-const TRUE = [116, 114, 117, 101];
-const FALSE = [102, 97, 108, 115, 101];
 const encoder = new TextEncoder();
 
 function skipBlanks(b: Uint8Array, p: number, end: number): number {
@@ -231,132 +224,183 @@ function clearRow(out: ColumnChunkBuilder, i: number, cols: Int32Array, vkinds: 
   }
 }
 
-function compileRowScanner(plan: ConformPlan): LineScanner | null {
-  const scan = columnLineScanner(plan);
-  if (scan === null) return null;
-  const { cols, vkinds } = dataColumns(plan);
-  // One row of scratch, reused line after line: scanning is synchronous, so readers that
-  // interleave (generators of several partitions) never see each other's values.
-  const scratch = new ColumnChunkBuilder(plan.schema, 1);
-  const values: unknown[] = new Array<unknown>(cols.length).fill(null);
-  const buildRow = plan.buildRow;
-  return function scanRow(b, start, limit) {
-    const end = scan(b, start, limit, scratch);
-    if (end < 0) return null;
-    for (let f = 0; f < cols.length; f++) {
-      const c = cols[f] as number;
-      switch (vkinds[f]) {
-        case 'float64':
-          values[f] = (scratch.nulls[c] as Uint8Array)[0] === 1 ? null : (scratch.float64s[c] as Float64Array)[0];
-          break;
-        case 'boolean':
-          values[f] = (scratch.nulls[c] as Uint8Array)[0] === 1 ? null : (scratch.booleans[c] as Uint8Array)[0] === 1;
-          break;
-        default:
-          values[f] = (scratch.values[c] as unknown[])[0];
-      }
-    }
-    clearRow(scratch, 0, cols, vkinds);
-    scannedLineEnd = end;
-    return buildRow(values);
-  };
+/** What generated scanners call (passed in: generated code names no module binding). */
+interface ScannerHelpers {
+  readonly skip: typeof skipBlanks;
+  readonly num: typeof scanNumber;
+  readonly N: Float64Array;
+  readonly P: readonly number[];
+  readonly iso: typeof isoMicros;
+  readonly caches: readonly (StringCache | null)[];
 }
 
-function compileColumnScanner(plan: ConformPlan): ColumnLineScanner | null {
+type ScanValues = (bytes: Uint8Array, start: number, limit: number, values: unknown[]) => number;
+type ScanColumns = (bytes: Uint8Array, start: number, limit: number, out: ColumnChunkBuilder) => number;
+
+const generated = createGeneratedCodeCache<(h: ScannerHelpers) => ScanValues | ScanColumns>();
+
+/**
+ * The scanning core, generated per schema as straight-line code: each key's bytes compared as
+ * constants, each value's conversion inlined, then stored by `target`'s one difference —
+ * `'values'` stores field `f` into `values[f]` (the row form), `'columns'` into the builder's
+ * arrays at the field's schema column (`float64s[c][i]`, `booleans[c][i]`, `values[c][i]`,
+ * `setNull(c)`). One generator, so the two forms cannot drift apart. Only numbers (bytes,
+ * indexes) are spliced into the source, never a name.
+ */
+function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols: Int32Array, target: 'values' | 'columns'): string {
+  const out: string[] = [];
+  const line = (s: string) => out.push(s);
+  const store = (f: number, vector: 'F' | 'B' | 'V', expr: string) =>
+    target === 'values' ? `v[${f}] = ${expr};` : `${vector}[${cols[f] as number}][i] = ${target === 'columns' && vector === 'B' ? `(${expr}) ? 1 : 0` : expr};`;
+  const storeNull = (f: number) => (target === 'values' ? `v[${f}] = null;` : `out.setNull(${cols[f] as number});`);
+  const blanks = 'if (b[p] === 32 || b[p] === 9) p = skip(b, p, end);';
+  line('const { skip, num, N, P, iso, caches } = h;');
+  kinds.forEach((k, f) => {
+    if (k === Kind.String) line(`const S${f} = caches[${f}];`);
+  });
+  line(target === 'values' ? 'return function scanValues(b, p, end, v) {' : 'return function scanColumns(b, p, end, out) {');
+  if (target === 'columns') line('const i = out.numRows; const F = out.float64s, B = out.booleans, V = out.values;');
+  line('let c = 0, q = 0, h = 0, t = 0, d = 0, fr = 0;');
+  line(blanks);
+  line('if (b[p] !== 123) return -1; p++;');
+  kinds.forEach((kind, f) => {
+    line(`// field ${f}`);
+    line(blanks);
+    if (f > 0) line(`if (b[p] !== 44) return -1; p++; ${blanks}`);
+    const key = keys[f] as Uint8Array;
+    const cmp = Array.from(key, (byte, k) => `b[p + ${k}] !== ${byte}`).join(' || ');
+    line(`if (p + ${key.length} > end || ${cmp}) return -1;`);
+    line(`p += ${key.length}; ${blanks}`);
+    line(`if (b[p] !== 58) return -1; p++; ${blanks}`);
+    line('c = b[p];');
+    line(`if (c === 110) { if (p + 4 > end || b[p + 1] !== 117 || b[p + 2] !== 108 || b[p + 3] !== 108) return -1; ${storeNull(f)} p += 4; }`);
+    switch (kind) {
+      case Kind.String:
+      case Kind.Timestamp:
+        line('else {');
+        line('if (c !== 34) return -1;');
+        line('q = p + 1; h = 0;');
+        line('for (;;) { if (q >= end) return -1; c = b[q]; if (c === 34) break; if (c === 92 || c < 32) return -1;' + (kind === Kind.String ? ' h = (Math.imul(h, 31) + c) | 0;' : '') + ' q++; }');
+        if (kind === Kind.String) line(store(f, 'V', `S${f}.get(b, p + 1, q, h)`));
+        else line(`if (!iso(b, p + 1, q - p - 1)) return -1; ${store(f, 'F', 'N[0]')}`);
+        line('p = q + 1; }');
+        break;
+      case Kind.Boolean:
+        line(`else if (c === 116 && p + 4 <= end && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101) { ${store(f, 'B', 'true')} p += 4; }`);
+        line(`else if (c === 102 && p + 5 <= end && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101) { ${store(f, 'B', 'false')} p += 5; }`);
+        line('else return -1;');
+        break;
+      default:
+        line('else {');
+        line('if (c !== 45 && !(c >= 48 && c <= 57)) return -1;');
+        line(INLINE_NUMBER);
+        // The conformer's tests per type: integral columns take only integral numbers here.
+        if (kind === Kind.Long) line('if (!Number.isSafeInteger(t)) return -1;');
+        if (kind === Kind.Integer) line('if ((t | 0) !== t) return -1;');
+        line(store(f, 'F', 't'));
+        line('}');
+    }
+  });
+  line(blanks);
+  line('if (b[p] !== 125) return -1; p++;');
+  line(blanks);
+  line('if (p < end && b[p] === 13) p++;');
+  line('if (p < end && b[p] !== 10) return -1;');
+  line('return p;');
+  line('};');
+  return out.join('\n');
+}
+
+/**
+ * A JSON number at `b[p]` (`c === b[p]`, a digit or `-`) into `t`, `p` after it: the common
+ * spelling (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 15 digits) inline, exactly as `scanNumber`
+ * computes it (the digits as an integer over an exact power of ten); anything else (an exponent,
+ * more digits) is re-scanned by `scanNumber` itself. Malformed spellings are declined as there.
+ */
+const INLINE_NUMBER = [
+  'q = p; t = 0; d = 0; fr = 0;',
+  'if (c === 45) q++;',
+  'c = q < end ? b[q] : -1;',
+  'if (c === 48) { q++; c = q < end ? b[q] : -1; if (c >= 48 && c <= 57) return -1; }',
+  'else if (c >= 49 && c <= 57) { do { t = t * 10 + (c - 48); d++; q++; c = q < end ? b[q] : -1; } while (c >= 48 && c <= 57); }',
+  'else return -1;',
+  'if (c === 46) { q++; c = q < end ? b[q] : -1; if (!(c >= 48 && c <= 57)) return -1; do { t = t * 10 + (c - 48); d++; fr++; q++; c = q < end ? b[q] : -1; } while (c >= 48 && c <= 57); }',
+  'if (c === 101 || c === 69 || d > 15) { p = num(b, p, end); if (p < 0) return -1; t = N[0]; }',
+  'else { t = t / P[fr]; if (b[p] === 45) t = -t; p = q; }',
+].join('\n');
+
+interface ScannerShape {
+  readonly kinds: readonly Kind[];
+  readonly names: readonly string[];
+  readonly keys: readonly Uint8Array[];
+}
+
+/**
+ * String caches by column name, shared by every scanner in this thread: a worker reads one
+ * partition after another, and each would otherwise start cold (a decode and a copy per distinct
+ * value, and 130 KB of tables per column). Any cache serves any column correctly (bytes to their
+ * string); per name keeps each column's values from evicting another's. Bounded: the oldest goes.
+ */
+const sharedCaches = new Map<string, StringCache>();
+const MAX_SHARED_CACHES = 16;
+
+function stringCacheFor(name: string): StringCache {
+  let c = sharedCaches.get(name);
+  if (c === undefined) {
+    if (sharedCaches.size >= MAX_SHARED_CACHES) sharedCaches.delete(sharedCaches.keys().next().value as string);
+    c = new StringCache();
+    sharedCaches.set(name, c);
+  }
+  return c;
+}
+
+/** The kinds and key bytes of `plan`'s data columns, or null when one has a type the scanner does not convert. */
+function scannerShape(plan: ConformPlan): ScannerShape | null {
   const kinds: Kind[] = [];
   for (const f of plan.types) {
     const k = typeof f.type === 'string' ? KINDS[f.type] : undefined;
     if (k === undefined) return null;
     kinds.push(k);
   }
-  const { cols, vkinds } = dataColumns(plan);
   // Each key as the bytes of its JSON text with the quotes; a key spelled with escapes in the file
   // does not match, and that line takes the general path.
-  const keys = plan.names.map((n) => encoder.encode(JSON.stringify(n)));
-  const caches = kinds.map((k) => (k === Kind.String ? new StringCache() : null));
-  const n = kinds.length;
+  return { kinds, names: plan.names, keys: plan.names.map((n) => encoder.encode(JSON.stringify(n))) };
+}
 
-  function scanLine(b: Uint8Array, start: number, end: number, out: ColumnChunkBuilder): number {
-    const i = out.numRows;
-    const float64s = out.float64s;
-    let p = skipBlanks(b, start, end);
-    if (b[p] !== 123) return -1;
-    p++;
-    for (let f = 0; f < n; f++) {
-      p = skipBlanks(b, p, end);
-      if (f > 0) {
-        if (b[p] !== 44) return -1;
-        p = skipBlanks(b, p + 1, end);
-      }
-      const key = keys[f] as Uint8Array;
-      const kl = key.length;
-      if (p + kl > end) return -1;
-      for (let k = 0; k < kl; k++) if (b[p + k] !== key[k]) return -1;
-      p = skipBlanks(b, p + kl, end);
-      if (b[p] !== 58) return -1;
-      p = skipBlanks(b, p + 1, end);
-      const c = b[p];
-      const col = cols[f] as number;
-      if (c === 110) {
-        if (!isLiteral(b, p, end, NULL)) return -1;
-        out.setNull(col);
-        p += 4;
-        continue;
-      }
-      switch (kinds[f]) {
-        case Kind.String:
-        case Kind.Timestamp: {
-          if (c !== 34) return -1;
-          const from = p + 1;
-          let q = from;
-          let h = 0;
-          for (;;) {
-            if (q >= end) return -1;
-            const x = b[q] as number;
-            if (x === 34) break;
-            if (x === 92 || x < 32) return -1;
-            h = (Math.imul(h, 31) + x) | 0;
-            q++;
-          }
-          if (kinds[f] === Kind.String) (out.values[col] as unknown[])[i] = (caches[f] as StringCache).get(b, from, q, h);
-          else {
-            const t = isoUtcMicrosBytes(b, from, q - from);
-            if (t === undefined) return -1;
-            (float64s[col] as Float64Array)[i] = t;
-          }
-          p = q + 1;
-          break;
-        }
-        case Kind.Boolean:
-          if (isLiteral(b, p, end, TRUE)) {
-            (out.booleans[col] as Uint8Array)[i] = 1;
-            p += 4;
-          } else if (isLiteral(b, p, end, FALSE)) {
-            (out.booleans[col] as Uint8Array)[i] = 0;
-            p += 5;
-          } else return -1;
-          break;
-        default: {
-          if (c !== 45 && (c === undefined || c < 48 || c > 57)) return -1;
-          p = scanNumber(b, p, end);
-          if (p < 0) return -1;
-          const v = numberOut[0] as number;
-          // The conformer's tests per type: integral columns take only integral numbers here.
-          if (kinds[f] === Kind.Long ? !Number.isSafeInteger(v) : kinds[f] === Kind.Integer ? (v | 0) !== v : false) return -1;
-          (float64s[col] as Float64Array)[i] = v;
-        }
-      }
-    }
-    p = skipBlanks(b, p, end);
-    if (b[p] !== 125) return -1;
-    p = skipBlanks(b, p + 1, end);
-    if (p < end && b[p] === 13) p++;
-    if (p < end && b[p] !== 10) return -1;
-    return p;
-  }
+function instantiate<F>(source: string, shape: ScannerShape): F {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only (see scannerSource)
+  const factory = generated(source, (src) => new Function('h', src) as (h: ScannerHelpers) => ScanValues | ScanColumns);
+  return factory({ skip: skipBlanks, num: scanNumber, N: numberOut, P: POW10, iso: isoMicros, caches: shape.kinds.map((k, f) => (k === Kind.String ? stringCacheFor(shape.names[f] as string) : null)) }) as F;
+}
 
+/** `isoUtcMicrosBytesInto` with the value in `numberOut[0]` (no boxed double per timestamp). */
+function isoMicros(b: Uint8Array, at: number, n: number): boolean {
+  return isoUtcMicrosBytesInto(b, at, n, numberOut);
+}
+
+function compileRowScanner(plan: ConformPlan): LineScanner | null {
+  const shape = scannerShape(plan);
+  if (shape === null) return null;
+  const scan = instantiate<ScanValues>(scannerSource(shape.kinds, shape.keys, new Int32Array(0), 'values'), shape);
+  // Every value of an accepted line is written before `buildRow` reads them; a declined line's
+  // leftovers are overwritten by the next accepted one.
+  const values: unknown[] = new Array<unknown>(shape.kinds.length).fill(null);
+  const buildRow = plan.buildRow;
+  return function scanRow(b, start, limit) {
+    const end = scan(b, start, limit, values);
+    if (end < 0) return null;
+    scannedLineEnd = end;
+    return buildRow(values);
+  };
+}
+
+function compileColumnScanner(plan: ConformPlan): ColumnLineScanner | null {
+  const shape = scannerShape(plan);
+  if (shape === null) return null;
+  const { cols, vkinds } = dataColumns(plan);
+  const scan = instantiate<ScanColumns>(scannerSource(shape.kinds, shape.keys, cols, 'columns'), shape);
   return function scanColumns(b, start, limit, out) {
-    const end = scanLine(b, start, limit, out);
+    const end = scan(b, start, limit, out);
     // A declined line may have written some columns: undo them, so the row path starts clean.
     if (end < 0) clearRow(out, out.numRows, cols, vkinds);
     return end;

@@ -94,7 +94,17 @@ function db(b: Uint8Array, i: number): number {
  * else returns `undefined` (the caller then takes the string path).
  */
 export function isoUtcMicrosBytes(b: Uint8Array, at: number, n: number): number | undefined {
-  if (n < 20 || b[at + n - 1] !== 90 || b[at + 10] !== 84 || b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 13] !== 58 || b[at + 16] !== 58) return undefined;
+  return isoUtcMicrosBytesInto(b, at, n, isoOut) ? isoOut[0] : undefined;
+}
+
+const isoOut = new Float64Array(1);
+
+/**
+ * {@link isoUtcMicrosBytes} with the value written to `out[0]` and `false` for `undefined`: a
+ * hot caller keeps the microseconds unboxed (a returned double is a heap number per call).
+ */
+export function isoUtcMicrosBytesInto(b: Uint8Array, at: number, n: number, out: Float64Array): boolean {
+  if (n < 20 || b[at + n - 1] !== 90 || b[at + 10] !== 84 || b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 13] !== 58 || b[at + 16] !== 58) return false;
   const y0 = db(b, at), y1 = db(b, at + 1), y2 = db(b, at + 2), y3 = db(b, at + 3);
   const mo0 = db(b, at + 5), mo1 = db(b, at + 6), da0 = db(b, at + 8), da1 = db(b, at + 9);
   const h0 = db(b, at + 11), h1 = db(b, at + 12), mi0 = db(b, at + 14), mi1 = db(b, at + 15), s0 = db(b, at + 17), s1 = db(b, at + 18);
@@ -103,19 +113,19 @@ export function isoUtcMicrosBytes(b: Uint8Array, at: number, n: number): number 
     (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
     (s0 >>> 0) > 9 || (s1 >>> 0) > 9
   ) {
-    return undefined;
+    return false;
   }
   const hour = h0 * 10 + h1;
   const minute = mi0 * 10 + mi1;
   const second = s0 * 10 + s1;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return false;
   let micros = 0;
   if (n !== 20) {
-    if (b[at + 19] !== 46 || n < 22) return undefined;
+    if (b[at + 19] !== 46 || n < 22) return false;
     let scale = 100_000;
     for (let i = 20; i < n - 1; i++) {
       const c = db(b, at + i);
-      if ((c >>> 0) > 9) return undefined;
+      if ((c >>> 0) > 9) return false;
       micros += c * scale;
       scale /= 10;
     }
@@ -126,11 +136,12 @@ export function isoUtcMicrosBytes(b: Uint8Array, at: number, n: number): number 
   if (key !== lastYmd) {
     const month = mo0 * 10 + mo1;
     const day = da0 * 10 + da1;
-    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return undefined;
+    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return false;
     lastDays = daysFromCivil(ymd, month, day);
     lastYmd = key;
   }
-  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  out[0] = (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  return true;
 }
 
 /**
