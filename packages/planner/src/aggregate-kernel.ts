@@ -69,8 +69,13 @@ function badValue(width: number, v: unknown): never {
 
 const HELPERS = Object.freeze({ badKey, badValue, okKey: isOrderedKeyForm, cmp: compareValues, upd: updateState, mrg: mergeStates, res: stateResult, kj: keyJSON, nj: nestedNumberJSON, tp: timePrefix, pt: prefixTime, pl: prefixLength, dk: decodeKey, d1: decodeSingle, d1i: decodeSingleIn, mm: murmur3 });
 
+/** An aggregate's slots in a kernel: `nn` = a numeric sum/min/max of an ordered kernel, kept as two number slots (has value 0/1, value) instead of one number-or-null slot. */
+interface KernelSpec extends AggSpec {
+  readonly nn: boolean;
+}
+
 interface Layout {
-  readonly specs: AggSpec[];
+  readonly specs: KernelSpec[];
   readonly offsets: number[];
   readonly width: number;
 }
@@ -78,12 +83,15 @@ interface Layout {
 const WIDTH: Readonly<Record<string, number>> = { avg: 2, first: 2, last: 2, stddev: 3 };
 
 function layoutOf(op: AggregateOperator): Layout {
-  const specs = op.aggs.map((a) => ({ fn: a.fn, star: a.star }));
+  // Only event-time ordered (window-blocked) kernels use the two-slot numeric form; the per-group
+  // state of other aggregations keeps its one-slot form.
+  const ordered = op.eventTimeKeyIndex !== null;
+  const specs = op.aggs.map((a): KernelSpec => ({ fn: a.fn, star: a.star, nn: ordered && a.numeric === true && (a.fn === 'sum' || a.fn === 'min' || a.fn === 'max') }));
   const offsets: number[] = [];
   let width = 0;
   for (const s of specs) {
     offsets.push(width);
-    width += WIDTH[s.fn] ?? 1;
+    width += s.nn ? 2 : (WIDTH[s.fn] ?? 1);
   }
   return { specs, offsets, width };
 }
@@ -91,6 +99,10 @@ function layoutOf(op: AggregateOperator): Layout {
 function initSource(l: Layout): string {
   const parts: string[] = [];
   for (const s of l.specs) {
+    if (s.nn) {
+      parts.push('0', '0');
+      continue;
+    }
     switch (s.fn) {
       case 'count':
         parts.push('0');
@@ -118,6 +130,12 @@ function foldSource(l: Layout, base = ''): string[] {
   l.specs.forEach((spec, i) => {
     const o = l.offsets[i] as number;
     const a = `a${i}`;
+    if (spec.nn) {
+      const S = (x: number) => `s[${base}${x}]`;
+      if (spec.fn === 'sum') out.push(`if (${a} !== null) { if (${S(o)} === 0) { ${S(o)} = 1; ${S(o + 1)} = ${a}; } else ${S(o + 1)} += ${a}; }`);
+      else out.push(`if (${a} !== null && (${S(o)} === 0 || h.cmp(${a}, ${S(o + 1)}) ${spec.fn === 'min' ? '<' : '>'} 0)) { ${S(o)} = 1; ${S(o + 1)} = ${a}; }`);
+      return;
+    }
     switch (spec.fn) {
       case 'count':
         out.push(spec.star ? `s[${base}${o}]++;` : `if (${a} !== null) s[${base}${o}]++;`);
@@ -156,6 +174,17 @@ function mergeSource(l: Layout): string {
   const parts: string[] = [];
   l.specs.forEach((spec, i) => {
     const o = l.offsets[i] as number;
+    if (spec.nn) {
+      // x/y: the state with no value yields to the other; sum adds, min/max pick (as mergeStates).
+      if (spec.fn === 'sum') {
+        pre.push(`const S${i} = x[${o}] === 0 ? y : y[${o}] === 0 ? x : null;`);
+        parts.push(`S${i} === null ? 1 : S${i}[${o}]`, `S${i} === null ? x[${o + 1}] + y[${o + 1}] : S${i}[${o + 1}]`);
+      } else {
+        pre.push(`const S${i} = x[${o}] === 0 ? y : y[${o}] === 0 ? x : h.cmp(y[${o + 1}], x[${o + 1}]) ${spec.fn === 'min' ? '<' : '>'} 0 ? y : x;`);
+        parts.push(`S${i}[${o}]`, `S${i}[${o + 1}]`);
+      }
+      return;
+    }
     switch (spec.fn) {
       case 'count':
         parts.push(`x[${o}] + y[${o}]`);
@@ -192,9 +221,10 @@ function mergeSource(l: Layout): string {
 }
 
 function resultSource(l: Layout, i: number, base = ''): string {
-  const spec = l.specs[i] as AggSpec;
+  const spec = l.specs[i] as KernelSpec;
   const o = l.offsets[i] as number;
   const s = (x: number) => `s[${base}${x}]`;
+  if (spec.nn) return `(${s(o)} === 0 ? null : ${s(o + 1)})`;
   switch (spec.fn) {
     case 'count':
     case 'sum':
@@ -224,6 +254,15 @@ function mergeAtSource(l: Layout): string {
   const lines: string[] = [];
   l.specs.forEach((spec, i) => {
     const o = l.offsets[i] as number;
+    if (spec.nn) {
+      lines.push(`const xh${i} = ${X(o)}, yh${i} = ${Y(o)};`);
+      if (spec.fn === 'sum') lines.push(`const r${o} = xh${i} === 0 ? yh${i} : xh${i};`, `const r${o + 1} = xh${i} === 0 ? ${Y(o + 1)} : yh${i} === 0 ? ${X(o + 1)} : ${X(o + 1)} + ${Y(o + 1)};`);
+      else {
+        lines.push(`const py${i} = xh${i} === 0 || (yh${i} !== 0 && h.cmp(${Y(o + 1)}, ${X(o + 1)}) ${spec.fn === 'min' ? '<' : '>'} 0);`);
+        lines.push(`const r${o} = py${i} ? yh${i} : xh${i};`, `const r${o + 1} = py${i} ? ${Y(o + 1)} : ${X(o + 1)};`);
+      }
+      return;
+    }
     switch (spec.fn) {
       case 'count':
         lines.push(`const r${o} = ${X(o)} + ${Y(o)};`);
@@ -259,7 +298,7 @@ function mergeAtSource(l: Layout): string {
 
 /** True when every state slot of the layout is always a number (blocks then hold a Float64Array). */
 function numericLayout(l: Layout): boolean {
-  return l.specs.every((s) => s.fn === 'count' || s.fn === 'avg' || s.fn === 'stddev');
+  return l.specs.every((s) => s.nn || s.fn === 'count' || s.fn === 'avg' || s.fn === 'stddev');
 }
 
 /** A JS object-literal key (`__proto__` computed, so it defines a property). */

@@ -56,7 +56,13 @@ export interface AggregateOperator {
    * text; primitives group by value. Absent → every key is treated as an object (always correct).
    */
   readonly keyObjects?: readonly boolean[];
-  readonly aggs: readonly { readonly fn: AggregateFunctionName; readonly star: boolean; readonly name: string }[];
+  /**
+   * The aggregates. `numeric`: the input is always a number or null (integral, floating, date,
+   * timestamp or void; not decimal strings), so event-time ordered kernels keep a numeric
+   * `sum`/`min`/`max` as two number slots (has value, value) and can hold blocks in a Float64Array.
+   * Absent → false.
+   */
+  readonly aggs: readonly { readonly fn: AggregateFunctionName; readonly star: boolean; readonly name: string; readonly numeric?: boolean }[];
   /** Compiled: intermediate rows (keys + agg results) → output rows (the projection and any operators after the aggregation). */
   readonly finalCode: string;
   /** Complete mode `orderBy`: output column names, ascending, nulls first. */
@@ -286,6 +292,11 @@ function physicalText(root: APlan, stateful: APlan | null, ctx: PlanContext, wat
   return lines.join('\n');
 }
 
+/** True for a type whose values are always JS numbers (or null): not decimals (exact strings), not objects. */
+function numberValued(dt: unknown): boolean {
+  return dt === 'byte' || dt === 'short' || dt === 'integer' || dt === 'long' || dt === 'float' || dt === 'double' || dt === 'date' || dt === 'timestamp' || dt === 'timestamp_ntz' || dt === 'void';
+}
+
 /**
  * Analyzes a logical plan against the source schemas, checks Spark's streaming rules for the
  * output mode, and compiles it into stages: a map stage per source (stateless → output rows;
@@ -380,7 +391,7 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
       window,
       eventTimeKeyIndex: statefulNode.eventTime === null || etIdx < 0 ? null : etIdx,
       keyObjects: statefulNode.keys.map((k) => typeof k.expr.dt !== 'string' || k.expr.dt === 'binary'),
-      aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: slotNames[i] as string })),
+      aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: slotNames[i] as string, numeric: a.input !== null && numberValued(a.input.dt) })),
       finalCode,
       sortBy,
     };

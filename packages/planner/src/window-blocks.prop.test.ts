@@ -62,7 +62,8 @@ class CodecStore implements StateStoreView {
 const MIN = 60_000_000;
 const HUGE = Math.ceil(2 ** 53 / MIN) * MIN;
 const FNS: AggregateFunctionName[] = ['count', 'sum', 'avg', 'min', 'max', 'first', 'last', 'stddev', 'approx_count_distinct'];
-const NUMERIC_FNS: AggregateFunctionName[] = ['count', 'avg', 'stddev'];
+// Float64Array blocks: every slot a number (sum/min/max of a numeric input as has-value + value).
+const NUMERIC_FNS: AggregateFunctionName[] = ['count', 'avg', 'stddev', 'sum', 'min', 'max'];
 const build = { count, sum, avg, min, max, first, last, stddev, approx_count_distinct } as const;
 const EXTRA_KEYS: readonly (readonly string[])[] = [[], ['k'], ['k', 'd'], ['g', 's', 'k']];
 const schema = StructType.fromDDL('id INT, k STRING, t TIMESTAMP, v DOUBLE, g INT, s STRUCT<a: INT, b: STRING>, d DOUBLE');
@@ -104,10 +105,13 @@ describe('window-blocked aggregation state (property)', () => {
         fc.constantFrom(1, 8),
         fc.integer({ min: 1, max: 6 }),
         fc.boolean(),
-        (raw, cuts, fns, star, extra, windowed, mode, partitions, tasks, narrow) => {
+        fc.boolean(),
+        (raw, cuts, fns, star, extra, windowed, mode, partitions, tasks, narrow, onString) => {
           // Narrow: 2 stations over 10 minutes, so a group gets rows from many tasks and batches.
           const rows: Row[] = raw.map((r, id) => (narrow ? { id, ...r, k: r.k.startsWith('ST-') ? `ST-${Number(r.k.slice(3)) % 2}` : r.k, t: r.t !== null && Number.isSafeInteger(r.t) ? r.t % (10 * MIN) : r.t } : { id, ...r }));
-          const aggs = fns.map((fn, i) => (fn === 'count' && star ? count('*') : build[fn](col('v'))).alias(`a${i}`));
+          // min/max/first/last/approx_count_distinct of a STRING input: plain-array blocks.
+          const input = (fn: AggregateFunctionName) => (onString && ['min', 'max', 'first', 'last', 'approx_count_distinct'].includes(fn) ? 'k' : 'v');
+          const aggs = fns.map((fn, i) => (fn === 'count' && star ? count('*') : build[fn](col(input(fn)))).alias(`a${i}`));
           const et = windowed ? window(col('t'), '5 minutes') : col('t');
           const df = DataFrame.fromSource({ index: 0, format: 'memory', schema })
             .withWatermark('t', '2 minutes')

@@ -70,8 +70,10 @@ const providersFor = (dir: string) => Array.from({ length: PARTITIONS }, (_, par
 describe('window-blocked state in the real state store', () => {
   const src = DataFrame.fromSource({ index: 0, format: 'memory', schema }).withWatermark('t', '5 minutes');
   const layouts = {
-    numeric: src.groupBy(window(col('t'), '1 minute'), col('station')).agg(avg('v').alias('a'), count('*').alias('n'), stddev('v').alias('sd')),
-    mixed: src.groupBy(window(col('t'), '2 minutes'), col('station')).agg(avg('v').alias('a'), min('v').alias('lo'), max('v').alias('hi'), sum('v').alias('s'), first('v').alias('f')),
+    // Every slot a number (a numeric max as has-value + value): Float64Array blocks.
+    numeric: src.groupBy(window(col('t'), '1 minute'), col('station')).agg(avg('v').alias('a'), count('*').alias('n'), stddev('v').alias('sd'), max('v').alias('hi')),
+    // first() and a string max: plain-array blocks.
+    mixed: src.groupBy(window(col('t'), '2 minutes'), col('station')).agg(avg('v').alias('a'), min('v').alias('lo'), max('station').alias('hi'), sum('v').alias('s'), first('v').alias('f')),
   };
   for (const [name, df] of Object.entries(layouts)) {
     for (const mode of ['append', 'update'] as const) {
@@ -95,11 +97,12 @@ describe('window-blocked state in the real state store', () => {
         assert.ok(last.reduce((n, m) => n + (m.groups ?? 0), 0) > last.reduce((n, m) => n + m.storeKeys, 0));
         // The state reader's rows are blocks; expanded, they are the groups held.
         const stateRows = await readStateRows(engine, dirA, 0);
+        for (const r of stateRows) assert.equal((r.value as unknown[])[3] instanceof Float64Array, name === 'numeric', 'block states are a Float64Array iff every slot is a number');
         const groups = stateRows.flatMap((r) => expandWindowBlock(r.key, r.value) ?? assert.fail(`not a block: ${r.key}`));
         assert.equal(groups.length, last.reduce((n, m) => n + (m.groups ?? 0), 0));
         for (const [key, st] of groups) {
           assert.match(key, /^\d{16}\|\["ST-\d\d"\]$/);
-          assert.equal(st.length, name === 'numeric' ? 6 : 7);
+          assert.equal(st.length, name === 'numeric' ? 2 + 1 + 3 + 2 : 2 + 2 + 1 + 2 + 2);
         }
       });
     }
@@ -116,7 +119,7 @@ describe('window-blocked state in the real state store', () => {
     const dir = tmp();
     const [p] = providersFor(dir).slice(0, 1);
     const s0 = await p!.load(0);
-    s0.put(oldKey, [21.5, 2, 2, 10.75, 0.5]);
+    s0.put(oldKey, [21.5, 2, 2, 2, 10.75, 0.5, 1, 11]);
     await s0.commit();
     const s1 = await p!.load(1);
     assert.throws(() => runStatefulPartition(plan, partials, s1, ctx), { code: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE' });
@@ -129,7 +132,7 @@ describe('window-blocked state in the real state store', () => {
     s2.abort();
     // A block of another layout (a plain array where this layout keeps a Float64Array).
     const s3 = await new StateStoreProvider(engine, { checkpointLocation: tmp(), operatorId: 0, partition: 0 }).load(0);
-    s3.put(blockKey, ['weir.wb1', 1, '["ST-01"]', [1, 2, 3, 4, 5, 6]]);
+    s3.put(blockKey, ['weir.wb1', 1, '["ST-01"]', [1, 2, 3, 4, 5, 6, 7, 8]]);
     assert.throws(() => runStatefulPartition(plan, partials, s3, ctx), { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' });
     s3.abort();
   });
