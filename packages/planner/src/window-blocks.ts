@@ -13,7 +13,8 @@ import { PlannerErrors } from './errors.js';
  * A block is columnar: the JSON of each group's other keys (the fallback block: of every key),
  * sorted, and the flat aggregate states of all groups in one array, `width` slots per group (as
  * in `aggregate-kernel.ts`), a `Float64Array` when every slot of the layout is always a number
- * (count, avg, stddev), so the Codec copies it as bytes. Per group, a batch then costs array
+ * (count, avg, stddev, and sum/min/max of numeric inputs as has-value + value), so the Codec
+ * copies it as bytes. Per group, a batch then costs array
  * slots instead of a store key (Map entry, undo log, sorted-key merge, delta entry) and a
  * msgpack entry; eviction removes one key per window.
  *
@@ -81,6 +82,20 @@ function groupKeys(b: WindowBlock): string[] {
   return b[2].split('\n');
 }
 
+/** The order that sorts `keys` (indexes), or null when they are sorted already (the common case: stations arrive in order). */
+function sortOrder(keys: readonly string[]): number[] | null {
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (!((keys[i - 1] as string) < (keys[i] as string))) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return null;
+  const idx = Array.from({ length: keys.length }, (_, i) => i);
+  return idx.sort((a, b) => byKey(keys[a] as string, keys[b] as string));
+}
+
 /** Reorders `keys` (and their `width`-slot states) into key order; returns them as they are when already sorted. */
 function sortGroups(keys: string[], st: number[] | unknown[], width: number): [string[], unknown[]] {
   const order = sortOrder(keys);
@@ -99,20 +114,6 @@ function makeBlock(keys: readonly string[], st: Float64Array | readonly unknown[
   return [WINDOW_BLOCK_TAG, keys.length, keys.join('\n'), numeric && !(st instanceof Float64Array) ? Float64Array.from(st as number[]) : st];
 }
 
-/** The order that sorts `keys` (indexes), or null when they are sorted already (the common case: stations arrive in order). */
-function sortOrder(keys: readonly string[]): number[] | null {
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (!((keys[i - 1] as string) < (keys[i] as string))) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return null;
-  const idx = Array.from({ length: keys.length }, (_, i) => i);
-  return idx.sort((a, b) => byKey(keys[a] as string, keys[b] as string));
-}
-
 /**
  * Map side: gathers a task's groups window by window into one block per (window, state
  * partition). A group's partition comes from a hash of its full key (the generated
@@ -124,7 +125,7 @@ export class BlockCollector {
   readonly #n: number;
   readonly #width: number;
   readonly #numeric: boolean;
-  #keys: string[][];
+  readonly #keys: string[][];
   readonly #states: Array<Float64Array | unknown[]>;
   #touched: number[] = [];
 
