@@ -68,6 +68,15 @@ async function runBatches(plan: QueryPlan, providers: StateStoreProvider[], from
 const providersFor = (dir: string) => Array.from({ length: PARTITIONS }, (_, partition) => new StateStoreProvider(engine, { checkpointLocation: dir, operatorId: 0, partition, minDeltasForSnapshot: 2 }));
 
 describe('window-blocked state in the real state store', () => {
+  it('the engine Codec round-trips a block exactly, -0 and NaN included (msgpack numbers would turn -0 into 0)', () => {
+    const states = new Float64Array([-0, NaN, Infinity, -Infinity, 2 ** 60, 0.1, Number.MIN_VALUE]);
+    const back = engine.codec.decode(engine.codec.encode([['0000000060000000|', ['weir.wb1', 1, '["a"]', states]]])) as [[string, [string, number, string, Float64Array]]];
+    const st = back[0][1][3];
+    assert.ok(st instanceof Float64Array);
+    assert.deepEqual([...st].map((x) => Object.is(x, -0) ? '-0' : String(x)), [...states].map((x) => Object.is(x, -0) ? '-0' : String(x)));
+    assert.equal(st.byteOffset, 0, 'decoded into its own buffer');
+  });
+
   const src = DataFrame.fromSource({ index: 0, format: 'memory', schema }).withWatermark('t', '5 minutes');
   const layouts = {
     // Every slot a number (a numeric max as has-value + value): Float64Array blocks.
