@@ -305,9 +305,9 @@ export interface StatefulPartitionContext {
 
 export interface StatefulPartitionResult {
   rows: Row[];
-  /** Keys written to the state store in this batch. */
+  /** State rows (Spark's meaning: groups, dedup keys, join rows) written in this batch; a window-blocked aggregation counts the groups changed, not the windows put. */
   numRowsUpdated: number;
-  /** Keys evicted (removed) from the state store in this batch. */
+  /** State rows evicted (removed) in this batch; a window-blocked aggregation counts the groups of the windows it removed. */
   numRowsRemoved: number;
   /**
    * State rows (groups) held after this batch, when the store's own key count means something
