@@ -17,7 +17,7 @@ import {
   type Row,
 } from '@weir/core';
 import { NodeParquetHandler } from '@weir/node';
-import { comparableRows, duckRows } from './duckdb-oracle.js';
+import { comparableRows, duck, duckRows } from './duckdb-oracle.js';
 import { batchArb } from './parquet-arbitraries.js';
 
 const seed = Number(process.env['FC_SEED'] ?? 42);
@@ -148,6 +148,26 @@ describe('ParquetFileWriter.appendColumns (NodeParquetHandler)', () => {
       const actual = await viaColumns(parquet.openWriter(schema, { rowGroupSize: 250 }), chunks);
       assert.deepEqual(Buffer.from(actual), Buffer.from(expected), `dictionary ${enableDictionary}`);
     }
+  });
+
+  it('string min/max statistics are UTF-8 byte order (DuckDB min/max) with ASCII, U+E000+ and astral strings mixed, both paths, PLAIN pages (fast-check)', async () => {
+    const schema = StructType.fromDDL('s STRING');
+    const c = await duck();
+    const unit = fc.constantFrom('a', 'b', 'Z', '~', '\u00e9', '\ue000', '\uffff', '\u{1F600}', '\u{10000}');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(fc.string({ unit, maxLength: 4 }), { nil: null, freq: 6 }), { minLength: 1, maxLength: 40 }), async (values) => {
+        const rows: Row[] = values.map((s) => ({ s }));
+        const parquet = new NodeParquetHandler({ enableDictionary: false, pageSize: 7 });
+        for (const columnar of [false, true]) {
+          const chunks = chunksOf(schema, rows, [5, 17]);
+          const file = tmpFile(await (columnar ? viaColumns : viaRows)(parquet.openWriter(schema, { rowGroupSize: 1000 }), chunks));
+          const meta = (await c.runAndReadAll(`SELECT stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('${file}')`)).getRowObjectsJson()[0] as Record<string, unknown>;
+          const agg = (await c.runAndReadAll(`SELECT min(s) AS lo, max(s) AS hi FROM read_parquet('${file}')`)).getRowObjectsJson()[0] as Record<string, unknown>;
+          assert.deepEqual([meta['lo'] ?? null, meta['hi'] ?? null], [agg['lo'] ?? null, agg['hi'] ?? null], `columnar ${columnar}`);
+        }
+      }),
+      { seed, numRuns: runs(20, 100, 500) },
+    );
   });
 
   it('a chunk whose fields are in another order than the writer schema goes by name (as its rows would)', async () => {

@@ -158,13 +158,15 @@ const STRING_PLAIN: Template = {
     if (blen + 4 + 3 * len > buf.length) { w.bytesLen = blen; w.ensureBytes(4 + 3 * len); buf = w.bytes; }
     const at = blen + 4;
     let written = 0;
+    let ascii = false;
     if (len <= 32) {
       for (; written < len; written++) {
         const c = v.charCodeAt(written);
         if (c > 127) break;
         buf[at + written] = c;
       }
-      if (written < len) written = buf.write(v, at);
+      ascii = written === len;
+      if (!ascii) written = buf.write(v, at);
     } else written = buf.write(v, at);
     buf[blen] = written & 255;
     buf[blen + 1] = (written >>> 8) & 255;
@@ -172,8 +174,15 @@ const STRING_PLAIN: Template = {
     buf[blen + 3] = written >>> 24;
     blen = at + written;
     p++;
-    if (min === null || (v !== min && cmp(v, min) < 0)) min = v;
-    if (max === null || (v !== max && cmp(v, max) > 0)) max = v;
+    if (ascii) {
+      // UTF-16 order differs from byte order only where a surrogate meets a unit ≥ U+E000 at
+      // the first difference: never against an ASCII string, so the native comparison is exact.
+      if (min === null || v < min) min = v;
+      if (max === null || v > max) max = v;
+    } else {
+      if (min === null || (v !== min && cmp(v, min) < 0)) min = v;
+      if (max === null || (v !== max && cmp(v, max) > 0)) max = v;
+    }
     if (blen >= pageBytes) { r++; break; }`,
   epilogue: 'w.bytesLen = blen; w.min = min; w.max = max;',
 };
