@@ -195,6 +195,24 @@ function foldVector(
     cnt[i] = n;
     return;
   }
+  if (path.length === 1 && vec.kind === 'values' && leaf.kind === 'string') {
+    // Top-level strings (the other hot case): the row update's comparisons over the array.
+    const vals = vec.values;
+    let lo = str[2 * i] as string | undefined;
+    let hi = str[2 * i + 1] as string | undefined;
+    for (let j = from; j < to; j++) {
+      const v = vals[j] as string;
+      if (v === null || v === undefined) n++;
+      else if (typeof v !== 'number' || v === v) {
+        if (lo === undefined || v < lo) lo = v;
+        if (hi === undefined || v > hi) hi = v;
+      }
+    }
+    str[2 * i] = lo;
+    str[2 * i + 1] = hi;
+    cnt[i] = n;
+    return;
+  }
   if (leaf.kind === 'none' && path.length === 1) {
     if (vec.kind === 'values') {
       const vals = vec.values;
