@@ -170,6 +170,26 @@ describe('ParquetFileWriter.appendColumns (NodeParquetHandler)', () => {
     );
   });
 
+  it('NaNs with other payloads than the canonical one give the same bytes through both paths', async () => {
+    const schema = StructType.fromDDL('d DOUBLE');
+    const values = new Float64Array(64);
+    const words = new Uint32Array(values.buffer);
+    for (let i = 0; i < 64; i++) {
+      if (i % 3 === 0) values[i] = i / 4;
+      else {
+        words[2 * i] = i * 2654435761; // a quiet NaN with a payload in the low word
+        words[2 * i + 1] = 0x7ff80000 | (i % 7);
+      }
+    }
+    const chunk: ColumnChunk = { schema, numRows: 64, vectors: [{ kind: 'float64', values, nulls: null }] };
+    for (const enableDictionary of [true, false]) {
+      const parquet = new NodeParquetHandler({ enableDictionary });
+      const expected = await viaRows(parquet.openWriter(schema), [chunk]);
+      const actual = await viaColumns(parquet.openWriter(schema), [chunk]);
+      assert.deepEqual(Buffer.from(actual), Buffer.from(expected), `dictionary ${enableDictionary}`);
+    }
+  });
+
   it('a chunk whose fields are in another order than the writer schema goes by name (as its rows would)', async () => {
     const schema = StructType.fromDDL('a INT, b STRING, c DOUBLE');
     const other = StructType.fromDDL('c DOUBLE, a INT, b STRING');
