@@ -1,6 +1,6 @@
 // `npm run bench` — every scenario, baselines in the same run on the same files, results to
 // benchmarks/results/. `--quick` shrinks the data so the whole run is a smoke test (< 2 min).
-// Usage: npm run bench [-- --quick] [-- --only=ingest,aggregate,latency,recovery,micro]
+// Usage: npm run bench [-- --quick] [-- --only=ingest,aggregate,latency,recovery,micro] [-- --repeats=N]
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -41,7 +41,8 @@ async function time<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numbe
 
 // weir runs repeat (full mode) with thread counts interleaved (1,2,1,2,…), so a burst of load from
 // other processes hits both settings alike; each figure is the median run.
-const repeats = quick ? 1 : 3;
+const repeatsArg = args.find((a) => a.startsWith('--repeats='));
+const repeats = repeatsArg !== undefined ? Math.max(1, Number(repeatsArg.slice('--repeats='.length))) : quick ? 1 : 3;
 async function interleaved(run: (threads: number) => Promise<PipelineRun>): Promise<Map<number, PipelineRun[]>> {
   const out = new Map<number, PipelineRun[]>();
   for (let i = 0; i < repeats; i++) {
@@ -57,6 +58,20 @@ function median(runs: readonly PipelineRun[]): { r: PipelineRun; range: string }
   const r = sorted[Math.floor(sorted.length / 2)] as PipelineRun;
   const range = sorted.length > 1 ? `median of ${sorted.length} (${sorted.map((x) => x.seconds.toFixed(2)).join(' / ')} s)` : '1 run';
   return { r, range };
+}
+
+/**
+ * The 1→2 thread speedup of each interleaved pair (run i at 1 thread over run i at 2 threads),
+ * as `median (min–max)`: host noise drifts over minutes, so a pair run back to back is a fairer
+ * comparison than the ratio of two medians taken across the whole series.
+ */
+function pairedSpeedups(runs: Map<number, PipelineRun[]>): { median: number; text: string } | null {
+  const one = runs.get(1) ?? [];
+  const two = runs.get(2) ?? [];
+  const ratios = one.map((r, i) => (two[i] ? r.seconds / (two[i] as PipelineRun).seconds : NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+  if (ratios.length === 0) return null;
+  const median = ratios[Math.floor(ratios.length / 2)] as number;
+  return { median: Number(median.toFixed(3)), text: `${median.toFixed(2)} (${(ratios[0] as number).toFixed(2)}–${(ratios[ratios.length - 1] as number).toFixed(2)}, ${ratios.length} pairs)` };
 }
 
 function fresh(name: string): string {
@@ -84,6 +99,8 @@ if (wants('ingest')) {
   const naive = await time(() => naiveIngest(data.dir, fresh('naive-ingest')));
   measurements.push({ scenario: 'ingest', engine: 'naive js', rows: naive.value, seconds: naive.seconds, cpuSeconds: naive.cpuSeconds, note: '1 thread, JSON.parse + parquetjs' });
   const runs = await interleaved((t) => weirIngest(data.dir, fresh(`weir-ingest-${t}`), t, files));
+  const paired = pairedSpeedups(runs);
+  if (paired !== null) figures['ingest: 2-thread speedup, paired runs (median, range)'] = paired.text;
   for (const t of threadCounts) {
     const { r, range } = median(runs.get(t) ?? []);
     measurements.push({ scenario: 'ingest', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: r.rowsOut, seconds: r.seconds, cpuSeconds: r.cpuSeconds, note: `${r.batches} batches → Delta; ${range}; pool start ${r.startSeconds.toFixed(2)} s (not included)` });
@@ -93,6 +110,8 @@ if (wants('ingest')) {
   // steady state of a long-running engine, without each cold worker's JIT warm-up.
   const warmInput = await ensureDataset(work, Math.min(4, files), rowsPerFile);
   const warmRuns = await interleaved((t) => weirIngest(data.dir, fresh(`weir-ingest-warm-${t}`), t, files, warmInput.dir));
+  const warmPaired = pairedSpeedups(warmRuns);
+  if (warmPaired !== null) figures['ingest (JIT-warm): 2-thread speedup, paired runs (median, range)'] = warmPaired.text;
   for (const t of threadCounts) {
     const { r, range } = median(warmRuns.get(t) ?? []);
     measurements.push({ scenario: 'ingest (JIT-warm)', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: r.rowsOut, seconds: r.seconds, cpuSeconds: r.cpuSeconds, note: `after the same query over ${warmInput.rows.toLocaleString('en-US')} rows on the same pool; ${range}` });
@@ -106,6 +125,8 @@ if (wants('aggregate')) {
   const naive = await time(() => naiveAggregate(data.dir));
   measurements.push({ scenario: 'aggregate', engine: 'naive js', rows: data.rows, seconds: naive.seconds, cpuSeconds: naive.cpuSeconds, note: `${naive.value} groups` });
   const runs = await interleaved((t) => weirAggregate(data.dir, fresh(`weir-agg-${t}`), t, filesPerBatch));
+  const paired = pairedSpeedups(runs);
+  if (paired !== null) figures['aggregate: 2-thread speedup, paired runs (median, range)'] = paired.text;
   for (const t of threadCounts) {
     const { r, range } = median(runs.get(t) ?? []);
     measurements.push({ scenario: 'aggregate', engine: `weir (${t} thread${t > 1 ? 's' : ''})`, rows: data.rows, seconds: r.seconds, cpuSeconds: r.cpuSeconds, note: `${r.rowsOut} windows emitted (append: closed windows only); ${range}; pool start ${r.startSeconds.toFixed(2)} s (not included)` });
