@@ -49,6 +49,7 @@ export interface AggregateKernel extends BlockKernel {
   readonly numeric: boolean;
   readonly mergeAt: BlockKernel['mergeAt'];
   readonly emitAt: BlockKernel['emitAt'];
+  readonly eventKey: BlockKernel['eventKey'];
   readonly fallbackTime: BlockKernel['fallbackTime'];
 }
 
@@ -480,12 +481,13 @@ export function generateAggregateKernel(op: AggregateOperator): string {
   emitLines.push(`return { ${fields.join(', ')} };`);
 
   // emitAt (ordered kernels): the intermediate row of the group whose JSON is text[from, end); `t` is the block's event time
+  // and `ev` its event-time key value (eventKey(t): one frozen window struct shared by the block's rows)
   // (null: the fallback block, whose group JSON holds every key).
   const emitAtLines: string[] = [];
   if (ordered) {
     emitAtLines.push(keyArgs.length > 0 ? `let ${keyArgs.join(', ')};` : '');
     emitAtLines.push('if (t === null) {', '  const ks = h.dk(text.slice(from, end));', ...fromAll('ks').map((x) => '  ' + x), '} else {');
-    emitAtLines.push(`  k${et} = ${et === windowIdx ? `{ start: t - ${(w as { windowUs: number }).windowUs}, end: t }` : 't'};`);
+    emitAtLines.push(`  k${et} = ev;`);
     if (rest.length === 1 && rest[0] !== windowIdx) {
       emitAtLines.push(`  k${rest[0]} = h.d1i(text, from, end);`);
     } else if (rest.length > 0) {
@@ -538,7 +540,10 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     '  mergeAt(d, db, x, xb, y, yb) {',
     `    ${mergeAtSource(l)}`,
     '  },',
-    '  emitAt(t, text, from, end, s, b) {',
+    '  eventKey(t) {',
+    `    return ${ordered && et === windowIdx ? `Object.freeze({ start: t - ${(w as { windowUs: number }).windowUs}, end: t })` : 't'};`,
+    '  },',
+    '  emitAt(t, ev, text, from, end, s, b) {',
     ...emitAtLines.filter((x) => x !== '').map((x) => '    ' + x),
     '  },',
     '  fallbackTime(key) {',

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StructType, type Row } from '@weir/core';
+import { StructType, type Row, type StateStoreView } from '@weir/core';
 import { DataFrame } from './dataframe.js';
 import { avg, col, count, window } from './functions.js';
 import { planQuery } from './plan-query.js';
-import { openMapStage } from './runtime.js';
+import { openMapStage, runMapStage, runStatefulPartition } from './runtime.js';
 import { expandWindowBlock } from './window-blocks.js';
 
 const schema = StructType.fromDDL('station STRING, t TIMESTAMP, v DOUBLE');
@@ -60,5 +60,22 @@ describe('window blocks on the map side', () => {
       ['0000000300000000|["d"]', [1]],
       ['0000000600000000|["c"]', [1]],
     ]);
+  });
+
+  it('emit one frozen window struct per window, shared by its rows (rows are immutable)', () => {
+    const df = DataFrame.fromSource({ index: 0, format: 'memory', schema }).withWatermark('t', '1 minute').groupBy(window(col('t'), '5 minutes'), col('station')).agg(count('*').alias('n'));
+    const plan = planQuery(df.plan, { sourceSchemas: [schema], outputMode: 'append', shufflePartitions: 1 });
+    const m = new Map<string, unknown>();
+    const store: StateStoreView = { get: (k) => m.get(k), put: (k, v) => void m.set(k, v), remove: (k) => void m.delete(k), entries: () => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)), size: 0 };
+    const ctx = { batchTimestampMs: 0, outputMode: 'append' as const };
+    runStatefulPartition(plan, runMapStage(plan, 0, ['a', 'b', 'c'].map((station, i) => ({ station, t: i * 1000, v: 1 })), { batchTimestampMs: 0, watermarkMs: 0 }).partials![0]!, store, { ...ctx, watermarkMs: 0 });
+    const rows = runStatefulPartition(plan, [], store, { ...ctx, watermarkMs: 10 * 60_000 }).rows;
+    assert.deepEqual(rows.map((r) => r['station']), ['a', 'b', 'c']);
+    assert.deepEqual(rows[0]!['window'], { start: 0, end: 5 * MIN });
+    assert.ok(rows.every((r) => r['window'] === rows[0]!['window']));
+    assert.ok(Object.isFrozen(rows[0]!['window']));
+    assert.throws(() => {
+      (rows[1]!['window'] as { start: number }).start = 1;
+    }, TypeError);
   });
 });

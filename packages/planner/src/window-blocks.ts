@@ -44,8 +44,16 @@ export interface BlockKernel {
   readonly numeric: boolean;
   /** Writes the merge of group `x[xb..]` (earlier) and `y[yb..]` (later) at `d[db..]`; reads all inputs before writing, so `d`/`db` may be `x`/`xb`. */
   readonly mergeAt: (d: unknown[] | Float64Array, db: number, x: ArrayLike<unknown>, xb: number, y: ArrayLike<unknown>, yb: number) => void;
-  /** The intermediate row of the group whose JSON is `text[from, end)`; `t` the block's event time (null: fallback block, the JSON holds every key). */
-  readonly emitAt: (t: number | null, text: string, from: number, end: number, s: ArrayLike<unknown>, b: number) => Row;
+  /**
+   * The intermediate row of the group whose JSON is `text[from, end)`; `t` the block's event time
+   * (null: fallback block, the JSON holds every key) and `ev` its event-time key value ({@link eventKey}).
+   */
+  readonly emitAt: (t: number | null, ev: unknown, text: string, from: number, end: number, s: ArrayLike<unknown>, b: number) => Row;
+  /**
+   * The event-time key value of a block's rows: the window `{ start, end }` (frozen: ONE object
+   * shared by every row of the block, as Spark rows are immutable) or the time itself.
+   */
+  readonly eventKey: (t: number) => unknown;
   /** The event time of a fallback group (its JSON of every key); null when none. */
   readonly fallbackTime: (key: string) => number | null;
 }
@@ -315,11 +323,12 @@ export interface BlockAggregateResult {
 /** Emits the groups of block text `text` (`n` groups) whose `changed` flag is set (every group when null). */
 function emitGroups(k: BlockKernel, rows: Row[], t: number | null, text: string, st: ArrayLike<unknown>, changed: Uint8Array | null): void {
   const w = k.width;
+  const ev = t === null ? null : k.eventKey(t);
   let from = 0;
   for (let g = 0; from <= text.length; g++) {
     let end = text.indexOf('\n', from);
     if (end === -1) end = text.length;
-    if (changed === null || changed[g] === 1) rows.push(k.emitAt(t, text, from, end, st, g * w));
+    if (changed === null || changed[g] === 1) rows.push(k.emitAt(t, ev, text, from, end, st, g * w));
     from = end + 1;
   }
 }
@@ -419,7 +428,7 @@ export function runBlockAggregate(
         const gk = keys[g] as string;
         const t = k.fallbackTime(gk);
         if (t !== null && t <= wmUs) {
-          if (emit) rows.push(k.emitAt(null, gk, 0, gk.length, st, g * w));
+          if (emit) rows.push(k.emitAt(null, null, gk, 0, gk.length, st, g * w));
           removed++;
         } else {
           keep.push(gk);
