@@ -1,4 +1,4 @@
-import { createGeneratedCodeCache, vectorKindOf, type ColumnChunkBuilder, type ColumnVectorKind, type Row } from '@weir/core';
+import { ColumnChunkBuilder, createGeneratedCodeCache, vectorKindOf, type ColumnVectorKind, type Row } from '@weir/core';
 import type { ConformPlan } from './conform-plan.js';
 import { isoUtcMicrosBytesInto } from './timestamp-parse.js';
 
@@ -229,7 +229,6 @@ interface ScannerHelpers {
   readonly skip: typeof skipBlanks;
   readonly num: typeof scanNumber;
   readonly N: Float64Array;
-  readonly P: readonly number[];
   readonly iso: typeof isoMicros;
   readonly caches: readonly (StringCache | null)[];
 }
@@ -237,15 +236,24 @@ interface ScannerHelpers {
 type ScanValues = (bytes: Uint8Array, start: number, limit: number, values: unknown[]) => number;
 type ScanColumns = (bytes: Uint8Array, start: number, limit: number, out: ColumnChunkBuilder) => number;
 
-const generated = createGeneratedCodeCache<(h: ScannerHelpers) => ScanValues | ScanColumns>();
+/**
+ * Instantiated scanners by their source, ONE closure per schema (and form) per thread, reused by
+ * every plan: the generated function is large and TurboFan takes 100-300 ms of CPU to optimize
+ * it; a second closure of the same code would make V8 drop the context-specialised code and
+ * compile it all again. The closure's string caches go with it, so a thread's partitions share
+ * them (a cache maps bytes to their string: any reader may use it). Bounded, oldest evicted.
+ */
+const scanners = createGeneratedCodeCache<ScanValues | ScanColumns>(64);
 
 /**
  * The scanning core, generated per schema as straight-line code: each key's bytes compared as
- * constants, each value's conversion inlined, then stored by `target`'s one difference —
- * `'values'` stores field `f` into `values[f]` (the row form), `'columns'` into the builder's
- * arrays at the field's schema column (`float64s[c][i]`, `booleans[c][i]`, `values[c][i]`,
- * `setNull(c)`). One generator, so the two forms cannot drift apart. Only numbers (bytes,
- * indexes) are spliced into the source, never a name.
+ * constants, strings scanned inline, numbers and timestamps converted by small shared helpers
+ * (`scanNumber`, `isoUtcMicrosBytesInto`; inlining them per field made the function so big that
+ * TurboFan took up to 0.8 s of CPU to compile it, once per thread), then stored by `target`'s
+ * one difference — `'values'` stores field `f` into `values[f]` (the row form), `'columns'` into
+ * the builder's arrays at the field's schema column (`float64s[c][i]`, `booleans[c][i]`,
+ * `values[c][i]`, `setNull(c)`). One generator, so the two forms cannot drift apart. Only
+ * numbers (bytes, indexes) are spliced into the source, never a name.
  */
 function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols: Int32Array, target: 'values' | 'columns'): string {
   const out: string[] = [];
@@ -253,26 +261,28 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
   const store = (f: number, vector: 'F' | 'B' | 'V', expr: string) =>
     target === 'values' ? `v[${f}] = ${expr};` : `${vector}[${cols[f] as number}][i] = ${target === 'columns' && vector === 'B' ? `(${expr}) ? 1 : 0` : expr};`;
   const storeNull = (f: number) => (target === 'values' ? `v[${f}] = null;` : `out.setNull(${cols[f] as number});`);
+  // Blanks are allowed around every structural character but rare: test for the character first
+  // and skip blanks only when it is not there (equivalent to skipping first: a blank is not it).
   const blanks = 'if (b[p] === 32 || b[p] === 9) p = skip(b, p, end);';
-  line('const { skip, num, N, P, iso, caches } = h;');
+  const expect = (x: number) => `if (b[p] !== ${x}) { p = skip(b, p, end); if (b[p] !== ${x}) return -1; } p++;`;
+  line('const { skip, num, N, iso, caches } = h;');
   kinds.forEach((k, f) => {
     if (k === Kind.String) line(`const S${f} = caches[${f}];`);
   });
   line(target === 'values' ? 'return function scanValues(b, p, end, v) {' : 'return function scanColumns(b, p, end, out) {');
   if (target === 'columns') line('const i = out.numRows; const F = out.float64s, B = out.booleans, V = out.values;');
-  line('let c = 0, q = 0, h = 0, t = 0, d = 0, fr = 0;');
-  line(blanks);
-  line('if (b[p] !== 123) return -1; p++;');
+  line('let c = 0, q = 0, h = 0, t = 0;');
+  line(expect(123));
   kinds.forEach((kind, f) => {
     line(`// field ${f}`);
-    line(blanks);
-    if (f > 0) line(`if (b[p] !== 44) return -1; p++; ${blanks}`);
+    if (f > 0) line(expect(44));
     const key = keys[f] as Uint8Array;
     const cmp = Array.from(key, (byte, k) => `b[p + ${k}] !== ${byte}`).join(' || ');
+    line(`if (b[p] !== 34) p = skip(b, p, end);`);
     line(`if (p + ${key.length} > end || ${cmp}) return -1;`);
-    line(`p += ${key.length}; ${blanks}`);
-    line(`if (b[p] !== 58) return -1; p++; ${blanks}`);
-    line('c = b[p];');
+    line(`p += ${key.length};`);
+    line(expect(58));
+    line('c = b[p]; if (c === 32 || c === 9) { p = skip(b, p, end); c = b[p]; }');
     line(`if (c === 110) { if (p + 4 > end || b[p + 1] !== 117 || b[p + 2] !== 108 || b[p + 3] !== 108) return -1; ${storeNull(f)} p += 4; }`);
     switch (kind) {
       case Kind.String:
@@ -293,7 +303,7 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
       default:
         line('else {');
         line('if (c !== 45 && !(c >= 48 && c <= 57)) return -1;');
-        line(INLINE_NUMBER);
+        line('p = num(b, p, end); if (p < 0) return -1; t = N[0];');
         // The conformer's tests per type: integral columns take only integral numbers here.
         if (kind === Kind.Long) line('if (!Number.isSafeInteger(t)) return -1;');
         if (kind === Kind.Integer) line('if ((t | 0) !== t) return -1;');
@@ -301,8 +311,7 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
         line('}');
     }
   });
-  line(blanks);
-  line('if (b[p] !== 125) return -1; p++;');
+  line(expect(125));
   line(blanks);
   line('if (p < end && b[p] === 13) p++;');
   line('if (p < end && b[p] !== 10) return -1;');
@@ -311,47 +320,10 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
   return out.join('\n');
 }
 
-/**
- * A JSON number at `b[p]` (`c === b[p]`, a digit or `-`) into `t`, `p` after it: the common
- * spelling (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 15 digits) inline, exactly as `scanNumber`
- * computes it (the digits as an integer over an exact power of ten); anything else (an exponent,
- * more digits) is re-scanned by `scanNumber` itself. Malformed spellings are declined as there.
- */
-const INLINE_NUMBER = [
-  'q = p; t = 0; d = 0; fr = 0;',
-  'if (c === 45) q++;',
-  'c = q < end ? b[q] : -1;',
-  'if (c === 48) { q++; c = q < end ? b[q] : -1; if (c >= 48 && c <= 57) return -1; }',
-  'else if (c >= 49 && c <= 57) { do { t = t * 10 + (c - 48); d++; q++; c = q < end ? b[q] : -1; } while (c >= 48 && c <= 57); }',
-  'else return -1;',
-  'if (c === 46) { q++; c = q < end ? b[q] : -1; if (!(c >= 48 && c <= 57)) return -1; do { t = t * 10 + (c - 48); d++; fr++; q++; c = q < end ? b[q] : -1; } while (c >= 48 && c <= 57); }',
-  'if (c === 101 || c === 69 || d > 15) { p = num(b, p, end); if (p < 0) return -1; t = N[0]; }',
-  'else { t = t / P[fr]; if (b[p] === 45) t = -t; p = q; }',
-].join('\n');
 
 interface ScannerShape {
   readonly kinds: readonly Kind[];
-  readonly names: readonly string[];
   readonly keys: readonly Uint8Array[];
-}
-
-/**
- * String caches by column name, shared by every scanner in this thread: a worker reads one
- * partition after another, and each would otherwise start cold (a decode and a copy per distinct
- * value, and 130 KB of tables per column). Any cache serves any column correctly (bytes to their
- * string); per name keeps each column's values from evicting another's. Bounded: the oldest goes.
- */
-const sharedCaches = new Map<string, StringCache>();
-const MAX_SHARED_CACHES = 16;
-
-function stringCacheFor(name: string): StringCache {
-  let c = sharedCaches.get(name);
-  if (c === undefined) {
-    if (sharedCaches.size >= MAX_SHARED_CACHES) sharedCaches.delete(sharedCaches.keys().next().value as string);
-    c = new StringCache();
-    sharedCaches.set(name, c);
-  }
-  return c;
 }
 
 /** The kinds and key bytes of `plan`'s data columns, or null when one has a type the scanner does not convert. */
@@ -364,14 +336,54 @@ function scannerShape(plan: ConformPlan): ScannerShape | null {
   }
   // Each key as the bytes of its JSON text with the quotes; a key spelled with escapes in the file
   // does not match, and that line takes the general path.
-  return { kinds, names: plan.names, keys: plan.names.map((n) => encoder.encode(JSON.stringify(n))) };
+  return { kinds, keys: plan.names.map((n) => encoder.encode(JSON.stringify(n))) };
 }
 
-function instantiate<F>(source: string, shape: ScannerShape): F {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only (see scannerSource)
-  const factory = generated(source, (src) => new Function('h', src) as (h: ScannerHelpers) => ScanValues | ScanColumns);
-  return factory({ skip: skipBlanks, num: scanNumber, N: numberOut, P: POW10, iso: isoMicros, caches: shape.kinds.map((k, f) => (k === Kind.String ? stringCacheFor(shape.names[f] as string) : null)) }) as F;
+function instantiate<F extends ScanValues | ScanColumns>(source: string, shape: ScannerShape, warm: (scan: F) => void): F {
+  return scanners(source, (src) => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only (see scannerSource)
+    const factory = new Function('h', src) as (h: ScannerHelpers) => F;
+    const scan = factory({ skip: skipBlanks, num: scanNumber, N: numberOut, iso: isoMicros, caches: shape.kinds.map((k) => (k === Kind.String ? new StringCache() : null)) });
+    warm(scan);
+    return scan;
+  }) as F;
 }
+
+/**
+ * Lines that take every path of a scanner for `plan`'s data columns once: plain, negative and
+ * exponent numbers, fractions, both booleans, nulls, blanks, and a declined line. Run before
+ * the scanner meets data, so every branch has type feedback when TurboFan optimizes it: a branch
+ * first reached later (the first null, the first negative number) would deoptimize the whole
+ * generated function and cost a recompile.
+ */
+function warmUpLines(plan: ConformPlan, kinds: readonly Kind[]): Uint8Array[] {
+  // Variants: 0 plain, 1 negative / fraction / false / another string, 2 null, 3 exponent, 4 -0.
+  const value = (k: Kind, variant: number): string => {
+    if (variant === 2) return 'null';
+    switch (k) {
+      case Kind.String:
+        return variant % 2 === 0 ? '"a"' : '"b"';
+      case Kind.Timestamp:
+        return variant % 2 === 0 ? '"2020-01-01T00:00:00Z"' : '"2020-01-01T00:00:00.123Z"';
+      case Kind.Boolean:
+        return variant % 2 === 0 ? 'true' : 'false';
+      case Kind.Double:
+        return ['1.5', '-2.25', 'null', '1e3', '-0'][variant] as string;
+      default:
+        return ['1', '-3', 'null', '1e3', '0'][variant] as string;
+    }
+  };
+  const lines: string[] = [];
+  for (let variant = 0; variant < 5; variant++) {
+    const fields = plan.names.map((n, f) => [JSON.stringify(n), value(kinds[f] as Kind, variant)] as const);
+    lines.push(`{${fields.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+    if (variant === 1) lines.push(`{ ${fields.map(([k, v]) => `${k} : ${v}`).join(' , ')} } \r`);
+  }
+  lines.push('{"\\u0041":1}', '{}', '[1]');
+  return lines.map((l) => encoder.encode(l));
+}
+
+const WARM_UP_ROUNDS = 3;
 
 /** `isoUtcMicrosBytesInto` with the value in `numberOut[0]` (no boxed double per timestamp). */
 function isoMicros(b: Uint8Array, at: number, n: number): boolean {
@@ -381,7 +393,11 @@ function isoMicros(b: Uint8Array, at: number, n: number): boolean {
 function compileRowScanner(plan: ConformPlan): LineScanner | null {
   const shape = scannerShape(plan);
   if (shape === null) return null;
-  const scan = instantiate<ScanValues>(scannerSource(shape.kinds, shape.keys, new Int32Array(0), 'values'), shape);
+  const scan = instantiate<ScanValues>(scannerSource(shape.kinds, shape.keys, new Int32Array(0), 'values'), shape, (s) => {
+    const lines = warmUpLines(plan, shape.kinds);
+    const scratch = new Array<unknown>(shape.kinds.length).fill(null);
+    for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const l of lines) s(l, 0, l.length, scratch);
+  });
   // Every value of an accepted line is written before `buildRow` reads them; a declined line's
   // leftovers are overwritten by the next accepted one.
   const values: unknown[] = new Array<unknown>(shape.kinds.length).fill(null);
@@ -398,7 +414,11 @@ function compileColumnScanner(plan: ConformPlan): ColumnLineScanner | null {
   const shape = scannerShape(plan);
   if (shape === null) return null;
   const { cols, vkinds } = dataColumns(plan);
-  const scan = instantiate<ScanColumns>(scannerSource(shape.kinds, shape.keys, cols, 'columns'), shape);
+  const scan = instantiate<ScanColumns>(scannerSource(shape.kinds, shape.keys, cols, 'columns'), shape, (s) => {
+    const lines = warmUpLines(plan, shape.kinds);
+    const scratch = new ColumnChunkBuilder(plan.schema, 1);
+    for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const l of lines) s(l, 0, l.length, scratch);
+  });
   return function scanColumns(b, start, limit, out) {
     const end = scan(b, start, limit, out);
     // A declined line may have written some columns: undo them, so the row path starts clean.
