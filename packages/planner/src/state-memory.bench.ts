@@ -5,6 +5,8 @@
 // Map, like the state store's hot map), and the heap is measured after a full GC before and
 // after (JS heap + ArrayBuffer backing stores); `--expose-gc` is required. Run:
 //   node --expose-gc --conditions=@weir/source --import tsx packages/planner/src/state-memory.bench.ts [rows]
+// Measured (200k groups): per-group state 187 bytes/group (200k store keys); window blocks
+// 29 bytes/group (200 store keys: one per window).
 import { Packr } from 'msgpackr';
 
 // The engine Codec's msgpackr configuration (@weir/node MsgpackCodec): typed arrays and Maps survive.
