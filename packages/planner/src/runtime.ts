@@ -7,7 +7,7 @@ import { decodeKey, encodeKey } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
 import type { AggregateOperator, DeduplicateOperator, JoinTable, QueryPlan } from './plan-query.js';
 import { JoinSideSink, runStreamJoin } from './stream-join.js';
-import { BlockCollector, runBlockAggregate } from './window-blocks.js';
+import { BlockCollector, isBlockKey, runBlockAggregate } from './window-blocks.js';
 
 /**
  * The pure runtime: runs a {@link QueryPlan}'s stages over rows. No I/O, no clock, no
@@ -410,6 +410,11 @@ function runAggregate(
   const k = aggregateKernel(op);
   // An event-time key: state is window-blocked (window-blocks.ts), one store key per window.
   if (k.ordered) return runBlockAggregate(k, partials, store, wmUs, true, mode);
+  // Window blocks (of an event-time aggregation) sort before JSON keys: refuse them, never misread.
+  for (const [key] of store.entries()) {
+    if (isBlockKey(key)) throw PlannerErrors.STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE({ reason: `state key ${JSON.stringify(key.slice(0, 80))} is a window block of an event-time aggregation, not a per-group key` });
+    break;
+  }
   // numRowsUpdated counts distinct keys put. A key occurs at most once per map task's block, so
   // duplicates are keys already put in this batch; a key with no previous value is new, hence
   // distinct. New keys are only listed until the first key that had a value: from then on a Set

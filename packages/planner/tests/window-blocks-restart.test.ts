@@ -144,5 +144,11 @@ describe('window-blocked state in the real state store', () => {
     s3.put(blockKey, ['weir.wb1', 1, '["ST-01"]', [1, 2, 3, 4, 5, 6, 7, 8]]);
     assert.throws(() => runStatefulPartition(plan, partials, s3, ctx), { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE' });
     s3.abort();
+    // Window blocks read by an aggregation without an event-time key (the query changed, same checkpoint).
+    const unordered = planQuery(DataFrame.fromSource({ index: 0, format: 'memory', schema }).groupBy(col('station')).agg(avg('v').alias('a'), first('v').alias('f')).plan, { sourceSchemas: [schema], outputMode: 'complete', shufflePartitions: 1 });
+    const s4 = await new StateStoreProvider(engine, { checkpointLocation: tmp(), operatorId: 0, partition: 0 }).load(0);
+    s4.put(blockKey, ['weir.wb1', 1, '["ST-01"]', [1, 2, 3, 4]]);
+    assert.throws(() => runStatefulPartition(unordered, [], s4, { ...ctx, outputMode: 'complete' }), { code: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE' });
+    s4.abort();
   });
 });
