@@ -5,10 +5,10 @@ import { isoUtcMicrosBytesInto } from './timestamp-parse.js';
 /**
  * The NDJSON hot path without `JSON.parse`: a scanner over a line's UTF-8 bytes that expects the
  * schema's fields in schema order (`{"a":…,"b":…}`, optional spaces/tabs around the structural
- * characters) and converts each value straight into its destination: one scanning core
- * ({@link ColumnLineScanner}) writes the values into a column chunk builder's arrays (numbers
- * into typed arrays: no boxing, no row object), and the row form ({@link LineScanner}) is that
- * core over a one-row scratch builder, read back into one row object.
+ * characters) and converts each value straight into its destination. One scanning core,
+ * generated per schema (`scannerSource`), serves both forms: {@link ColumnLineScanner} writes the
+ * values into a column chunk builder's arrays (numbers into typed arrays: no boxing, no row
+ * object), {@link LineScanner} into a values array that `plan.buildRow` turns into one row.
  *
  * It MUST give exactly the row `JSON.parse` + the conformer give, or decline: it declines every
  * line it does not fully understand (another key order, a missing or extra key, an escape or
@@ -238,7 +238,7 @@ type ScanColumns = (bytes: Uint8Array, start: number, limit: number, out: Column
 
 /**
  * Instantiated scanners by their source, ONE closure per schema (and form) per thread, reused by
- * every plan: the generated function is large and TurboFan takes 100-300 ms of CPU to optimize
+ * every plan: the generated function is large and TurboFan takes 40-300 ms of CPU to optimize
  * it; a second closure of the same code would make V8 drop the context-specialised code and
  * compile it all again. The closure's string caches go with it, so a thread's partitions share
  * them (a cache maps bytes to their string: any reader may use it). Bounded, oldest evicted.
