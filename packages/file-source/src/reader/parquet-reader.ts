@@ -35,25 +35,30 @@ export function* readParquetRows(batch: RowBatch, file: PartitionFile, plan: Con
     return src === undefined ? undefined : parquetConverter(src.type, f.type);
   });
   const extra = batch.schema.fields.filter((f) => !plan.index.has(f.name)).map((f) => f.name);
+  // A column named like an Object.prototype member (`__proto__`) is read as an own field only,
+  // and rows are built by the plan's row builder, which defines such a field instead of setting
+  // the prototype.
+  const ownOnly = plan.names.map((n) => n in Object.prototype);
+  const values: unknown[] = new Array<unknown>(plan.names.length).fill(null);
   for (const src of batch.rows) {
-    const row: Row = {};
     let rescued: Record<string, unknown> | null = null;
     let mismatch: string | null = null;
     for (let i = 0; i < plan.names.length; i++) {
       const name = plan.names[i] as string;
       const conv = convs[i];
-      const v = src[name];
+      const v = ownOnly[i] === true && !Object.prototype.hasOwnProperty.call(src, name) ? undefined : src[name];
       if (conv === undefined || v === null || v === undefined) {
-        row[name] = null;
+        values[i] = null;
       } else if (conv === null) {
-        row[name] = null;
+        values[i] = null;
         if (plan.rescued !== null) (rescued ??= {})[name] = jsonSafe(v);
         else mismatch ??= `field ${name} has an incompatible Parquet type`;
       } else {
         const c = conv(v);
-        row[name] = c === MISMATCH ? null : c;
+        values[i] = c === MISMATCH ? null : c;
       }
     }
+    const row = plan.buildRow(values);
     if (plan.rescued !== null) for (const name of extra) if (src[name] != null) (rescued ??= {})[name] = jsonSafe(src[name]);
     if (mismatch !== null) sink.malformed(file, JSON.stringify(jsonSafe(src)), mismatch, row);
     else sink.emit(row, file, rescued);

@@ -37,27 +37,46 @@ let lastYmd = -1;
 let lastDays = 0;
 
 /**
- * The shape nearly every machine writes, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (JavaScript's
- * `toISOString`, Spark's JSON writer), straight-line. Returns `undefined` for anything else,
- * including every invalid value, and the caller then runs the general scanner, so this MUST
- * NOT accept a string the general scanner rejects, nor give a different value.
+ * The epoch microseconds of `YYYY-MM-DDTHH:MM:SS` given as its 14 digit values (each the
+ * character code minus 48, so anything outside 0-9 is not a digit) plus the fraction's
+ * microseconds, or NaN when a digit is missing or a field is out of range. Shared by the string
+ * and byte fast paths below, which differ only in how they read characters.
  */
-function isoUtcMicros(s: string, n: number): number | undefined {
-  const y0 = d(s, 0), y1 = d(s, 1), y2 = d(s, 2), y3 = d(s, 3);
-  const mo0 = d(s, 5), mo1 = d(s, 6), da0 = d(s, 8), da1 = d(s, 9);
-  const h0 = d(s, 11), h1 = d(s, 12), mi0 = d(s, 14), mi1 = d(s, 15), s0 = d(s, 17), s1 = d(s, 18);
+function isoFieldsMicros(
+  y0: number, y1: number, y2: number, y3: number, mo0: number, mo1: number, da0: number, da1: number,
+  h0: number, h1: number, mi0: number, mi1: number, s0: number, s1: number, micros: number,
+): number {
   // `x >>> 0 > 9` is false exactly for the digits 0-9 (a negative difference wraps to a huge number).
   if (
     (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 ||
     (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
     (s0 >>> 0) > 9 || (s1 >>> 0) > 9
   ) {
-    return undefined;
+    return NaN;
   }
   const hour = h0 * 10 + h1;
   const minute = mi0 * 10 + mi1;
   const second = s0 * 10 + s1;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
+  const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
+  if (key !== lastYmd) {
+    const month = mo0 * 10 + mo1;
+    const day = da0 * 10 + da1;
+    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return NaN;
+    lastDays = daysFromCivil(ymd, month, day);
+    lastYmd = key;
+  }
+  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+}
+
+/**
+ * The shape nearly every machine writes, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (JavaScript's
+ * `toISOString`, Spark's JSON writer), straight-line. Returns `undefined` for anything else,
+ * including every invalid value, and the caller then runs the general scanner, so this MUST
+ * NOT accept a string the general scanner rejects, nor give a different value.
+ */
+function isoUtcMicros(s: string, n: number): number | undefined {
   let micros = 0;
   if (n !== 20) {
     if (s.charCodeAt(19) !== 46 || n < 22) return undefined;
@@ -70,16 +89,8 @@ function isoUtcMicros(s: string, n: number): number | undefined {
     }
     micros = Math.floor(micros);
   }
-  const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
-  const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
-  if (key !== lastYmd) {
-    const month = mo0 * 10 + mo1;
-    const day = da0 * 10 + da1;
-    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return undefined;
-    lastDays = daysFromCivil(ymd, month, day);
-    lastYmd = key;
-  }
-  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  const v = isoFieldsMicros(d(s, 0), d(s, 1), d(s, 2), d(s, 3), d(s, 5), d(s, 6), d(s, 8), d(s, 9), d(s, 11), d(s, 12), d(s, 14), d(s, 15), d(s, 17), d(s, 18), micros);
+  return v === v ? v : undefined;
 }
 
 /** One digit's value at `b[i]`, or a number outside 0-9 when the byte is not a digit (bytes twin of `d`). */
@@ -90,8 +101,8 @@ function db(b: Uint8Array, i: number): number {
 /**
  * {@link parseTimestampMicros}'s fast path over UTF-8 bytes `b[at, at + n)`, so a line scanner
  * converts a timestamp without decoding it to a string. It accepts exactly the strings
- * `isoUtcMicros` accepts (the same checks in the same order) and gives the same value; anything
- * else returns `undefined` (the caller then takes the string path).
+ * `isoUtcMicros` accepts (the same checks) and gives the same value; anything else returns
+ * `undefined` (the caller then takes the string path).
  */
 export function isoUtcMicrosBytes(b: Uint8Array, at: number, n: number): number | undefined {
   return isoUtcMicrosBytesInto(b, at, n, isoOut) ? isoOut[0] : undefined;
@@ -105,42 +116,24 @@ const isoOut = new Float64Array(1);
  */
 export function isoUtcMicrosBytesInto(b: Uint8Array, at: number, n: number, out: Float64Array): boolean {
   if (n < 20 || b[at + n - 1] !== 90 || b[at + 10] !== 84 || b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 13] !== 58 || b[at + 16] !== 58) return false;
-  const y0 = db(b, at), y1 = db(b, at + 1), y2 = db(b, at + 2), y3 = db(b, at + 3);
-  const mo0 = db(b, at + 5), mo1 = db(b, at + 6), da0 = db(b, at + 8), da1 = db(b, at + 9);
-  const h0 = db(b, at + 11), h1 = db(b, at + 12), mi0 = db(b, at + 14), mi1 = db(b, at + 15), s0 = db(b, at + 17), s1 = db(b, at + 18);
-  if (
-    (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 ||
-    (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
-    (s0 >>> 0) > 9 || (s1 >>> 0) > 9
-  ) {
-    return false;
-  }
-  const hour = h0 * 10 + h1;
-  const minute = mi0 * 10 + mi1;
-  const second = s0 * 10 + s1;
-  if (hour > 23 || minute > 59 || second > 59) return false;
   let micros = 0;
   if (n !== 20) {
     if (b[at + 19] !== 46 || n < 22) return false;
     let scale = 100_000;
-    for (let i = 20; i < n - 1; i++) {
-      const c = db(b, at + i);
+    for (let i = at + 20; i < at + n - 1; i++) {
+      const c = db(b, i);
       if ((c >>> 0) > 9) return false;
       micros += c * scale;
       scale /= 10;
     }
     micros = Math.floor(micros);
   }
-  const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
-  const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
-  if (key !== lastYmd) {
-    const month = mo0 * 10 + mo1;
-    const day = da0 * 10 + da1;
-    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return false;
-    lastDays = daysFromCivil(ymd, month, day);
-    lastYmd = key;
-  }
-  out[0] = (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  const v = isoFieldsMicros(
+    db(b, at), db(b, at + 1), db(b, at + 2), db(b, at + 3), db(b, at + 5), db(b, at + 6), db(b, at + 8), db(b, at + 9),
+    db(b, at + 11), db(b, at + 12), db(b, at + 14), db(b, at + 15), db(b, at + 17), db(b, at + 18), micros,
+  );
+  if (v !== v) return false;
+  out[0] = v;
   return true;
 }
 
