@@ -70,7 +70,11 @@ export function openMapStage(
  * The columnar form of {@link openMapStage}, or null when the planner does not offer one for this
  * plan (stateful plans, joins, expressions its generator does not cover): the caller then runs rows.
  */
-export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: { batchTimestampMs: number; watermarkMs: number }): ColumnarMapStageRun | null {
+export function openColumnarMapStage(
+  plan: QueryPlan,
+  sourceIndex: number,
+  ctx: { batchTimestampMs: number; watermarkMs: number; collectLateRows: boolean },
+): ColumnarMapStageRun | null {
   return plannerOpenColumnarMapStage(plan, sourceIndex, ctx);
 }
 

@@ -185,9 +185,14 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
   });
   const stateful = input.plan.stateful !== null;
   const writer = !stateful && input.writer !== null ? await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx) : null;
-  if (writer !== null && input.columnar === true && typeof writer.writeColumns === 'function') {
+  // Columns end to end when every piece has its columnar form: a stateful plan's stage folds
+  // chunks into partials; a stateless one needs a sink writer that takes chunks.
+  if (input.columnar === true && (stateful || (writer !== null && typeof writer.writeColumns === 'function'))) {
     const reader = await partitionColumnReader(input.partition);
-    const columnar = reader === null ? null : openColumnarMapStage(input.plan, input.sourceIndex, { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs });
+    const columnar =
+      reader === null
+        ? null
+        : openColumnarMapStage(input.plan, input.sourceIndex, { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs, collectLateRows: input.collectLateRows });
     if (reader !== null && columnar !== null) {
       mapTaskPaths.columnar++;
       return columnarMapTask(input, ctx, reader, columnar, writer);
@@ -225,12 +230,12 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
 }
 
 /**
- * `mapTask` for a stateless plan in column chunks: no row object between the reader and the
- * Parquet pages. Same output as the row path (each columnar contract is defined as equal to its
- * row form), the same abort-on-failure guard.
+ * `mapTask` in column chunks: no row object between the reader and the Parquet pages (stateless)
+ * or the aggregation sink (stateful). Same output as the row path (each columnar contract is
+ * defined as equal to its row form), the same abort-on-failure guard.
  */
-function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: PartitionColumnReader, stage: ColumnarMapStageRun, writer: DataWriter): Promise<MapTaskOutput> {
-  const writeColumns = (writer.writeColumns as NonNullable<DataWriter['writeColumns']>).bind(writer);
+function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: PartitionColumnReader, stage: ColumnarMapStageRun, writer: DataWriter | null): Promise<MapTaskOutput> {
+  const writeColumns = writer === null ? null : (writer.writeColumns as NonNullable<DataWriter['writeColumns']>).bind(writer);
   return withAbortOnFailure(writer, async () => {
     let numInputRows = 0;
     let numOutputRows = 0;
@@ -238,16 +243,15 @@ function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: Partitio
       numInputRows += chunk.numRows;
       const out = stage.push(chunk);
       numOutputRows += out.numRows;
-      if (out.numRows > 0) await writeColumns(out);
+      if (out.numRows > 0 && writeColumns !== null) await writeColumns(out);
     }
     const res = stage.finish();
-    return {
-      numInputRows,
-      eventTime: res.eventTime,
-      numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
-      commitMessage: await writer.commit(),
-      numOutputRows,
-    };
+    const common = { numInputRows, eventTime: res.eventTime, numRowsDroppedByWatermark: res.numRowsDroppedByWatermark };
+    if (res.partials !== undefined) {
+      const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
+      return { ...common, blocks, numOutputRows: 0 };
+    }
+    return { ...common, commitMessage: await (writer as DataWriter).commit(), numOutputRows };
   });
 }
 
