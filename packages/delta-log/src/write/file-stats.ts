@@ -1,14 +1,16 @@
 /**
  * Per-file statistics for `add.stats`, as Delta Spark collects them: `numRecords`, and for the first
  * `delta.dataSkippingNumIndexedCols` (32) leaf columns `minValues`, `maxValues` (numbers, decimals,
- * dates, timestamps, strings — not booleans or binary) and `nullCount`. Strings are truncated to
- * 32 characters (min: the prefix; max: the prefix + U+FFFF, so it still bounds every value).
+ * dates, timestamps, strings — not booleans or binary) and `nullCount`. Strings compare in UTF-8
+ * byte order, as Delta/Spark compare them (not JS's UTF-16 order), and are truncated to 32 code
+ * points (min: the prefix; max: the prefix + U+FFFF, so it still bounds every value).
  * Timestamps are written as Spark formats them in JSON (`yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`, UTC,
  * truncated to milliseconds), dates as `yyyy-MM-dd`.
  */
 import { isDecimalType, isStructType, type DataType, type Row, type StructType } from '@weir/core';
 import { compareDecimal } from '../internal/decimal.js';
 import { formatDate, formatTimestampStats } from '../internal/temporal.js';
+import { compareUtf8, truncateStringStat } from '../internal/utf8-order.js';
 
 export const DEFAULT_NUM_INDEXED_COLS = 32;
 const STRING_PREFIX = 32;
@@ -30,7 +32,7 @@ function hasMinMax(t: DataType): boolean {
 
 function compare(a: unknown, b: unknown, t: DataType): number {
   if (isDecimalType(t)) return compareDecimal(String(a), String(b));
-  if (t === 'string') return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  if (t === 'string') return compareUtf8(a as string, b as string);
   return (a as number) - (b as number);
 }
 
@@ -39,13 +41,7 @@ function statValue(v: unknown, t: DataType, kind: 'min' | 'max'): unknown {
   if (t === 'timestamp') return formatTimestampStats(v as number);
   if (t === 'timestamp_ntz') return formatTimestampStats(v as number).replace(/Z$/, '');
   if (isDecimalType(t)) return Number(v);
-  if (t === 'string') {
-    const s = v as string;
-    const chars = [...s];
-    if (chars.length <= STRING_PREFIX) return s;
-    const prefix = chars.slice(0, STRING_PREFIX).join('');
-    return kind === 'min' ? prefix : prefix + '\uffff';
-  }
+  if (t === 'string') return truncateStringStat(v as string, kind, STRING_PREFIX);
   return v;
 }
 
@@ -98,6 +94,8 @@ export function computeFileStats(schema: StructType, rows: readonly Row[], numIn
         continue;
       }
       if (!mm || (typeof v === 'number' && Number.isNaN(v))) continue;
+      // Only strings bound a string column (anything else is outside the row contract).
+      if (leaf.type === 'string' && typeof v !== 'string') continue;
       if (min === undefined || compare(v, min, leaf.type) < 0) min = v;
       if (max === undefined || compare(v, max, leaf.type) > 0) max = v;
     }

@@ -82,12 +82,30 @@ describe('fileStatsBuilderFactory', () => {
 
   it('strings longer than 32 code points are truncated (max gets U+FFFF); surrogate pairs stay whole', () => {
     const schema = StructType.fromDDL('s STRING');
-    const emoji = '😀'.repeat(40);
     const builder = fileStatsBuilderFactory(schema)();
-    builder.add([{ s: emoji }, { s: 'a' }]);
+    builder.add([{ s: 'é'.repeat(31) + '😀' + 'b'.repeat(8) }, { s: 'a' }, { s: 'é'.repeat(31) + '😀😀' + 'z' }]);
     const r = builder.result();
     assert.equal(r.minValues.s, 'a');
-    assert.equal(r.maxValues.s, '😀'.repeat(32) + '\uffff');
+    // 31 + the surrogate pair = 32 code points; the next code point ('z' < U+FFFF) is cut.
+    assert.equal(r.maxValues.s, 'é'.repeat(31) + '😀😀' + '\uffff');
+  });
+
+  it('a truncated max still bounds the value in UTF-8 order: the prefix grows over code points ≥ U+FFFF', () => {
+    const schema = StructType.fromDDL('s STRING');
+    const cases: Array<[string, string]> = [
+      // prefix + U+FFFF < prefix + astral in UTF-8 bytes, so astral code points join the prefix
+      ['😀'.repeat(40), '😀'.repeat(40)],
+      ['x'.repeat(32) + '😀😀' + 'y' + '😀', 'x'.repeat(32) + '😀😀' + '\uffff'],
+      ['x'.repeat(32) + '\uffff\uffffq', 'x'.repeat(32) + '\uffff\uffff\uffff'],
+      ['x'.repeat(32) + '\ufffeq', 'x'.repeat(32) + '\uffff'],
+    ];
+    for (const [value, max] of cases) {
+      const builder = fileStatsBuilderFactory(schema)();
+      builder.add([{ s: value }]);
+      assert.equal(builder.result().maxValues.s, max);
+      assert.equal(computeFileStats(schema, [{ s: value }]).maxValues.s, max);
+      assert.ok(Buffer.compare(Buffer.from(value), Buffer.from(max)) <= 0, 'the max bounds the value (UTF-8 bytes)');
+    }
   });
 
   it('an empty builder has counts only for the indexed leaves', () => {

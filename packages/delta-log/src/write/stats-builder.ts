@@ -20,6 +20,7 @@ import {
   type StructType,
 } from '@weir/core';
 import { formatDate, formatTimestampStats } from '../internal/temporal.js';
+import { compareUtf8, truncateStringStat } from '../internal/utf8-order.js';
 import { DEFAULT_NUM_INDEXED_COLS, type FileStats } from './file-stats.js';
 
 const STRING_PREFIX = 32;
@@ -52,25 +53,27 @@ export interface FileStatsBuilder {
 }
 
 /**
- * Generated update: `(rows, from, to, num, cnt, str)`. Per leaf `i`: `cnt[i]` is its null count;
+ * Generated update: `(rows, from, to, num, cnt, str, cmp)`. Per leaf `i`: `cnt[i]` is its null count;
  * number/decimal leaves keep min/max in `num[2i]`/`num[2i+1]` (±Infinity while empty), string
- * leaves in `str[2i]`/`str[2i+1]` (undefined while empty).
+ * leaves in `str[2i]`/`str[2i+1]` (undefined while empty), ordered by `cmp` ({@link compareUtf8}:
+ * UTF-8 byte order, as Delta compares; JS `<` is UTF-16 order and differs for astral characters).
  */
-type UpdateFn = (rows: readonly Row[], from: number, to: number, num: Float64Array, cnt: Float64Array, str: unknown[]) => void;
+type UpdateFn = (
+  rows: readonly Row[],
+  from: number,
+  to: number,
+  num: Float64Array,
+  cnt: Float64Array,
+  str: unknown[],
+  cmp: (a: string, b: string) => number,
+) => void;
 
 const identity = (v: unknown): unknown => v;
 const formatDateStat = (v: unknown): unknown => formatDate(v as number);
 const formatTimestampStat = (v: unknown): unknown => formatTimestampStats(v as number);
 const formatTimestampNtzStat = (v: unknown): unknown => formatTimestampStats(v as number).replace(/Z$/, '');
 function formatStringStat(v: unknown, kind: 'min' | 'max'): unknown {
-  const s = v as string;
-  // Code points, not UTF-16 units: a surrogate pair is never cut in half. Cheap test first:
-  // a string of ≤ 32 UTF-16 units has ≤ 32 code points.
-  if (s.length <= STRING_PREFIX) return s;
-  const chars = [...s];
-  if (chars.length <= STRING_PREFIX) return s;
-  const prefix = chars.slice(0, STRING_PREFIX).join('');
-  return kind === 'min' ? prefix : prefix + '\uffff';
+  return truncateStringStat(v as string, kind, STRING_PREFIX);
 }
 
 function leafOf(path: readonly string[], t: DataType): StatsLeaf {
@@ -136,7 +139,9 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
         break;
       case 'string':
         body.push(
-          `if (v === null || v === undefined) n${i}++; else if (typeof v !== 'number' || v === v) { if (lo${i} === undefined || v < lo${i}) lo${i} = v; if (hi${i} === undefined || v > hi${i}) hi${i} = v; }`,
+          // Equal to a bound (the common repeat) → no comparison. Non-strings (outside the row
+          // contract) count as non-null but bound nothing, as in computeFileStats.
+          `if (v === null || v === undefined) n${i}++; else if (typeof v === 'string') { if (lo${i} === undefined) { lo${i} = v; hi${i} = v; } else { if (v !== lo${i} && cmp(v, lo${i}) < 0) lo${i} = v; if (v !== hi${i} && cmp(v, hi${i}) > 0) hi${i} = v; } }`,
         );
         break;
       default:
@@ -150,7 +155,7 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
 const compiled = createGeneratedCodeCache<UpdateFn>();
 
 function compile(source: string): UpdateFn {
-  return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', src) as UpdateFn);
+  return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', 'cmp', src) as UpdateFn);
 }
 
 /**
@@ -203,9 +208,12 @@ function foldVector(
     for (let j = from; j < to; j++) {
       const v = vals[j] as string;
       if (v === null || v === undefined) n++;
-      else if (typeof v !== 'number' || v === v) {
-        if (lo === undefined || v < lo) lo = v;
-        if (hi === undefined || v > hi) hi = v;
+      else if (typeof v === 'string') {
+        if (lo === undefined || hi === undefined) lo = hi = v;
+        else {
+          if (v !== lo && compareUtf8(v, lo) < 0) lo = v;
+          if (v !== hi && compareUtf8(v, hi) > 0) hi = v;
+        }
       }
     }
     str[2 * i] = lo;
@@ -260,9 +268,12 @@ function foldVector(
       for (let j = from; j < to; j++) {
         const v = get(j) as string;
         if (v === null || v === undefined) n++;
-        else if (typeof v !== 'number' || v === v) {
-          if (lo === undefined || v < lo) lo = v;
-          if (hi === undefined || v > hi) hi = v;
+        else if (typeof v === 'string') {
+          if (lo === undefined || hi === undefined) lo = hi = v;
+          else {
+            if (v !== lo && compareUtf8(v, lo) < 0) lo = v;
+            if (v !== hi && compareUtf8(v, hi) > 0) hi = v;
+          }
         }
       }
       str[2 * i] = lo;
@@ -322,7 +333,7 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
       },
       add(rows: readonly Row[], from = 0, to = rows.length): void {
         if (to <= from) return;
-        update(rows, from, to, num, cnt, str);
+        update(rows, from, to, num, cnt, str, compareUtf8);
         numRecords += to - from;
       },
       addColumns(chunk: ColumnChunk, from = 0, to = chunk.numRows): void {
