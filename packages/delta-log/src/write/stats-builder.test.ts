@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StructType, type Row } from '@weir/core';
+import { StructType, columnChunkFromRows, type Row } from '@weir/core';
 import { computeFileStats } from './file-stats.js';
 import { fileStatsBuilderFactory } from './stats-builder.js';
 
@@ -86,7 +86,7 @@ describe('fileStatsBuilderFactory', () => {
     builder.add([{ s: 'é'.repeat(31) + '😀' + 'b'.repeat(8) }, { s: 'a' }, { s: 'é'.repeat(31) + '😀😀' + 'z' }]);
     const r = builder.result();
     assert.equal(r.minValues.s, 'a');
-    // 31 + the surrogate pair = 32 code points; the next code point ('z' < U+FFFF) is cut.
+    // 32 code points (31 + one surrogate pair); the next 😀 (≥ U+FFFF) joins the prefix, 'z' is cut.
     assert.equal(r.maxValues.s, 'é'.repeat(31) + '😀😀' + '\uffff');
   });
 
@@ -122,6 +122,62 @@ describe('stats of ±Infinity', () => {
     b.add(rows, 0, rows.length);
     for (const stats of [b.result(), computeFileStats(schema, rows, 32)]) {
       assert.deepEqual(JSON.parse(JSON.stringify(stats)), { numRecords: 3, minValues: { i: 1 }, maxValues: { i: 3 }, nullCount: { d: 1, i: 1 } });
+    }
+  });
+});
+
+describe('string stats in UTF-8 byte order (as Delta/Spark compare strings)', () => {
+  // Well-formed strings mixing ASCII, BMP below the surrogates, U+E000–U+FFFF and astral code points:
+  // JS `<` (UTF-16 units) and UTF-8 byte order disagree between the last two groups.
+  const unit = fc.oneof(
+    fc.constantFrom('a', 'é', '\ud7ff', '\ue000', '\ufffd', '\uffff', '😀', '\u{10000}', '\u{10ffff}'),
+    fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCodePoint(c)),
+    fc.integer({ min: 0xe000, max: 0xffff }).map((c) => String.fromCodePoint(c)),
+    fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+  );
+  // ≤ 8 code points: no truncation, so the stats must be the exact extremes.
+  const str = fc.option(fc.string({ unit, maxLength: 8 }), { nil: null });
+  const schema = StructType.fromDDL('s STRING, st STRUCT<y: STRING>');
+  const rowArb = fc.record({ s: str, st: fc.option(fc.record({ y: str }, { noNullPrototype: true }), { nil: null }) }, { noNullPrototype: true });
+
+  /** The outside oracle: min/max of the non-null values by Buffer.compare of their UTF-8 bytes. */
+  function oracle(values: ReadonlyArray<string | null>): { min?: string; max?: string } {
+    const vs = values.filter((v): v is string => v !== null).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return vs.length === 0 ? {} : { min: vs[0], max: vs[vs.length - 1] };
+  }
+
+  it('rows (computeFileStats, add) and column chunks (addColumns) give the UTF-8 min/max, any chunking', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 4 }), (rows, points) => {
+        const top = oracle(rows.map((r) => r.s));
+        const nested = oracle(rows.map((r) => r.st?.y ?? null));
+        const viaRows = fileStatsBuilderFactory(schema)();
+        const viaColumns = fileStatsBuilderFactory(schema)();
+        const chunk = columnChunkFromRows(schema, rows);
+        for (const [from, to] of cuts(rows.length, points)) {
+          viaRows.add(rows, from, to);
+          viaColumns.addColumns(chunk, from, to);
+        }
+        for (const stats of [computeFileStats(schema, rows), viaRows.result(), viaColumns.result()]) {
+          assert.equal(stats.minValues['s'], top.min);
+          assert.equal(stats.maxValues['s'], top.max);
+          assert.equal((stats.minValues['st'] as Row | undefined)?.['y'], nested.min);
+          assert.equal((stats.maxValues['st'] as Row | undefined)?.['y'], nested.max);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS * 3 },
+    );
+  });
+
+  it("['\\uffff', '😀']: min U+FFFF, max 😀 (UTF-16 order gives the reverse)", () => {
+    const rows = [{ s: '\uffff' }, { s: '😀' }];
+    const b = fileStatsBuilderFactory(StructType.fromDDL('s STRING'))();
+    b.add(rows);
+    const c = fileStatsBuilderFactory(StructType.fromDDL('s STRING'))();
+    c.addColumns(columnChunkFromRows(StructType.fromDDL('s STRING'), rows));
+    for (const stats of [b.result(), c.result(), computeFileStats(StructType.fromDDL('s STRING'), rows)]) {
+      assert.equal(stats.minValues['s'], '\uffff');
+      assert.equal(stats.maxValues['s'], '😀');
     }
   });
 });
