@@ -19,8 +19,12 @@ import { PlannerErrors } from './errors.js';
  *   row index for a gather;
  * - the loop header runs over `n` row indices instead of an array of rows.
  *
+ * An aggregation's loop ends in `sink.add(r, key0, …, input0, …)` instead of an emit: that call
+ * is kept, with `null` for the row (asked for with `sink: true`; the caller guarantees the sink
+ * never keeps the row, i.e. late rows are not collected).
+ *
  * Every other line is recognised by shape or copied verbatim; anything unrecognised (joins,
- * stateful sinks, a line shape this parser does not know) makes {@link parseRowStage} return null
+ * dedup sinks, a line shape this parser does not know) makes {@link parseRowStage} return null
  * and the caller keeps the row stage: never a wrong answer. Generated identifiers added here all
  * start with `$` so they cannot collide with the row generator's (`c0`, `t1`, `k2`, `nowUs`, …);
  * no user text is added (columns are addressed by position; the copied lines embed user text only
@@ -40,7 +44,13 @@ export type ParsedEmit =
   /** `out.push(r)`: the input row itself (its fields are the output fields). */
   | { readonly kind: 'input' }
   /** `out.push({ … })`: per output field, the JS expression (a variable or a literal) of its value. */
-  | { readonly kind: 'values'; readonly values: readonly string[] };
+  | { readonly kind: 'values'; readonly values: readonly string[] }
+  /**
+   * `sink.add(r, a0, …)`: the row handed to an aggregate sink (keys, then aggregate inputs); `args`
+   * is the JS text after `r` (`, c1, c0, null`, or empty). Only parsed when asked for (aggregations
+   * whose sink does not keep the row: it is passed as `null`).
+   */
+  | { readonly kind: 'sink'; readonly args: string };
 
 /** One `for` loop of the row stage (a stage has one per pipeline from its source). */
 export interface ParsedLoop {
@@ -128,9 +138,10 @@ function parseObject(text: string, names: readonly string[]): string[] | null {
 /**
  * Splits the text of a stateless row stage (as `generateStage` writes it, with an `emit`
  * terminal) into its parts; null for any other shape (stateful terminals, joins, unknown lines).
- * `outputNames` are the plan's output field names, in order.
+ * `outputNames` are the plan's output field names, in order. With `sink: true` a loop may end in
+ * an aggregate sink call (`sink.add(r, …)`, the aggregate terminal) instead of an emit.
  */
-export function parseRowStage(code: string, outputNames: readonly string[]): ParsedStage | null {
+export function parseRowStage(code: string, outputNames: readonly string[], options: { readonly sink?: boolean } = {}): ParsedStage | null {
   const lines = code.split('\n');
   let at = 0;
   if (lines[at++] !== '"use strict";') return null;
@@ -169,6 +180,15 @@ export function parseRowStage(code: string, outputNames: readonly string[]): Par
           if (values === null) return null;
           emit = { kind: 'values', values };
         }
+        continue;
+      }
+      if (options.sink === true && t.startsWith('sink.add(r')) {
+        // The aggregate terminal: the loop's last statement, its arguments free of the row (the sink gets `null`).
+        if (l !== '    ' + t || lines[at] !== LOOP_CLOSE || !t.endsWith(');')) return null;
+        const args = t.slice('sink.add(r'.length, -2);
+        if (args !== '' && !args.startsWith(', ')) return null;
+        if (/\b(?:rows|out|sink|r)\b|\brt\.joins|\bfor \(/.test(args.replace(new RegExp(JSON_STRING, 'g'), '""'))) return null;
+        emit = { kind: 'sink', args };
         continue;
       }
       // Anything that still needs the row, the sink or a join is outside this generator.
@@ -228,12 +248,12 @@ export interface LoopLayout {
 
 /**
  * The text of the columnar stage function for one chunk layout:
- * `function (vs, n, rt, b, $sel) → number of output rows`, writing the computed fields into
+ * `function (vs, n, rt, b, $sel, sink) → number of output rows`, writing the computed fields into
  * builder `b` (then `b.numRows` is that count) and, when `select`, the surviving row indices into
- * `$sel`. Compile it with `new Function('h', text)(helpers)`, like the row stage.
+ * `$sel`. A loop ending in an aggregate sink call calls `sink.add(null, …)` instead (no output row). Compile it with `new Function('h', text)(helpers)`, like the row stage.
  */
 export function generateColumnarStage(prologue: readonly string[], loops: readonly LoopLayout[], outputs: readonly OutputSlot[]): string {
-  const out: string[] = ['"use strict";', ...prologue, 'return function columnarStage(vs, n, rt, b, $sel) {'];
+  const out: string[] = ['"use strict";', ...prologue, 'return function columnarStage(vs, n, rt, b, $sel, sink) {'];
   out.push('  const nowUs = rt.nowUs;');
   out.push('  let evMin = rt.evMin, evMax = rt.evMax, evSum = rt.evSum, evCount = rt.evCount;');
   // The vectors the loops read, loaded once per call (loads of columns no statement uses are dropped below).
@@ -254,7 +274,9 @@ export function generateColumnarStage(prologue: readonly string[], loops: readon
       writes.push(writeSource(s, x));
     });
     // Loads no remaining statement uses are not generated (a column only passed through is gathered instead).
-    const used = [...l.loop.body, ...writes].join('\n');
+    const emit = l.loop.emit;
+    const call = emit.kind === 'sink' ? `    sink.add(null${emit.args});` : null;
+    const used = [...l.loop.body, ...writes, call ?? ''].join('\n');
     loopLines.push('  for (let i = 0; i < n; i++) {');
     l.loop.reads.forEach((r, k) => {
       if (!usesVariable(used, r.v)) return;
@@ -263,9 +285,12 @@ export function generateColumnarStage(prologue: readonly string[], loops: readon
       if (slot.index >= 0) loaded.add(slot.index);
     });
     loopLines.push(...l.loop.body);
-    for (const w of writes) loopLines.push('    ' + w);
-    if (l.select) loopLines.push('    $sel[$o] = i;');
-    loopLines.push('    $o++;');
+    if (call !== null) loopLines.push(call);
+    else {
+      for (const w of writes) loopLines.push('    ' + w);
+      if (l.select) loopLines.push('    $sel[$o] = i;');
+      loopLines.push('    $o++;');
+    }
     loopLines.push('  }');
   }
   for (const j of [...loaded].sort((a, b) => a - b)) {

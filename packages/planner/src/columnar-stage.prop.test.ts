@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { columnChunkFromRows, columnChunkToRows, field, struct, vectorKindOf, type ColumnChunk, type DataType, type Row, type StructType } from '@weir/core';
 import { DataFrame } from './dataframe.js';
 import { Column, literal } from './column.js';
-import { abs, coalesce, col, concat, current_timestamp, lower, round, substring, trim, upper, when, window } from './functions.js';
+import { abs, approx_count_distinct, avg, coalesce, col, concat, count, current_timestamp, first, last, lower, max, min, round, session_window, stddev, substring, sum, trim, upper, when, window } from './functions.js';
 import { planQuery } from './plan-query.js';
 import { openMapStage } from './runtime.js';
 import { openColumnarMapStage } from './columnar-stage.js';
@@ -266,5 +266,150 @@ describe('openColumnarMapStage equals the row stage (property)', () => {
     // The property must compare rows, and the columnar generator must cover (nearly) every stateless program.
     assert.ok(compared > 500, `only ${compared} rows compared`);
     assert.equal(columnar, plans, `${plans - columnar} of ${plans} stateless plans fell back to rows`);
+  });
+});
+
+// Aggregations: the columnar stage folds into the row stage's own sink, so `finish()` (partials,
+// hash-partitioned window blocks or per-group states, event-time statistics, watermark drops) must
+// be deep-equal to the row stage's over the same rows, for any chunking and chunk layout.
+const T0 = 1_767_225_600_000_000;
+const MINUTE_US = 60_000_000;
+type AggFn = 'countStar' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'stddev' | 'approx';
+const AGG_FNS: AggFn[] = ['countStar', 'count', 'sum', 'avg', 'min', 'max', 'first', 'last', 'stddev', 'approx'];
+function aggOf(fn: AggFn, c: string): Column {
+  switch (fn) {
+    case 'countStar':
+      return count();
+    case 'count':
+      return count(col(c));
+    case 'sum':
+      return sum(col(c));
+    case 'avg':
+      return avg(col(c));
+    case 'min':
+      return min(col(c));
+    case 'max':
+      return max(col(c));
+    case 'first':
+      return first(col(c));
+    case 'last':
+      return last(col(c));
+    case 'stddev':
+      return stddev(col(c));
+    case 'approx':
+      return approx_count_distinct(col(c));
+  }
+}
+
+const aggProgram = fc
+  .uniqueArray(fc.record({ name: hostileString, type: fc.constantFrom(...TYPES) }, { noNullPrototype: true }), { minLength: 1, maxLength: 4, selector: (c) => c.name.toLowerCase() })
+  .filter((cols) => !cols.some((c) => c.name.toLowerCase() === 'ts'))
+  .chain((others) => {
+    const cols = [{ name: 'ts', type: 'timestamp' as Typ }, ...others];
+    const schema = struct(cols.map((c) => field(c.name, c.type as DataType)));
+    const tsValue = fc.option(
+      fc.integer({ min: -5 * MINUTE_US, max: 60 * MINUTE_US }).map((d) => T0 + d),
+      { freq: 8, nil: null },
+    );
+    const row = fc.tuple(tsValue, ...others.map((c) => valueOf(c.type))).map((vals) => {
+      const r: Row = {};
+      cols.forEach((c, i) => Object.defineProperty(r, c.name, { value: vals[i], enumerable: true, writable: true, configurable: true }));
+      return r;
+    });
+    const names = others.map((c) => c.name);
+    return fc.record(
+      {
+        schema: fc.constant(schema),
+        rows: fc.array(row, { minLength: 0, maxLength: 40 }),
+        grouping: fc.constantFrom('tumbling', 'sliding', 'column', 'none'),
+        size: fc.constantFrom('1 minute', '5 minutes', '10 minutes'),
+        slide: fc.constantFrom('30 seconds', '1 minute', '2 minutes'),
+        watermark: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+        delay: fc.constantFrom('0 seconds', '1 minute', '5 minutes'),
+        keys: fc.uniqueArray(fc.tuple(fc.constantFrom(...names), fc.boolean()), { maxLength: 2, selector: ([n]) => n.toLowerCase() }),
+        aggs: fc.array(fc.tuple(fc.constantFrom(...AGG_FNS), fc.constantFrom('ts', ...names)), { minLength: 1, maxLength: 4 }),
+        before: fc.option(exprArb({ cols }).bool, { nil: null, freq: 3 }),
+        mode: fc.constantFrom('append', 'update', 'append', 'update', 'complete') as fc.Arbitrary<'append' | 'update' | 'complete'>,
+        // The watermark this batch uses: none yet (0) or somewhere inside the data, so some rows are late.
+        watermarkMs: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: -5, max: 60 }).map((m) => (T0 + m * MINUTE_US) / 1000), weight: 3 }),
+        partitions: fc.integer({ min: 1, max: 3 }),
+        cuts: fc.array(fc.nat(40), { maxLength: 4 }),
+        layout: fc.constantFrom('plan', 'reversed', 'extra'),
+      },
+      { noNullPrototype: true },
+    );
+  });
+
+describe('openColumnarMapStage of an aggregation equals the row stage (property)', () => {
+  it('random windowed/grouped aggregates, extra keys, watermark drops, any chunking and layout: same finish()', () => {
+    let plans = 0;
+    let columnar = 0;
+    let folded = 0;
+    let dropped = 0;
+    let ordered = 0;
+    fc.assert(
+      fc.property(aggProgram, (p) => {
+        let df = DataFrame.fromSource({ index: 0, format: 'memory', schema: p.schema });
+        if (p.watermark) df = df.withWatermark('ts', p.delay);
+        if (p.before) df = df.where(p.before);
+        let plan;
+        try {
+          // Invalid programs (a slide longer than the window, an aggregate over a type it refuses) are refused with a code.
+          const time: Column[] =
+            p.grouping === 'tumbling' ? [window(col('ts'), p.size)] : p.grouping === 'sliding' ? [window(col('ts'), p.size, p.slide)] : p.grouping === 'column' ? [col('ts')] : [];
+          const keys = p.keys.map(([n, cast]) => (cast ? col(n).cast('string') : col(n)));
+          const aggs = p.aggs.map(([fn, c], i) => aggOf(fn, c).alias(`a${i}`));
+          plan = planQuery(df.groupBy(...time, ...keys).agg(...(aggs as [Column, ...Column[]])).plan, { sourceSchemas: [p.schema], outputMode: p.mode, shufflePartitions: p.partitions });
+        } catch (e) {
+          assert.ok((e as { code?: string }).code !== undefined, String(e));
+          return;
+        }
+        plans++;
+        const ctx = { batchTimestampMs: 5, watermarkMs: p.watermarkMs };
+        const cs = openColumnarMapStage(plan, 0, ctx);
+        if (cs === null) return;
+        columnar++;
+        const rs = openMapStage(plan, 0, ctx);
+        const inSchema = chunkSchema(p.schema, p.layout);
+        const rows = p.rows.map((r, i) => (p.layout === 'extra' ? Object.defineProperty({ ...r }, '\u0000extra', { value: i % 3 === 0 ? null : -i, enumerable: true }) : r));
+        const bounds = rows.length === 0 ? [0, 0] : [...new Set([0, ...p.cuts.map((c) => Math.min(c, rows.length)), rows.length])].sort((a, b) => a - b);
+        for (let b = 0; b + 1 < bounds.length; b++) {
+          const chunk = columnChunkFromRows(inSchema, rows.slice(bounds[b], bounds[b + 1]));
+          assert.deepStrictEqual(rs.push(columnChunkToRows(chunk)), []);
+          const got = cs.push(chunk);
+          assert.equal(got.numRows, 0);
+          checkChunk(got, plan.outputSchema);
+        }
+        const want = rs.finish();
+        const got = cs.finish();
+        assert.deepStrictEqual(got, want);
+        folded += (want.eventTime?.count ?? 0) + (want.partials ?? []).reduce((a, x) => a + x.length, 0);
+        dropped += want.numRowsDroppedByWatermark;
+        if (want.partials?.some((x) => x.some(([k]) => /^[!\-0-9]/.test(k)))) ordered++;
+      }),
+      { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? 1000 : 300 },
+    );
+    // The property must exercise folds, watermark drops and window blocks, and no eligible plan may fall back to rows.
+    assert.ok(folded > 300, `only ${folded} rows/partials compared`);
+    assert.ok(dropped > 20, `only ${dropped} late rows dropped`);
+    assert.ok(ordered > 10, `only ${ordered} plans shuffled window blocks`);
+    assert.equal(columnar, plans, `${plans - columnar} of ${plans} aggregation plans fell back to rows`);
+  });
+
+  it('is null (row stage) when late rows are collected, and for session windows, deduplication and stream-stream joins', () => {
+    const schema = struct([field('ts', 'timestamp'), field('k', 'string'), field('v', 'double')]);
+    const src = (index = 0) => DataFrame.fromSource({ index, format: 'memory', schema }).withWatermark('ts', '1 minute');
+    const plan = (df: DataFrame, sources = 1) => planQuery(df.plan, { sourceSchemas: Array.from({ length: sources }, () => schema), outputMode: 'append', shufflePartitions: 2 });
+    const ctx = { batchTimestampMs: 5, watermarkMs: T0 / 1000 };
+    const windowed = plan(src().groupBy(window(col('ts'), '5 minutes'), col('k')).agg(sum(col('v'))));
+    assert.notEqual(openColumnarMapStage(windowed, 0, ctx), null);
+    assert.equal(openColumnarMapStage(windowed, 0, { ...ctx, collectLateRows: true }), null);
+    assert.equal(openColumnarMapStage(plan(src().groupBy(session_window(col('ts'), '5 minutes'), col('k')).agg(sum(col('v')))), 0, ctx), null);
+    assert.equal(openColumnarMapStage(plan(src().dropDuplicates(['k', 'ts'])), 0, ctx), null);
+    assert.equal(openColumnarMapStage(plan(src().dropDuplicatesWithinWatermark(['k'])), 0, ctx), null);
+    const joined = plan(src().join(src(1).withColumnRenamed('v', 'w').withColumnRenamed('ts', 'ts2'), 'k'), 2);
+    assert.notEqual(joined.stateful, null);
+    assert.equal(openColumnarMapStage(joined, 0, ctx), null);
+    assert.equal(openColumnarMapStage(joined, 1, ctx), null);
   });
 });

@@ -21,11 +21,13 @@ const rows: Row[] = [
 ];
 
 describe('openColumnarMapStage', () => {
-  it('returns null where the row stage must run: stateful plans and stream-static joins', () => {
+  it('returns null where the row stage must run: stream-static joins, deduplication; aggregations only without one', () => {
     const stations = DataFrame.fromRows(StructType.fromDDL('station_id STRING, name STRING'), [{ station_id: 'a', name: 'Alpha' }]);
     assert.equal(openColumnarMapStage(plan(src().join(stations, 'station_id', 'left')), 0, ctx), null);
     assert.equal(openColumnarMapStage(plan(src().join(stations, 'station_id', 'inner').where(col('name').isNotNull())), 0, ctx), null);
-    assert.equal(openColumnarMapStage(plan(src().groupBy('station_id').agg(avg('temperature_c')), 'update'), 0, ctx), null);
+    // An aggregation runs columnar, unless its rows come through a stream-static join (join tables are per call).
+    assert.notEqual(openColumnarMapStage(plan(src().groupBy('station_id').agg(avg('temperature_c')), 'update'), 0, ctx), null);
+    assert.equal(openColumnarMapStage(plan(src().join(stations, 'station_id', 'inner').groupBy('name').agg(avg('temperature_c')), 'update'), 0, ctx), null);
     assert.equal(openColumnarMapStage(plan(src().withWatermark('event_time', '1 minute').dropDuplicates(['station_id', 'event_time'])), 0, ctx), null);
   });
 
@@ -42,6 +44,15 @@ describe('openColumnarMapStage', () => {
     assert.notEqual(parseRowStage(projected, ['ok', 'station_id']), null);
     assert.equal(parseRowStage(projected, ['station_id', 'ok']), null);
     assert.equal(parseRowStage(projected, ['ok']), null);
+    // An aggregate sink call is only parsed when asked for, and never with the row in its arguments.
+    const agg = plan(src().groupBy('station_id').agg(avg('temperature_c')), 'update');
+    const aggCode = agg.mapStages[0]?.code as string;
+    assert.equal(parseRowStage(aggCode, []), null);
+    assert.notEqual(parseRowStage(aggCode, [], { sink: true }), null);
+    const leaky = aggCode.replace(/sink\.add\(r, ([^;]*)\);/, 'sink.add(r, r, $1);');
+    assert.notEqual(leaky, aggCode);
+    assert.equal(parseRowStage(leaky, [], { sink: true }), null);
+    assert.equal(openColumnarMapStage({ ...agg, mapStages: [{ ...(agg.mapStages[0] as QueryPlan['mapStages'][number]), code: leaky }] }, 0, ctx), null);
   });
 
   it('a filter that keeps every row hands back the input chunk; one that drops rows gathers the vectors', () => {

@@ -15,29 +15,32 @@ import { generateColumnarStage, parseRowStage, type LoopLayout, type OutputSlot,
 import { PlannerErrors } from './errors.js';
 import { GENERATED_CODE_HELPERS } from './runtime-helpers.js';
 import type { QueryPlan } from './plan-query.js';
-import type { MapStageContext, MapStageResult } from './runtime.js';
+import { AggregateSink, collectAggregatePartials, lateCheck, type MapStageContext, type MapStageResult } from './runtime.js';
+import { aggregateKernel } from './aggregate-kernel.js';
 
 /**
- * The columnar form of a stateless map stage: column chunk in, column chunk out, no row object per
- * record. Defined as EQUAL to the row stage: for every chunk, `columnChunkToRows(push(chunk))` is
+ * The columnar form of a map stage: column chunk in, column chunk out, no row object per record.
+ * Defined as EQUAL to the row stage: for every chunk, `columnChunkToRows(push(chunk))` is
  * `openMapStage(plan, sourceIndex, ctx).push(columnChunkToRows(chunk))` restricted to the plan's
- * output fields (same rows, same order), and `finish()` gives the row stage's event-time
- * statistics and drop count. Any chunking of a partition gives the same result.
+ * output fields (same rows, same order; none for an aggregation), and `finish()` is the row
+ * stage's `finish()` (event-time statistics, drop count and, for an aggregation, the partials).
+ * Any chunking of a partition gives the same result.
  */
 export interface ColumnarMapStageRun {
   /**
-   * Runs the stage over the next chunk: its output rows as a chunk of `plan.outputSchema`. The
+   * Runs the stage over the next chunk: its output rows as a chunk of `plan.outputSchema` (an
+   * aggregation folds the chunk into its partials and returns an empty chunk). The
    * result may share vectors with the input chunk (columns passed through unchanged), or be the
    * input chunk itself when every row passes and the schemas are equal; the caller MUST treat it
    * as immutable, like any chunk. MUST NOT be called after `finish()`.
    */
   push(chunk: ColumnChunk): ColumnChunk;
-  /** Ends the stage: event-time statistics over every chunk; `numRowsDroppedByWatermark` is 0 (stateless). */
+  /** Ends the stage: event-time statistics over every chunk, the watermark drop count (0 when stateless) and an aggregation's partials. */
   finish(): MapStageResult;
 }
 
 /** The columnar stage function: `(vectors, numRows, rt, builder, sel) → output rows`. */
-type ColumnarStageFunction = (vs: readonly ColumnVector[], n: number, rt: StageRuntime, b: ColumnChunkBuilder, sel: Int32Array | null) => number;
+type ColumnarStageFunction = (vs: readonly ColumnVector[], n: number, rt: StageRuntime, b: ColumnChunkBuilder, sel: Int32Array | null, sink: AggregateSink | null) => number;
 
 interface StageRuntime {
   nowUs: number;
@@ -159,13 +162,20 @@ function sameSchema(schema: StructType, output: StructType): boolean {
 
 /**
  * Opens the columnar map stage of `sourceIndex` for one input partition, or returns null when
- * there is none for this plan (stateful plans, stream-static joins, a stage text the columnar
- * generator does not recognise): the caller then runs {@link openMapStage} over rows. The stage
- * is the row stage's generated function re-targeted to column vectors (see `columnar-codegen.ts`):
- * the same expression code, one compiled function per chunk layout, cached by its text.
+ * there is none for this plan (stream-static joins, session windows, deduplication, stream-stream
+ * joins, late rows collected, a stage text the columnar generator does not recognise): the caller
+ * then runs {@link openMapStage} over rows. The stage is the row stage's generated function
+ * re-targeted to column vectors (see `columnar-codegen.ts`): the same expression code, one
+ * compiled function per chunk layout, cached by its text.
+ *
+ * Aggregations (not session windows) with `collectLateRows` unset: each `push` folds the chunk
+ * into the row stage's own aggregate sink (`sink.add(null, key0, …, input0, …)`: no row object;
+ * the sink only keeps the row as a late row, which is not collected here) and returns an empty
+ * chunk of the output schema; `finish()` is the row stage's: the partials hash-partitioned (window
+ * blocks for event-time kernels), event-time statistics and the watermark drop count.
  */
 export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStageContext): ColumnarMapStageRun | null {
-  if (plan.stateful !== null) return null;
+  if (plan.stateful !== null) return openColumnarAggregateStage(plan, sourceIndex, ctx);
   const output = plan.outputSchema;
   const outFields = output.fields;
   const outKinds = outFields.map((f) => vectorKindOf(f.type));
@@ -211,7 +221,7 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
       // the next push's); replaced when a chunk does not fit or is far smaller than it (no oversized arrays per push).
       if (v.builder === null || v.builder.capacity < cap || v.builder.capacity > 2 * cap) v.builder = new ColumnChunkBuilder(v.builderSchema, cap);
       if (v.select && sel.length < n) sel = new Int32Array(n);
-      const count = v.fn(chunk.vectors, n, rt, v.builder, v.select ? sel : null);
+      const count = v.fn(chunk.vectors, n, rt, v.builder, v.select ? sel : null, null);
       const whole = count === n && loops.length === 1;
       if (whole && v.allDirect && sameSchema(chunk.schema, output) && v.sources.every((s, f) => s.kind === 'direct' && s.index === f)) return chunk;
       const computed = v.builderSchema.fields.length > 0 ? v.builder.finish() : null;
@@ -239,6 +249,56 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
   };
 }
 
+/** The columnar map stage of an aggregation (see {@link openColumnarMapStage}), or null when it has none. */
+function openColumnarAggregateStage(plan: QueryPlan, sourceIndex: number, ctx: MapStageContext): ColumnarMapStageRun | null {
+  const op = plan.stateful;
+  // Late rows must be row objects; session windows, dedup and joins keep their rows: row stage.
+  if (op === null || op.kind !== 'aggregate' || op.window?.kind === 'session' || ctx.collectLateRows === true) return null;
+  const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
+  const parsed = stage === undefined ? { prologue: [], loops: [] } : parsedStages(`sink\n${stage.code}`, () => parseRowStage(stage.code, [], { sink: true }));
+  if (parsed === null || parsed.loops.some((l) => l.emit.kind !== 'sink')) return null;
+  const { prologue, loops } = parsed;
+  // The row stage's own sink, late check and finish (runtime.ts): one fold, one shuffle.
+  const sink = new AggregateSink(aggregateKernel(op), op, ctx.watermarkMs * 1000, lateCheck(plan, ctx), false);
+  const rt: StageRuntime = { nowUs: ctx.batchTimestampMs * 1000, evMin: Infinity, evMax: -Infinity, evSum: 0, evCount: 0 };
+  const needed = [...new Set(loops.flatMap((l) => l.reads.map((r) => r.name)))];
+  const variants = new Map<string, ColumnarStageFunction>();
+  const noOutput = new ColumnChunkBuilder(struct([]), 0);
+  const empty = new ColumnChunkBuilder(plan.outputSchema, 0).finish();
+  let done = false;
+  const check = (): void => {
+    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
+  };
+  return {
+    push(chunk) {
+      check();
+      const n = chunk.numRows;
+      if (n === 0 || loops.length === 0) return empty;
+      const pos = positions(chunk.schema);
+      let key = '';
+      for (const name of needed) {
+        const s = readSlot(chunk, pos, name);
+        key += `${s.index}${s.kind[0] as string}${s.nullable ? 1 : 0},`;
+      }
+      let fn = variants.get(key);
+      if (fn === undefined) {
+        const layouts: LoopLayout[] = loops.map((loop) => ({ loop, slots: loop.reads.map((r) => readSlot(chunk, pos, r.name)), writes: [], select: false }));
+        fn = compile(generateColumnarStage(prologue, layouts, []));
+        variants.set(key, fn);
+      }
+      fn(chunk.vectors, n, rt, noOutput, null, sink);
+      return empty;
+    },
+    finish() {
+      check();
+      done = true;
+      const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
+      collectAggregatePartials(sink, partials);
+      return { partials, eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: sink.dropped };
+    },
+  };
+}
+
 /** Compiles the stage for the layout of `chunk`: where each load reads, which output columns are computed per row. */
 function buildVariant(
   prologue: readonly string[],
@@ -252,6 +312,8 @@ function buildVariant(
   const sources: OutputSource[] = outFields.map(() => ({ kind: 'null' }));
   const computed = new Set<number>();
   const layouts: LoopLayout[] = loops.map((loop) => {
+    // An aggregate sink call: reads only, no output row.
+    if (loop.emit.kind === 'sink') return { loop, slots: loop.reads.map((r) => readSlot(chunk, pos, r.name)), writes: [], select: false };
     let l = loop;
     if (loop.emit.kind === 'input') {
       if (single) {

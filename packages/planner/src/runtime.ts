@@ -75,8 +75,10 @@ type Session = [number, number, unknown[]];
 /**
  * Collects partial aggregates within one map task: the generated `add` (see `aggregate-kernel.ts`)
  * is installed as an own method, called by the stage as `sink.add(row, key0, …, input0, …)`.
+ * Exported (internal) for the columnar map stage, which folds into the same sink.
+ * @internal
  */
-class AggregateSink implements AggregateSinkState {
+export class AggregateSink implements AggregateSinkState {
   readonly partials = new Map<unknown, unknown>();
   dropped = 0;
   readonly late: Row[] | null;
@@ -251,7 +253,7 @@ export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStage
   // (Spark compares against 0 too, which drops events at or before the epoch; weir does not.)
   // Complete mode keeps every group and emits all of them (Spark: the watermark cannot drop
   // anything there), so only append and update drop late rows.
-  const checkLate = plan.watermark !== null && ctx.watermarkMs > 0 && plan.outputMode !== 'complete';
+  const checkLate = lateCheck(plan, ctx);
   const collectLate = ctx.collectLateRows === true;
   const sink =
     op.kind === 'aggregate'
@@ -272,18 +274,34 @@ export function openMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStage
       done = true;
       const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
       const n = plan.shufflePartitions;
-      if (sink instanceof AggregateSink) {
-        const k = sink.kernel;
-        // Ordered (event-time) aggregations shuffle window blocks: one pair per (window, partition).
-        if (k.ordered) k.collectBlocks(sink.partials, new BlockCollector(partials, k.width, k.numeric), new BlockCollector(partials, k.width, k.numeric));
-        else k.collect(sink.partials, (key, v) => (partials[partitionOf(key, n)] as Array<[string, unknown]>).push([key, v]));
-      }
+      if (sink instanceof AggregateSink) collectAggregatePartials(sink, partials);
       else for (const [k, v] of sink instanceof JoinSideSink ? sink.entries() : sink.partials.entries()) (partials[partitionOf(k as string, n)] as Array<[string, unknown]>).push([k as string, v]);
       const result: MapStageResult = { partials, eventTime: stats(), numRowsDroppedByWatermark: sink.dropped };
       if (sink.late) result.lateRows = sink.late;
       return result;
     },
   };
+}
+
+/**
+ * Whether a map stage drops rows older than the watermark (internal; shared with the columnar stage).
+ * @internal
+ */
+export function lateCheck(plan: QueryPlan, ctx: MapStageContext): boolean {
+  return plan.watermark !== null && ctx.watermarkMs > 0 && plan.outputMode !== 'complete';
+}
+
+/**
+ * Hash-partitions an aggregate sink's partials into `partials` (one list per state partition), as a
+ * map stage's `finish` returns them (internal; shared with the columnar stage).
+ * @internal
+ */
+export function collectAggregatePartials(sink: AggregateSink, partials: Array<Array<[string, unknown]>>): void {
+  const k = sink.kernel;
+  const n = partials.length;
+  // Ordered (event-time) aggregations shuffle window blocks: one pair per (window, partition).
+  if (k.ordered) k.collectBlocks(sink.partials, new BlockCollector(partials, k.width, k.numeric), new BlockCollector(partials, k.width, k.numeric));
+  else k.collect(sink.partials, (key, v) => (partials[partitionOf(key, n)] as Array<[string, unknown]>).push([key, v]));
 }
 
 /**
