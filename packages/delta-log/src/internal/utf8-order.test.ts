@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareUtf8, truncateStringStat } from './utf8-order.js';
+import { compareUtf8, hasUnitsFromD800, truncateStringStat } from './utf8-order.js';
 
 const SEED = Number(process.env.FC_SEED ?? 42);
 const RUNS = process.env.CI ? 2000 : 300;
@@ -47,6 +47,22 @@ describe('compareUtf8', () => {
     assert.ok(compareUtf8('a\ue000', 'a\ud800\udc00') < 0);
     assert.equal(compareUtf8('😀x', '😀x'), 0);
     assert.ok(compareUtf8('ab', 'abc') < 0);
+  });
+});
+
+describe('hasUnitsFromD800', () => {
+  it('when false for one side, native < and > are exact UTF-8 order against any string', () => {
+    const native = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    fc.assert(
+      fc.property(mixedString(6), mixedString(6), (a, b) => {
+        assert.equal(hasUnitsFromD800(a), [...a].some((ch) => (ch.codePointAt(0) as number) >= 0xd800));
+        if (!hasUnitsFromD800(a)) {
+          assert.equal(native(a, b), byUtf8(a, b));
+          assert.equal(native(b, a), byUtf8(b, a));
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 });
 

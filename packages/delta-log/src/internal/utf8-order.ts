@@ -30,6 +30,17 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 /**
+ * True if `s` has a UTF-16 unit ≥ U+D800. When it has none, JS's native `<`/`>` between `s` and ANY
+ * string is exact UTF-8 order (the first differing units would have to both be ≥ U+D800 to
+ * disagree), so a running min/max can test its bound once, when it changes, and compare natively
+ * (a memcmp in V8) until a bound with such units shows up.
+ */
+export function hasUnitsFromD800(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
+}
+
+/**
  * The stats form of a string bound: strings longer than `prefixLength` code points are cut to that
  * many (a surrogate pair is never split). A min keeps the prefix (≤ the value). A max gets the
  * prefix + U+FFFF, which bounds the value only if the code point after the prefix is below U+FFFF

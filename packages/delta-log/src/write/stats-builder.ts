@@ -20,7 +20,7 @@ import {
   type StructType,
 } from '@weir/core';
 import { formatDate, formatTimestampStats } from '../internal/temporal.js';
-import { compareUtf8, truncateStringStat } from '../internal/utf8-order.js';
+import { compareUtf8, hasUnitsFromD800, truncateStringStat } from '../internal/utf8-order.js';
 import { DEFAULT_NUM_INDEXED_COLS, type FileStats } from './file-stats.js';
 
 const STRING_PREFIX = 32;
@@ -53,10 +53,11 @@ export interface FileStatsBuilder {
 }
 
 /**
- * Generated update: `(rows, from, to, num, cnt, str, cmp)`. Per leaf `i`: `cnt[i]` is its null count;
- * number/decimal leaves keep min/max in `num[2i]`/`num[2i+1]` (±Infinity while empty), string
- * leaves in `str[2i]`/`str[2i+1]` (undefined while empty), ordered by `cmp` ({@link compareUtf8}:
- * UTF-8 byte order, as Delta compares; JS `<` is UTF-16 order and differs for astral characters).
+ * Generated update: `(rows, from, to, num, cnt, str, cmp, wide)`. Per leaf `i`: `cnt[i]` is its null
+ * count; number/decimal leaves keep min/max in `num[2i]`/`num[2i+1]` (±Infinity while empty), string
+ * leaves in `str[2i]`/`str[2i+1]` (undefined while empty), ordered in UTF-8 byte order as Delta
+ * compares (JS `<` is UTF-16 order and differs for astral characters): natively while the bound has
+ * no unit ≥ U+D800 (`wide`, {@link hasUnitsFromD800}: then `<` is exact), else by `cmp` ({@link compareUtf8}).
  */
 type UpdateFn = (
   rows: readonly Row[],
@@ -66,6 +67,7 @@ type UpdateFn = (
   cnt: Float64Array,
   str: unknown[],
   cmp: (a: string, b: string) => number,
+  wide: (s: string) => boolean,
 ) => void;
 
 const identity = (v: unknown): unknown => v;
@@ -123,6 +125,7 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
       store.push(`num[${2 * i}] = lo${i}; num[${2 * i + 1}] = hi${i};`);
     } else if (leaf.kind === 'string') {
       load.push(`let lo${i} = str[${2 * i}], hi${i} = str[${2 * i + 1}];`);
+      load.push(`let lw${i} = lo${i} !== undefined && wide(lo${i}), hw${i} = hi${i} !== undefined && wide(hi${i});`);
       store.push(`str[${2 * i}] = lo${i}; str[${2 * i + 1}] = hi${i};`);
     }
     // Nested leaves follow computeFileStats' getPath: a null or non-object parent reads as null.
@@ -139,9 +142,11 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
         break;
       case 'string':
         body.push(
-          // Equal to a bound (the common repeat) → no comparison. Non-strings (outside the row
-          // contract) count as non-null but bound nothing, as in computeFileStats.
-          `if (v === null || v === undefined) n${i}++; else if (typeof v === 'string') { if (lo${i} === undefined) { lo${i} = v; hi${i} = v; } else { if (v !== lo${i} && cmp(v, lo${i}) < 0) lo${i} = v; if (v !== hi${i} && cmp(v, hi${i}) > 0) hi${i} = v; } }`,
+          // Non-strings (outside the row contract) count as non-null but bound nothing, as in
+          // computeFileStats. A bound changes rarely, so testing it for wide units is cheap.
+          `if (v === null || v === undefined) n${i}++; else if (typeof v === 'string') { if (lo${i} === undefined) { lo${i} = hi${i} = v; lw${i} = hw${i} = wide(v); } else { ` +
+            `if (lw${i} ? v !== lo${i} && cmp(v, lo${i}) < 0 : v < lo${i}) { lo${i} = v; lw${i} = wide(v); } ` +
+            `if (hw${i} ? v !== hi${i} && cmp(v, hi${i}) > 0 : v > hi${i}) { hi${i} = v; hw${i} = wide(v); } } }`,
         );
         break;
       default:
@@ -155,7 +160,7 @@ function updateSource(leaves: readonly StatsLeaf[]): string {
 const compiled = createGeneratedCodeCache<UpdateFn>();
 
 function compile(source: string): UpdateFn {
-  return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', 'cmp', src) as UpdateFn);
+  return compiled(source, (src) => new Function('rows', 'from', 'to', 'num', 'cnt', 'str', 'cmp', 'wide', src) as UpdateFn);
 }
 
 /**
@@ -205,14 +210,25 @@ function foldVector(
     const vals = vec.values;
     let lo = str[2 * i] as string | undefined;
     let hi = str[2 * i + 1] as string | undefined;
+    // Bounds without units ≥ U+D800 compare natively (exact UTF-8 order then), see hasUnitsFromD800.
+    let lw = lo !== undefined && hasUnitsFromD800(lo);
+    let hw = hi !== undefined && hasUnitsFromD800(hi);
     for (let j = from; j < to; j++) {
       const v = vals[j] as string;
       if (v === null || v === undefined) n++;
       else if (typeof v === 'string') {
-        if (lo === undefined || hi === undefined) lo = hi = v;
-        else {
-          if (v !== lo && compareUtf8(v, lo) < 0) lo = v;
-          if (v !== hi && compareUtf8(v, hi) > 0) hi = v;
+        if (lo === undefined || hi === undefined) {
+          lo = hi = v;
+          lw = hw = hasUnitsFromD800(v);
+        } else {
+          if (lw ? v !== lo && compareUtf8(v, lo) < 0 : v < lo) {
+            lo = v;
+            lw = hasUnitsFromD800(v);
+          }
+          if (hw ? v !== hi && compareUtf8(v, hi) > 0 : v > hi) {
+            hi = v;
+            hw = hasUnitsFromD800(v);
+          }
         }
       }
     }
@@ -265,14 +281,24 @@ function foldVector(
     case 'string': {
       let lo = str[2 * i] as string | undefined;
       let hi = str[2 * i + 1] as string | undefined;
+      let lw = lo !== undefined && hasUnitsFromD800(lo);
+      let hw = hi !== undefined && hasUnitsFromD800(hi);
       for (let j = from; j < to; j++) {
         const v = get(j) as string;
         if (v === null || v === undefined) n++;
         else if (typeof v === 'string') {
-          if (lo === undefined || hi === undefined) lo = hi = v;
-          else {
-            if (v !== lo && compareUtf8(v, lo) < 0) lo = v;
-            if (v !== hi && compareUtf8(v, hi) > 0) hi = v;
+          if (lo === undefined || hi === undefined) {
+            lo = hi = v;
+            lw = hw = hasUnitsFromD800(v);
+          } else {
+            if (lw ? v !== lo && compareUtf8(v, lo) < 0 : v < lo) {
+              lo = v;
+              lw = hasUnitsFromD800(v);
+            }
+            if (hw ? v !== hi && compareUtf8(v, hi) > 0 : v > hi) {
+              hi = v;
+              hw = hasUnitsFromD800(v);
+            }
           }
         }
       }
@@ -333,7 +359,7 @@ export function fileStatsBuilderFactory(schema: StructType, numIndexedCols = DEF
       },
       add(rows: readonly Row[], from = 0, to = rows.length): void {
         if (to <= from) return;
-        update(rows, from, to, num, cnt, str, compareUtf8);
+        update(rows, from, to, num, cnt, str, compareUtf8, hasUnitsFromD800);
         numRecords += to - from;
       },
       addColumns(chunk: ColumnChunk, from = 0, to = chunk.numRows): void {
