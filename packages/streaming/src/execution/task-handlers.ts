@@ -31,7 +31,7 @@ import {
   type WriterFactory,
   type WriterTaskInput,
 } from '@weir/core';
-import { openColumnarMapStage, openMapStage, runStatefulPartition, type ColumnarMapStageRun, type EventTimeStats, type QueryPlan } from './planner-bridge.js';
+import { openColumnarMapStage, openMapStage, runStatefulPartition, type ColumnarMapStageRun, type EventTimeStats, type MapStageResult, type QueryPlan } from './planner-bridge.js';
 import { openStateStore } from './state-store-bridge.js';
 
 export interface MapTaskInput {
@@ -178,11 +178,7 @@ export const mapTaskPaths = { rows: 0, columnar: 0 };
  * across chunks and returned as one encoded block per state partition.
  */
 export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<MapTaskOutput> {
-  const stage = openMapStage(input.plan, input.sourceIndex, {
-    batchTimestampMs: input.batchTimestampMs,
-    watermarkMs: input.watermarkMs,
-    collectLateRows: input.collectLateRows,
-  });
+  const stageCtx = { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs, collectLateRows: input.collectLateRows };
   const stateful = input.plan.stateful !== null;
   const writer = !stateful && input.writer !== null ? await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx) : null;
   // Columns end to end when every piece has its columnar form: a stateful plan's stage folds
@@ -192,13 +188,14 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
     const columnar =
       reader === null
         ? null
-        : openColumnarMapStage(input.plan, input.sourceIndex, { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs, collectLateRows: input.collectLateRows });
+        : openColumnarMapStage(input.plan, input.sourceIndex, stageCtx);
     if (reader !== null && columnar !== null) {
       mapTaskPaths.columnar++;
       return columnarMapTask(input, ctx, reader, columnar, writer);
     }
   }
   mapTaskPaths.rows++;
+  const stage = openMapStage(input.plan, input.sourceIndex, stageCtx);
   const returned: Row[] = [];
   let numInputRows = 0;
   let numOutputRows = 0;
@@ -213,20 +210,28 @@ export async function mapTask(input: MapTaskInput, ctx: TaskContext): Promise<Ma
         if (out.length > 0) await writer.write(out);
       } else for (const r of out) returned.push(r);
     }
-    const res = stage.finish();
-    const common = {
-      numInputRows,
-      eventTime: res.eventTime,
-      numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
-      ...(res.lateRows && res.lateRows.length > 0 ? { lateRows: res.lateRows } : {}),
-    };
-    if (res.partials !== undefined) {
-      const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
-      return { ...common, blocks, numOutputRows: 0 };
-    }
-    if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
-    return { ...common, rows: returned, numOutputRows };
+    return mapTaskOutput(stage.finish(), numInputRows, numOutputRows, writer, returned, ctx);
   });
+}
+
+/**
+ * A map task's answer from its stage's result, the same for rows and column chunks: a stateful
+ * plan's partials as one encoded block per state partition, else the writer's commit message, else
+ * the returned rows. Runs inside the abort guard (it commits the writer).
+ */
+async function mapTaskOutput(res: MapStageResult, numInputRows: number, numOutputRows: number, writer: DataWriter | null, returned: Row[], ctx: TaskContext): Promise<MapTaskOutput> {
+  const common = {
+    numInputRows,
+    eventTime: res.eventTime,
+    numRowsDroppedByWatermark: res.numRowsDroppedByWatermark,
+    ...(res.lateRows && res.lateRows.length > 0 ? { lateRows: res.lateRows } : {}),
+  };
+  if (res.partials !== undefined) {
+    const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
+    return { ...common, blocks, numOutputRows: 0 };
+  }
+  if (writer !== null) return { ...common, commitMessage: await writer.commit(), numOutputRows };
+  return { ...common, rows: returned, numOutputRows };
 }
 
 /**
@@ -245,13 +250,7 @@ function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: Partitio
       numOutputRows += out.numRows;
       if (out.numRows > 0 && writeColumns !== null) await writeColumns(out);
     }
-    const res = stage.finish();
-    const common = { numInputRows, eventTime: res.eventTime, numRowsDroppedByWatermark: res.numRowsDroppedByWatermark };
-    if (res.partials !== undefined) {
-      const blocks = res.partials.map((p) => (p.length === 0 ? null : ctx.engine.codec.encode(p)));
-      return { ...common, blocks, numOutputRows: 0 };
-    }
-    return { ...common, commitMessage: await (writer as DataWriter).commit(), numOutputRows };
+    return mapTaskOutput(stage.finish(), numInputRows, numOutputRows, writer, [], ctx);
   });
 }
 
