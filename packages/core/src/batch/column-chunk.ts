@@ -98,7 +98,6 @@ export class ColumnChunkBuilder {
   numRows = 0;
   readonly #names: readonly string[];
   readonly #ownOnly: readonly boolean[];
-  #anyNull!: boolean[];
 
   constructor(schema: StructType, capacity: number) {
     this.schema = schema;
@@ -120,7 +119,6 @@ export class ColumnChunkBuilder {
     this.booleans = this.kinds.map((k) => (k === 'boolean' ? new Uint8Array(n) : new Uint8Array(0)));
     this.nulls = this.kinds.map((k) => (k === 'values' ? new Uint8Array(0) : new Uint8Array(n)));
     this.values = this.kinds.map((k) => (k === 'values' ? new Array<unknown>(n).fill(null) : []));
-    this.#anyNull = this.kinds.map(() => false);
   }
 
   /** Sets field `f` of the current row to `v` (row form; null/undefined for null). */
@@ -128,16 +126,12 @@ export class ColumnChunkBuilder {
     const i = this.numRows;
     switch (this.kinds[f]) {
       case 'float64':
-        if (v === null || v === undefined) {
-          (this.nulls[f] as Uint8Array)[i] = 1;
-          this.#anyNull[f] = true;
-        } else (this.float64s[f] as Float64Array)[i] = v as number;
+        if (v === null || v === undefined) (this.nulls[f] as Uint8Array)[i] = 1;
+        else (this.float64s[f] as Float64Array)[i] = v as number;
         break;
       case 'boolean':
-        if (v === null || v === undefined) {
-          (this.nulls[f] as Uint8Array)[i] = 1;
-          this.#anyNull[f] = true;
-        } else (this.booleans[f] as Uint8Array)[i] = v === true ? 1 : 0;
+        if (v === null || v === undefined) (this.nulls[f] as Uint8Array)[i] = 1;
+        else (this.booleans[f] as Uint8Array)[i] = v === true ? 1 : 0;
         break;
       default:
         (this.values[f] as unknown[])[i] = v === undefined ? null : v;
@@ -147,10 +141,7 @@ export class ColumnChunkBuilder {
   /** Marks field `f` of the current row null (hot producers writing the arrays directly). */
   setNull(f: number): void {
     if (this.kinds[f] === 'values') (this.values[f] as unknown[])[this.numRows] = null;
-    else {
-      (this.nulls[f] as Uint8Array)[this.numRows] = 1;
-      this.#anyNull[f] = true;
-    }
+    else (this.nulls[f] as Uint8Array)[this.numRows] = 1;
   }
 
   /** Completes the current row; fields never set are null. MUST NOT be called when `full`. */
@@ -180,8 +171,9 @@ export class ColumnChunkBuilder {
         return { kind: 'values', values: vs };
       }
       const flags = (this.nulls[f] as Uint8Array).subarray(0, n);
-      // Producers may have written the flags directly (see the class comment): look for one.
-      const nulls = this.#anyNull[f] || flags.indexOf(1) >= 0 ? flags : null;
+      // The flags are the only record of nulls (producers may write them directly): a column
+      // with none reports `nulls: null`.
+      const nulls = flags.indexOf(1) >= 0 ? flags : null;
       return k === 'float64'
         ? { kind: 'float64', values: (this.float64s[f] as Float64Array).subarray(0, n), nulls }
         : { kind: 'boolean', values: (this.booleans[f] as Uint8Array).subarray(0, n), nulls };
