@@ -206,35 +206,8 @@ function foldVector(
     return;
   }
   if (path.length === 1 && vec.kind === 'values' && leaf.kind === 'string') {
-    // Top-level strings (the other hot case): the row update's comparisons over the array.
-    const vals = vec.values;
-    let lo = str[2 * i] as string | undefined;
-    let hi = str[2 * i + 1] as string | undefined;
-    // Bounds without units ≥ U+D800 compare natively (exact UTF-8 order then), see hasUnitsFromD800.
-    let lw = lo !== undefined && hasUnitsFromD800(lo);
-    let hw = hi !== undefined && hasUnitsFromD800(hi);
-    for (let j = from; j < to; j++) {
-      const v = vals[j] as string;
-      if (v === null || v === undefined) n++;
-      else if (typeof v === 'string') {
-        if (lo === undefined || hi === undefined) {
-          lo = hi = v;
-          lw = hw = hasUnitsFromD800(v);
-        } else {
-          if (lw ? v !== lo && compareUtf8(v, lo) < 0 : v < lo) {
-            lo = v;
-            lw = hasUnitsFromD800(v);
-          }
-          if (hw ? v !== hi && compareUtf8(v, hi) > 0 : v > hi) {
-            hi = v;
-            hw = hasUnitsFromD800(v);
-          }
-        }
-      }
-    }
-    str[2 * i] = lo;
-    str[2 * i + 1] = hi;
-    cnt[i] = n;
+    // Top-level strings (the other hot case): straight over the array, no per-value closure.
+    cnt[i] = n + foldStrings(vec.values, from, to, str, i);
     return;
   }
   if (leaf.kind === 'none' && path.length === 1) {
@@ -279,31 +252,10 @@ function foldVector(
       break;
     }
     case 'string': {
-      let lo = str[2 * i] as string | undefined;
-      let hi = str[2 * i + 1] as string | undefined;
-      let lw = lo !== undefined && hasUnitsFromD800(lo);
-      let hw = hi !== undefined && hasUnitsFromD800(hi);
-      for (let j = from; j < to; j++) {
-        const v = get(j) as string;
-        if (v === null || v === undefined) n++;
-        else if (typeof v === 'string') {
-          if (lo === undefined || hi === undefined) {
-            lo = hi = v;
-            lw = hw = hasUnitsFromD800(v);
-          } else {
-            if (lw ? v !== lo && compareUtf8(v, lo) < 0 : v < lo) {
-              lo = v;
-              lw = hasUnitsFromD800(v);
-            }
-            if (hw ? v !== hi && compareUtf8(v, hi) > 0 : v > hi) {
-              hi = v;
-              hw = hasUnitsFromD800(v);
-            }
-          }
-        }
-      }
-      str[2 * i] = lo;
-      str[2 * i + 1] = hi;
+      // Nested or non-`values` leaves: their values gathered once, then the same fold.
+      const vals = new Array<unknown>(to - from);
+      for (let j = from; j < to; j++) vals[j - from] = get(j);
+      n += foldStrings(vals, 0, vals.length, str, i);
       break;
     }
     default:
@@ -313,6 +265,41 @@ function foldVector(
       }
   }
   cnt[i] = n;
+}
+
+/**
+ * Folds `vals[from, to)` into string leaf `i`'s bounds `str[2i]`/`str[2i+1]` in UTF-8 byte order;
+ * returns the nulls seen (non-string values count as neither). Bounds without units ≥ U+D800
+ * compare natively (exact UTF-8 order then, see `hasUnitsFromD800`).
+ */
+function foldStrings(vals: readonly unknown[], from: number, to: number, str: unknown[], i: number): number {
+  let n = 0;
+  let lo = str[2 * i] as string | undefined;
+  let hi = str[2 * i + 1] as string | undefined;
+  let lw = lo !== undefined && hasUnitsFromD800(lo);
+  let hw = hi !== undefined && hasUnitsFromD800(hi);
+  for (let j = from; j < to; j++) {
+    const v = vals[j] as string;
+    if (v === null || v === undefined) n++;
+    else if (typeof v === 'string') {
+      if (lo === undefined || hi === undefined) {
+        lo = hi = v;
+        lw = hw = hasUnitsFromD800(v);
+      } else {
+        if (lw ? v !== lo && compareUtf8(v, lo) < 0 : v < lo) {
+          lo = v;
+          lw = hasUnitsFromD800(v);
+        }
+        if (hw ? v !== hi && compareUtf8(v, hi) > 0 : v > hi) {
+          hi = v;
+          hw = hasUnitsFromD800(v);
+        }
+      }
+    }
+  }
+  str[2 * i] = lo;
+  str[2 * i + 1] = hi;
+  return n;
 }
 
 function setPath(target: Row, path: readonly string[], v: unknown): void {
