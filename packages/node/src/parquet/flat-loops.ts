@@ -221,8 +221,7 @@ function compileVector(kind: 'float64' | 'boolean' | 'values', nullable: boolean
   const key = `${t.key}|${nullable ? 'null' : 'req'}|${kind}`;
   const cached = vectorCache.get(key);
   if (cached !== undefined) return cached;
-  const dict = t.key.endsWith('-dict');
-  const onNull = nullable ? 'defs[n++] = 0; continue;' : 'w.failNull();';
+  const onNull = nullSource(nullable);
   // The null test and the read mirror core's vectorValue: a flagged slot is null whatever its value.
   const read =
     kind === 'values'
@@ -230,8 +229,24 @@ function compileVector(kind: 'float64' | 'boolean' | 'values', nullable: boolean
     if (v === null || v === undefined) { ${onNull} }`
       : `if (nulls !== null && nulls[r] === 1) { ${onNull} }
     const v = ${kind === 'boolean' ? 'src[r] === 1' : 'src[r]'};`;
-  const source = `"use strict";
-return function vectorLoop(src, nulls, from, to, w) {
+  const source = loopSource('vectorLoop(src, nulls, from, to, w)', read, nullable, t);
+  const loop = new Function('cmp', 'bits', source)(compareByteOrder, bits) as VectorLoop;
+  vectorCache.set(key, loop);
+  return loop;
+}
+
+/** What a loop does with a null: a definition level 0 when the column is optional, else fail. */
+function nullSource(nullable: boolean): string {
+  return nullable ? 'defs[n++] = 0; continue;' : 'w.failNull();';
+}
+
+/**
+ * The one loop both shredders compile: `read` binds `v` for row `r` (handling nulls), then the
+ * template's per-value body; `signature` names the function and its parameters.
+ */
+function loopSource(signature: string, read: string, nullable: boolean, t: Template): string {
+  return `"use strict";
+return function ${signature} {
   let n = w.levels, p = w.count;
   const defs = w.defs;
   ${t.prologue}
@@ -245,12 +260,9 @@ return function vectorLoop(src, nulls, from, to, w) {
   w.levels = n;
   w.count = p;
   ${t.epilogue}
-  ${dict ? DICT_EPILOGUE : ''}
+  ${t.key.endsWith('-dict') ? DICT_EPILOGUE : ''}
   return r;
 };`;
-  const loop = new Function('cmp', 'bits', source)(compareByteOrder, bits) as VectorLoop;
-  vectorCache.set(key, loop);
-  return loop;
 }
 
 /** Bit patterns of floats for the number dictionary (little endian, as the dictionary page stores them). */
@@ -260,28 +272,9 @@ function compile(name: string, nullable: boolean, t: Template): FlatLoop {
   const key = `${t.key}|${nullable ? 'null' : 'req'}|${name}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const dict = t.key.endsWith('-dict');
-  const source = `"use strict";
-return function flatLoop(rows, from, to, w) {
-  let n = w.levels, p = w.count;
-  const defs = w.defs;
-  ${t.prologue}
-  let r = from;
-  for (; r < to; r++) {
-    const v = rows[r][${JSON.stringify(name)}];
-    if (v === null || v === undefined) {
-      ${nullable ? 'defs[n++] = 0; continue;' : 'w.failNull();'}
-    }
-    ${nullable ? 'defs[n] = 1;' : ''}
-    n++;
-    ${t.body}
-  }
-  w.levels = n;
-  w.count = p;
-  ${t.epilogue}
-  ${dict ? DICT_EPILOGUE : ''}
-  return r;
-};`;
+  const read = `const v = rows[r][${JSON.stringify(name)}];
+    if (v === null || v === undefined) { ${nullSource(nullable)} }`;
+  const source = loopSource('flatLoop(rows, from, to, w)', read, nullable, t);
   const loop = new Function('cmp', 'bits', source)(compareByteOrder, bits) as FlatLoop;
   cache.set(key, loop);
   return loop;
