@@ -495,9 +495,20 @@ export function generateAggregateKernel(op: AggregateOperator): string {
       rest.forEach((i, j) => emitAtLines.push(`  k${i} = ${i === windowIdx ? windowOf(`ks[${j}]`) : `ks[${j}]`};`));
     }
     emitAtLines.push('}');
+  }
+  // emitInto: the same group's intermediate row appended to a column chunk builder (`o`, fields in
+  // intermediate order: keys, then aggregates) instead of built as an object.
+  const emitIntoLines = [...emitAtLines];
+  if (ordered) {
     const fieldsAt = [...op.keyNames.map((name, i) => `${objectKey(name)}: k${i} === undefined ? null : k${i}`), ...op.aggs.map((a, i) => `${objectKey(a.name)}: ${resultSource(l, i, 'b + ')}`)];
     emitAtLines.push(`return { ${fieldsAt.join(', ')} };`);
-  } else emitAtLines.push('throw new Error("unordered kernel");');
+    op.keyNames.forEach((_, i) => emitIntoLines.push(`o.set(${i}, k${i} === undefined ? null : k${i});`));
+    op.aggs.forEach((_, i) => emitIntoLines.push(`o.set(${op.keyNames.length + i}, ${resultSource(l, i, 'b + ')});`));
+    emitIntoLines.push('o.endRow();');
+  } else {
+    emitAtLines.push('throw new Error("unordered kernel");');
+    emitIntoLines.push('throw new Error("unordered kernel");');
+  }
   const fallbackTime =
     et === null
       ? 'return null;'
@@ -545,6 +556,9 @@ export function generateAggregateKernel(op: AggregateOperator): string {
     '  },',
     '  emitAt(t, ev, text, from, end, s, b) {',
     ...emitAtLines.filter((x) => x !== '').map((x) => '    ' + x),
+    '  },',
+    '  emitInto(t, ev, text, from, end, s, b, o) {',
+    ...emitIntoLines.filter((x) => x !== '').map((x) => '    ' + x),
     '  },',
     '  fallbackTime(key) {',
     `    ${fallbackTime}`,

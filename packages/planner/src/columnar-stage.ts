@@ -42,7 +42,8 @@ export interface ColumnarMapStageRun {
 /** The columnar stage function: `(vectors, numRows, rt, builder, sel) → output rows`. */
 type ColumnarStageFunction = (vs: readonly ColumnVector[], n: number, rt: StageRuntime, b: ColumnChunkBuilder, sel: Int32Array | null, sink: AggregateSink | null) => number;
 
-interface StageRuntime {
+/** What a columnar stage function reads and updates besides its vectors. */
+export interface StageRuntime {
   nowUs: number;
   evMin: number;
   evMax: number;
@@ -176,25 +177,55 @@ function sameSchema(schema: StructType, output: StructType): boolean {
  */
 export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: MapStageContext): ColumnarMapStageRun | null {
   if (plan.stateful !== null) return openColumnarAggregateStage(plan, sourceIndex, ctx);
-  const output = plan.outputSchema;
+  const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
+  const run = openColumnarRowStage(stage?.code ?? null, plan.outputSchema, ctx.batchTimestampMs);
+  if (run === null) return null;
+  let done = false;
+  const check = (): void => {
+    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
+  };
+  return {
+    push(chunk) {
+      check();
+      return run.push(chunk);
+    },
+    finish() {
+      check();
+      done = true;
+      const rt = run.rt;
+      return { eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: 0 };
+    },
+  };
+}
+
+/** A row stage (no aggregate sink) run over column chunks: see {@link openColumnarRowStage}. */
+export interface ColumnarRowStage {
+  /** Same contract as {@link ColumnarMapStageRun.push}. */
+  push(chunk: ColumnChunk): ColumnChunk;
+  /** Event-time statistics gathered by the stage's code (a map stage over a watermarked source). */
+  readonly rt: StageRuntime;
+}
+
+/**
+ * The generated row stage `code` (rows → rows of `output`; null: a stage that reads nothing and
+ * emits nothing) re-targeted to column vectors, or null when the columnar generator does not
+ * recognise its text. Serves a stateless query's map stage and an aggregation's final stage
+ * (intermediate rows → output rows): the same expression code, one compiled function per chunk
+ * layout, cached by its text.
+ */
+export function openColumnarRowStage(code: string | null, output: StructType, batchTimestampMs: number): ColumnarRowStage | null {
   const outFields = output.fields;
   const outKinds = outFields.map((f) => vectorKindOf(f.type));
   const names = outFields.map((f) => f.name);
-  const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
-  // A source the query does not read from: nothing to do (the row stage returns no rows too).
-  const parsed = stage === undefined ? { prologue: [], loops: [] } : parsedStages(`${JSON.stringify(names)}\n${stage.code}`, () => parseRowStage(stage.code, names));
+  const parsed = code === null ? { prologue: [], loops: [] } : parsedStages(`${JSON.stringify(names)}\n${code}`, () => parseRowStage(code, names));
   if (parsed === null) return null;
   const loops = parsed.loops;
-  const rt: StageRuntime = { nowUs: ctx.batchTimestampMs * 1000, evMin: Infinity, evMax: -Infinity, evSum: 0, evCount: 0 };
+  const rt: StageRuntime = { nowUs: batchTimestampMs * 1000, evMin: Infinity, evMax: -Infinity, evSum: 0, evCount: 0 };
   // Every column name the stage may read: its loads, and the output names of loops passing the input row through.
   const needed = [...new Set(loops.flatMap((l) => [...l.reads.map((r) => r.name), ...(l.emit.kind === 'input' ? names : [])]))];
   const variants = new Map<string, Variant>();
   let sel = new Int32Array(0);
   let empty: ColumnChunk | null = null;
-  let done = false;
-  const check = (): void => {
-    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
-  };
 
   const variantFor = (chunk: ColumnChunk, pos: Map<string, number>): Variant => {
     let key = '';
@@ -211,8 +242,8 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
   };
 
   return {
+    rt,
     push(chunk) {
-      check();
       const n = chunk.numRows;
       if (n === 0 || loops.length === 0) return (empty ??= new ColumnChunkBuilder(output, 0).finish());
       const v = variantFor(chunk, positions(chunk.schema));
@@ -240,11 +271,6 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
         }
       });
       return { schema: output, numRows: count, vectors };
-    },
-    finish() {
-      check();
-      done = true;
-      return { eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: 0 };
     },
   };
 }

@@ -98,6 +98,8 @@ export type { StreamJoinOperator, StreamJoinPartial } from './stream-join.js';
 export { openMapStage, runMapStage, runStatefulPartition } from './runtime.js';
 export type { MapStageContext, MapStageResult, MapStageRun, StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
 export { openColumnarMapStage } from './columnar-stage.js';
+export { runStatefulPartitionColumnar } from './columnar-stateful.js';
+export type { ColumnarStatefulPartitionResult } from './columnar-stateful.js';
 export type { ColumnarMapStageRun } from './columnar-stage.js';
 export { partitionOf } from './builtins.js';
 export { expandWindowBlock, isBlockKey, WINDOW_BLOCK_TAG, FALLBACK_BLOCK_KEY } from './window-blocks.js';

@@ -65,6 +65,8 @@ export interface AggregateOperator {
   readonly aggs: readonly { readonly fn: AggregateFunctionName; readonly star: boolean; readonly name: string; readonly numeric?: boolean }[];
   /** Compiled: intermediate rows (keys + agg results) → output rows (the projection and any operators after the aggregation). */
   readonly finalCode: string;
+  /** The intermediate rows' schema (keys, then one field per aggregate, named as in `aggs`): the final stage's input. */
+  readonly intermediateSchema: StructType;
   /** Complete mode `orderBy`: output column names, ascending, nulls first. */
   readonly sortBy: readonly string[] | null;
 }
@@ -393,6 +395,7 @@ export function planQuery(plan: LogicalPlan, ctx: PlanContext): QueryPlan {
       keyObjects: statefulNode.keys.map((k) => typeof k.expr.dt !== 'string' || k.expr.dt === 'binary'),
       aggs: statefulNode.aggs.map((a, i) => ({ fn: a.fn, star: a.input === null, name: slotNames[i] as string, numeric: a.input !== null && numberValued(a.input.dt) })),
       finalCode,
+      intermediateSchema: struct(intermediate),
       sortBy,
     };
   } else if (statefulNode.kind === 'Join') {

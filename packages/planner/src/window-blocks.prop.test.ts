@@ -2,12 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
-import { StructType, type OutputMode, type Row, type StateStoreView } from '@weir/core';
+import { columnChunkToRows, StructType, type OutputMode, type Row, type StateStoreView } from '@weir/core';
 import type { AggregateFunctionName } from './expression.js';
 import { DataFrame } from './dataframe.js';
 import { approx_count_distinct, avg, col, count, first, last, max, min, stddev, sum, window } from './functions.js';
 import { planQuery, type AggregateOperator } from './plan-query.js';
 import { openMapStage, runStatefulPartition } from './runtime.js';
+import { runStatefulPartitionColumnar } from './columnar-stateful.js';
 import { analyze } from './analyzer.js';
 import { executeBatch } from './reference.js';
 import { aggregateKernel } from './aggregate-kernel.js';
@@ -52,6 +53,11 @@ class CodecStore implements StateStoreView {
   }
   get size() {
     return this.m.size;
+  }
+  clone() {
+    const c = new CodecStore();
+    for (const [k, v] of this.m) c.m.set(k, v);
+    return c;
   }
   checkUnmutated() {
     for (const [b, v] of this.handedOut) assert.deepEqual(v, packr.unpack(b), 'a value got from the store was mutated');
@@ -167,8 +173,16 @@ describe('window-blocked aggregation state (property)', () => {
             let removed = 0;
             let stateRows = 0;
             parts.forEach((p, i) => {
+              const twin = stores[i]!.clone();
               const r = runStatefulPartition(plan, p, stores[i]!, { batchTimestampMs: 0, watermarkMs: wmMs, outputMode: mode });
               stores[i]!.checkUnmutated();
+              // The columnar form (chunks of 1, 5 or 9 rows): the same rows in the same order, the same metrics, the same state.
+              const c = runStatefulPartitionColumnar(plan, p, twin, { batchTimestampMs: 0, watermarkMs: wmMs, outputMode: mode }, 1 + (i % 3) * 4);
+              assert.ok(c !== null, 'a window-blocked aggregation has a columnar form');
+              assert.deepEqual(c.chunks.flatMap(columnChunkToRows).map(canonRow), r.rows.map(canonRow));
+              assert.equal(c.numOutputRows, r.rows.length);
+              assert.deepEqual([c.numRowsUpdated, c.numRowsRemoved, c.numStateRows], [r.numRowsUpdated, r.numRowsRemoved, r.numStateRows]);
+              assert.deepEqual(twin.m, stores[i]!.m);
               // Deterministic order: each partition's rows sorted by full group key.
               const keys = r.rows.map(fullKeyOf);
               assert.deepEqual(keys, [...keys].sort(), 'rows in key order');

@@ -1,4 +1,4 @@
-import type { OutputMode, Row, StateStoreView } from '@weir/core';
+import { ColumnChunkBuilder, type ColumnChunk, type OutputMode, type Row, type StateStoreView, type StructType } from '@weir/core';
 import { isOrderedKeyForm } from './aggregate-kernel.js';
 import { prefixLength, prefixTime } from './key-encoding.js';
 import { PlannerErrors } from './errors.js';
@@ -49,6 +49,8 @@ export interface BlockKernel {
    * (null: fallback block, the JSON holds every key) and `ev` its event-time key value ({@link eventKey}).
    */
   readonly emitAt: (t: number | null, ev: unknown, text: string, from: number, end: number, s: ArrayLike<unknown>, b: number) => Row;
+  /** {@link emitAt}'s row appended to `o` (fields in intermediate order: keys, then aggregates) instead of built as an object. */
+  readonly emitInto: (t: number | null, ev: unknown, text: string, from: number, end: number, s: ArrayLike<unknown>, b: number, o: ColumnChunkBuilder) => void;
   /**
    * The event-time key value of a block's rows: the window `{ start, end }` (frozen: ONE object
    * shared by every row of the block, as Spark rows are immutable) or the time itself.
@@ -320,15 +322,52 @@ export interface BlockAggregateResult {
   numStateRows: number;
 }
 
+/**
+ * Emitted groups as rows of column chunks of the intermediate schema (keys, then aggregates), at
+ * most `capacity` rows each: the columnar form of a partition's output, without a row object per
+ * group.
+ */
+export class GroupChunks {
+  readonly #chunks: ColumnChunk[] = [];
+  readonly #builder: ColumnChunkBuilder;
+
+  constructor(schema: StructType, capacity: number) {
+    this.#builder = new ColumnChunkBuilder(schema, capacity);
+  }
+
+  /** The builder to append the next group to (a full chunk is handed over first). */
+  next(): ColumnChunkBuilder {
+    const b = this.#builder;
+    if (b.numRows === b.capacity) this.#chunks.push(b.finish());
+    return b;
+  }
+
+  /** Every chunk, the last partial one included. */
+  finish(): ColumnChunk[] {
+    if (this.#builder.numRows > 0) this.#chunks.push(this.#builder.finish());
+    return this.#chunks;
+  }
+}
+
+/** Where a partition's emitted groups go: row objects, or rows of `columns` when set. */
+interface Emitted {
+  readonly rows: Row[];
+  readonly columns: GroupChunks | null;
+}
+
 /** Emits the groups of block text `text` (`n` groups) whose `changed` flag is set (every group when null). */
-function emitGroups(k: BlockKernel, rows: Row[], t: number | null, text: string, st: ArrayLike<unknown>, changed: Uint8Array | null): void {
+function emitGroups(k: BlockKernel, out: Emitted, t: number | null, text: string, st: ArrayLike<unknown>, changed: Uint8Array | null): void {
   const w = k.width;
   const ev = t === null ? null : k.eventKey(t);
+  const { rows, columns } = out;
   let from = 0;
   for (let g = 0; from <= text.length; g++) {
     let end = text.indexOf('\n', from);
     if (end === -1) end = text.length;
-    if (changed === null || changed[g] === 1) rows.push(k.emitAt(t, ev, text, from, end, st, g * w));
+    if (changed === null || changed[g] === 1) {
+      if (columns === null) rows.push(k.emitAt(t, ev, text, from, end, st, g * w));
+      else k.emitInto(t, ev, text, from, end, st, g * w, columns.next());
+    }
     from = end + 1;
   }
 }
@@ -345,6 +384,7 @@ function emitGroups(k: BlockKernel, rows: Row[], t: number | null, text: string,
  * | complete | every group | nothing |
  *
  * Rows come in block-key order, groups in key order within a block: sorted by full group key.
+ * With `columns`, the emitted rows are appended there (same rows, same order) and `rows` is empty.
  */
 export function runBlockAggregate(
   k: BlockKernel,
@@ -353,6 +393,7 @@ export function runBlockAggregate(
   wmUs: number,
   evictByWatermark: boolean,
   mode: OutputMode,
+  columns: GroupChunks | null = null,
 ): BlockAggregateResult {
   // State of an earlier layout (per-group keys) sorts among or before block keys, where merges and
   // the eviction scan would miss it: refuse it up front. The first key in order shows it when
@@ -392,20 +433,21 @@ export function runBlockAggregate(
     if (mode === 'update') touched.push([key, block, wk.changed]);
   }
   const rows: Row[] = [];
+  const out: Emitted = { rows, columns };
   let removed = 0;
   let total = 0;
   const timeOf = (key: string) => (key === FALLBACK_BLOCK_KEY ? null : prefixTime(key));
   if (mode === 'complete') {
     for (const [key, v] of store.entries()) {
       const b = v as WindowBlock;
-      emitGroups(k, rows, timeOf(key), b[2], b[3], null);
+      emitGroups(k, out, timeOf(key), b[2], b[3], null);
       total += b[1];
     }
     return { rows, numRowsUpdated: updated, numRowsRemoved: 0, numStateRows: total };
   }
   if (mode === 'update') {
     touched.sort((a, b) => byKey(a[0], b[0]));
-    for (const [key, b, changed] of touched) emitGroups(k, rows, timeOf(key), b[2], b[3], changed);
+    for (const [key, b, changed] of touched) emitGroups(k, out, timeOf(key), b[2], b[3], changed);
   }
   const emit = mode === 'append';
   const evict = evictByWatermark && wmUs > 0;
@@ -428,7 +470,10 @@ export function runBlockAggregate(
         const gk = keys[g] as string;
         const t = k.fallbackTime(gk);
         if (t !== null && t <= wmUs) {
-          if (emit) rows.push(k.emitAt(null, null, gk, 0, gk.length, st, g * w));
+          if (emit) {
+            if (columns === null) rows.push(k.emitAt(null, null, gk, 0, gk.length, st, g * w));
+            else k.emitInto(null, null, gk, 0, gk.length, st, g * w, columns.next());
+          }
           removed++;
         } else {
           keep.push(gk);
@@ -445,7 +490,7 @@ export function runBlockAggregate(
       total += n;
       continue;
     }
-    if (emit) emitGroups(k, rows, prefixTime(key), b[2], b[3], null);
+    if (emit) emitGroups(k, out, prefixTime(key), b[2], b[3], null);
     removed += n;
     gone.push(key);
   }

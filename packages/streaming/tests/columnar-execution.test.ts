@@ -10,7 +10,7 @@ import { createNodeEngine } from '@weir/node';
 import { functions as F } from '@weir/planner';
 import { createSession } from '@weir/streaming';
 import { simulate } from '@weir/weather-sim';
-import { mapTaskPaths } from '../src/execution/task-handlers.js';
+import { mapTaskPaths, statefulTaskPaths } from '../src/execution/task-handlers.js';
 import { activeFilesByReplay, duckRows, tempDir } from './delta-test-helpers.js';
 
 const DDL = 'station_id STRING, event_time TIMESTAMP, temperature_c DOUBLE, humidity DOUBLE, pressure_hpa DOUBLE, wind_speed_ms DOUBLE, wind_dir_deg INT, condition STRING';
@@ -29,7 +29,7 @@ const ADVERSARIAL = [
 
 type Query = (df: any) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const QUERIES: ReadonlyArray<readonly [string, Query, string]> = [
+const QUERIES: ReadonlyArray<readonly [string, Query, string, ('append' | 'complete')?]> = [
   ['filter (the ingest benchmark)', (df) => df.where(F.col('temperature_c').isNotNull().and(F.col('station_id').isNotNull()).and(F.col('event_time').isNotNull())), 'station_id, event_time, temperature_c, wind_dir_deg, condition'],
   [
     'project + arithmetic + cast + rename',
@@ -52,15 +52,32 @@ const QUERIES: ReadonlyArray<readonly [string, Query, string]> = [
         .agg(F.avg('temperature_c').alias('avg_t'), F.count(F.lit(1)).alias('n'), F.max('humidity').alias('max_h')),
     '"window".start AS ws, "window"."end" AS we, station_id, avg_t, n, max_h',
   ],
+  [
+    'sliding windows, string and stddev aggregates, a filter and projection after the aggregation (stateful)',
+    (df) =>
+      df
+        .withWatermark('event_time', '5 minutes')
+        .groupBy(F.window(F.col('event_time'), '3 minutes', '1 minute'), F.col('condition'))
+        .agg(F.stddev('temperature_c').alias('sd'), F.min('station_id').alias('first_station'), F.sum('wind_dir_deg').alias('dirs'), F.count(F.lit(1)).alias('n'))
+        .where(F.col('n').gt(F.lit(2)))
+        .select(F.col('window'), F.col('condition'), F.col('sd'), F.col('first_station'), F.col('dirs').multiply(F.lit(2)).alias('dirs2')),
+    '"window".start AS ws, "window"."end" AS we, condition, sd, first_station, dirs2',
+  ],
+  [
+    'watermarked event time as the key, complete mode (stateful)',
+    (df) => df.withWatermark('event_time', '2 minutes').groupBy(F.col('event_time'), F.col('station_id')).agg(F.avg('humidity').alias('h'), F.max('temperature_c').alias('t')),
+    'event_time, station_id, h, t',
+    'complete',
+  ],
 ];
 
-async function run(input: string, out: string, threads: number, columnar: boolean, query: Query, rescue: boolean): Promise<void> {
+async function run(input: string, out: string, threads: number, columnar: boolean, query: Query, rescue: boolean, mode: 'append' | 'complete'): Promise<void> {
   const engine = createNodeEngine();
   const session = createSession({ engine, conf: { 'weir.executor.threads': threads, 'weir.sql.columnarExecution.enabled': String(columnar) } });
   try {
     let reader = session.readStream.format('cloudFiles').option('cloudFiles.format', 'json').option('cloudFiles.maxFilesPerTrigger', '3').schema(DDL);
     if (rescue) reader = reader.option('rescuedDataColumn', '_rescued_data');
-    const q = await query(reader.load(input)).writeStream.format('delta').option('checkpointLocation', path.join(out, 'chk')).trigger({ availableNow: true }).start(path.join(out, 'table'));
+    const q = await query(reader.load(input)).writeStream.format('delta').outputMode(mode).option('checkpointLocation', path.join(out, 'chk')).trigger({ availableNow: true }).start(path.join(out, 'table'));
     await q.awaitTermination();
   } finally {
     await session.close();
@@ -71,11 +88,13 @@ async function run(input: string, out: string, threads: number, columnar: boolea
 /** Each active file's Delta stats (numRecords, min/max, nullCount), sorted: file names differ, contents must not. */
 function fileStats(table: string): string[] {
   const byPath = new Map<string, string>();
-  for (const c of fs.readdirSync(path.join(table, '_delta_log')).filter((n) => n.endsWith('.json'))) {
+  for (const c of fs.readdirSync(path.join(table, '_delta_log')).filter((n) => n.endsWith('.json')).sort()) {
     for (const line of fs.readFileSync(path.join(table, '_delta_log', c), 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const a = JSON.parse(line) as { add?: { path: string; stats: string; partitionValues: unknown } };
+      const a = JSON.parse(line) as { add?: { path: string; stats: string; partitionValues: unknown }; remove?: { path: string } };
       if (a.add) byPath.set(decodeURIComponent(a.add.path), `${JSON.stringify(a.add.partitionValues)} ${a.add.stats}`);
+      // Complete mode overwrites: a removed file is no longer part of the table.
+      if (a.remove) byPath.delete(decodeURIComponent(a.remove.path));
     }
   }
   assert.equal(byPath.size, activeFilesByReplay(table).length);
@@ -94,18 +113,20 @@ describe('columnar execution equals the row path', () => {
     fs.writeFileSync(path.join(input, 'zz-adversarial.json'), ADVERSARIAL.join('\n') + '\n');
   })();
 
-  for (const [name, query, columns] of QUERIES) {
+  for (const [name, query, columns, mode = 'append'] of QUERIES) {
     for (const threads of name.startsWith('filter') ? [0, 2] : [0]) {
       it(`${name} (threads ${threads}): same rows (DuckDB) and same file statistics`, async () => {
         await ready;
         const rescue = columns.includes('_rescued_data');
         const rowsDir = tempDir('weir-columnar-rows-');
         const colsDir = tempDir('weir-columnar-cols-');
-        await run(input, rowsDir, threads, false, query, rescue);
+        await run(input, rowsDir, threads, false, query, rescue, mode);
         const before = mapTaskPaths.columnar;
-        await run(input, colsDir, threads, true, query, rescue);
-        // In-thread (threads 0) the counters are this module's: the columnar path must have run.
+        const statefulBefore = statefulTaskPaths.columnar;
+        await run(input, colsDir, threads, true, query, rescue, mode);
+        // In-thread (threads 0) the counters are this module's: the columnar paths must have run.
         if (threads === 0) assert.ok(mapTaskPaths.columnar > before, 'the columnar path did not run');
+        if (threads === 0 && name.endsWith('(stateful)')) assert.ok(statefulTaskPaths.columnar > statefulBefore, 'the columnar stateful path did not run');
         const order = columns.split(', ').map((c) => `${c.split(' AS ').pop()} NULLS FIRST`).join(', ');
         const expected = await duckRows(path.join(rowsDir, 'table'), columns, order);
         assert.ok(expected.length > 1000);

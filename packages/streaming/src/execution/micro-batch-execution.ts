@@ -627,6 +627,7 @@ export class MicroBatchExecution implements StreamingQuery {
               outputMode: this.#opts.outputMode,
               writer,
               minBatchesToRetain: intConf(this.#conf, ConfKeys.MIN_BATCHES_TO_RETAIN, 1),
+              columnar,
             };
             return this.#engine.tasks.run<StatefulTaskOutput>({ module: TASK_MODULE, handler: 'statefulTask', input }, { affinity: p });
           }),

@@ -11,13 +11,15 @@ import {
   type ColumnarMapStageRun,
   type MapStageRun,
   runStatefulPartition as plannerRunStatefulPartition,
+  runStatefulPartitionColumnar as plannerRunStatefulPartitionColumnar,
+  type ColumnarStatefulPartitionResult,
   type MapStageResult,
   type QueryPlan,
   type SourceRef as PlannerSourceRef,
 } from '@weir/planner';
 import type { OutputMode, Row, StateStoreView, StructType } from '@weir/core';
 
-export type { QueryPlan, MapStageResult, MapStageRun, ColumnarMapStageRun };
+export type { QueryPlan, MapStageResult, MapStageRun, ColumnarMapStageRun, ColumnarStatefulPartitionResult };
 
 /** What streaming needs to know of a source inside a logical plan. */
 export interface SourceRef {
@@ -85,6 +87,19 @@ export function runStatefulPartition(
   ctx: { batchTimestampMs: number; watermarkMs: number; outputMode: OutputMode },
 ): StatefulResult {
   return plannerRunStatefulPartition(plan, partials, store, ctx);
+}
+
+/**
+ * {@link runStatefulPartition} with its output as column chunks, or null (before touching the
+ * store) when the planner has no columnar form for this plan: the caller then runs rows.
+ */
+export function runStatefulPartitionColumnar(
+  plan: QueryPlan,
+  partials: Iterable<readonly [string, unknown]>,
+  store: StateStoreView,
+  ctx: { batchTimestampMs: number; watermarkMs: number; outputMode: OutputMode },
+): ColumnarStatefulPartitionResult | null {
+  return plannerRunStatefulPartitionColumnar(plan, partials, store, ctx);
 }
 
 /**

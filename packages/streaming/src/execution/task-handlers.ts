@@ -17,6 +17,7 @@
  * ```
  */
 import {
+  columnChunkToRows,
   StructType,
   type DataWriter,
   type DataWriterInput,
@@ -31,7 +32,18 @@ import {
   type WriterFactory,
   type WriterTaskInput,
 } from '@weir/core';
-import { openColumnarMapStage, openMapStage, runStatefulPartition, type ColumnarMapStageRun, type EventTimeStats, type MapStageResult, type QueryPlan } from './planner-bridge.js';
+import {
+  openColumnarMapStage,
+  openMapStage,
+  runStatefulPartition,
+  runStatefulPartitionColumnar,
+  type ColumnarMapStageRun,
+  type ColumnarStatefulPartitionResult,
+  type EventTimeStats,
+  type MapStageResult,
+  type QueryPlan,
+  type StatefulResult,
+} from './planner-bridge.js';
 import { openStateStore } from './state-store-bridge.js';
 
 export interface MapTaskInput {
@@ -80,6 +92,11 @@ export interface StatefulTaskInput {
   readonly outputMode: OutputMode;
   readonly writer: WriterFactory | null;
   readonly minBatchesToRetain: number;
+  /**
+   * Emit the output as column chunks to the sink's writer when the planner has a columnar form
+   * of the operator (`weir.sql.columnarExecution.enabled`). Absent means false.
+   */
+  readonly columnar?: boolean;
 }
 
 export interface StatefulTaskOutput {
@@ -171,6 +188,9 @@ export async function warmUp(input: WarmUpInput, _ctx: TaskContext): Promise<{ r
 
 /** @internal How many map tasks of this module instance took each path (tests check the columnar one ran). */
 export const mapTaskPaths = { rows: 0, columnar: 0 };
+
+/** @internal The same for stateful tasks. */
+export const statefulTaskPaths = { rows: 0, columnar: 0 };
 
 /**
  * Reads one input partition chunk by chunk through the map stage: a stateless plan's output
@@ -280,35 +300,36 @@ export async function statefulTask(input: StatefulTaskInput, ctx: TaskContext): 
   const partials = function* (): Iterable<readonly [string, unknown]> {
     for (const b of input.blocks) yield* ctx.engine.codec.decode(b) as Array<[string, unknown]>;
   };
-  let res;
+  const stageCtx = { batchTimestampMs: input.batchTimestampMs, watermarkMs: input.watermarkMs, outputMode: input.outputMode };
+  let res: StatefulResult | ColumnarStatefulPartitionResult;
   try {
-    res = runStatefulPartition(input.plan, partials(), store.view, {
-      batchTimestampMs: input.batchTimestampMs,
-      watermarkMs: input.watermarkMs,
-      outputMode: input.outputMode,
-    });
+    // Column chunks only feed a writer; returned output stays rows.
+    const columnar = input.columnar === true && input.writer !== null ? runStatefulPartitionColumnar(input.plan, partials(), store.view, stageCtx) : null;
+    res = columnar ?? runStatefulPartition(input.plan, partials(), store.view, stageCtx);
+    statefulTaskPaths[columnar === null ? 'rows' : 'columnar']++;
   } catch (e) {
     store.abort();
     throw e;
   }
   await store.commit();
   const metrics = store.metrics();
-  const commitTimeMs = metrics.commitTimeMs;
   const stats = {
-    numOutputRows: res.rows.length,
+    numOutputRows: 'chunks' in res ? res.numOutputRows : res.rows.length,
     numRowsUpdated: res.numRowsUpdated,
     numRowsRemoved: res.numRowsRemoved,
     // Spark's meaning, state rows: a window-blocked aggregation's store holds one key per window.
     numRowsTotal: res.numStateRows ?? metrics.numRowsTotal,
     memoryUsedBytes: metrics.memoryUsedBytes,
-    commitTimeMs,
+    commitTimeMs: metrics.commitTimeMs,
   };
   if (input.writer !== null) {
     const writer = await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx);
     return withAbortOnFailure(writer, async () => {
-      await writer.write(res.rows);
+      if (!('chunks' in res)) await writer.write(res.rows);
+      else if (typeof writer.writeColumns === 'function') for (const c of res.chunks) await writer.writeColumns(c);
+      else for (const c of res.chunks) await writer.write(columnChunkToRows(c));
       return { ...stats, commitMessage: await writer.commit() };
     });
   }
-  return { ...stats, rows: res.rows };
+  return { ...stats, rows: (res as StatefulResult).rows };
 }
