@@ -71,6 +71,25 @@ describe('fileStatsBuilderFactory', () => {
     );
   });
 
+  it('column chunks (addColumns), runs of one shared struct object included, give exactly computeFileStats', () => {
+    // Closed windows share one frozen struct per window: runs of the same object take a shortcut.
+    const shared = fc.array(fc.tuple(row, fc.nat({ max: 3 })), { maxLength: 40 }).map((xs) => {
+      const rows: Row[] = [];
+      for (const [r, k] of xs) rows.push(k === 0 && rows.length > 0 ? { ...r, st: (rows[rows.length - 1] as Row)['st'] } : r);
+      return rows;
+    });
+    fc.assert(
+      fc.property(shared, fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: -1, max: 20 }), (rows, points, numIndexed) => {
+        const builder = fileStatsBuilderFactory(SCHEMA, numIndexed)();
+        const chunk = columnChunkFromRows(SCHEMA, rows);
+        for (const [from, to] of cuts(rows.length, points)) builder.addColumns(chunk, from, to);
+        assert.equal(builder.numRecords, rows.length);
+        assert.equal(JSON.stringify(builder.result()), JSON.stringify(computeFileStats(SCHEMA, rows, numIndexed)));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
   it('decimals near the double precision limit: min/max agree with exact comparison', () => {
     const schema = StructType.fromDDL('dec DECIMAL(38,0)');
     const rows = [{ dec: '12345678901234567890' }, { dec: '12345678901234567891' }, { dec: '-99999999999999999999999' }, { dec: null }];

@@ -210,6 +210,10 @@ function foldVector(
     cnt[i] = n + foldStrings(vec.values, from, to, str, i);
     return;
   }
+  if (vec.kind === 'values' && leaf.kind === 'number' && path.length > 1) {
+    cnt[i] = n + foldNestedNumbers(vec.values, path, from, to, num, i);
+    return;
+  }
   if (leaf.kind === 'none' && path.length === 1) {
     if (vec.kind === 'values') {
       const vals = vec.values;
@@ -265,6 +269,38 @@ function foldVector(
       }
   }
   cnt[i] = n;
+}
+
+const NO_OBJECT = Symbol('none');
+
+/**
+ * Folds the number at `path` (below the top-level column) of `vals[from, to)` into leaf `i`'s
+ * bounds `num[2i]`/`num[2i+1]`; returns the nulls seen. Rows of one closed window share ONE
+ * window struct object, so a run of the same object is looked up once.
+ */
+function foldNestedNumbers(vals: readonly unknown[], path: readonly string[], from: number, to: number, num: Float64Array, i: number): number {
+  let n = 0;
+  let lo = num[2 * i] as number;
+  let hi = num[2 * i + 1] as number;
+  let last: unknown = NO_OBJECT;
+  let isNull = true;
+  for (let j = from; j < to; j++) {
+    const o = vals[j];
+    if (o !== last) {
+      last = o;
+      let v: unknown = o;
+      for (let k = 1; k < path.length; k++) v = v !== null && typeof v === 'object' ? (v as Row)[path[k] as string] : null;
+      isNull = v === null || v === undefined;
+      if (!isNull) {
+        if ((v as number) < lo) lo = v as number;
+        if ((v as number) > hi) hi = v as number;
+      }
+    }
+    if (isNull) n++;
+  }
+  num[2 * i] = lo;
+  num[2 * i + 1] = hi;
+  return n;
 }
 
 /**

@@ -242,9 +242,10 @@ export class ParquetStreamWriter implements ParquetFileWriter {
   }
 
   #nestedVector(node: WriteNode, writers: readonly ColumnWriter[], vector: ColumnVector, from: number, to: number): void {
+    const shredRecord = structOfLeaves(node) ? shredStructOfLeaves : shred;
     for (let r = from; r < to; r++) {
       for (const w of writers) if (w.pageFull()) w.flushPage();
-      shred(node, vectorValue(vector, r), 0, 0, this.#writers);
+      shredRecord(node, vectorValue(vector, r), 0, 0, this.#writers);
     }
   }
 
@@ -271,10 +272,11 @@ export class ParquetStreamWriter implements ParquetFileWriter {
   }
 
   #nested(node: WriteNode, name: string, writers: readonly ColumnWriter[], rows: readonly Row[], from: number, to: number): void {
+    const shredRecord = structOfLeaves(node) ? shredStructOfLeaves : shred;
     for (let r = from; r < to; r++) {
       // Pages end on record boundaries (repetition level 0) so readers can split pages by rows.
       for (const w of writers) if (w.pageFull()) w.flushPage();
-      shred(node, (rows[r] as Row)[name], 0, 0, this.#writers);
+      shredRecord(node, (rows[r] as Row)[name], 0, 0, this.#writers);
     }
   }
 
@@ -347,6 +349,32 @@ function shredPresent(node: WriteNode, value: unknown, rep: number, def: number,
   }
   const children = node.children;
   for (let i = 0; i < children.length; i++) shred(children[i] as WriteNode, node.child(value, i), rep, def, writers);
+}
+
+/** A top-level struct whose fields are all primitive, none repeated (a window `{start, end}`): shredded without recursion. */
+function structOfLeaves(node: WriteNode): boolean {
+  return node.repetition !== Repetition.REPEATED && node.leaf === null && node.children.length > 0 && node.children.every((c) => c.leaf !== null && c.repetition !== Repetition.REPEATED);
+}
+
+/** {@link shred} of a top-level {@link structOfLeaves} record: the same levels, values and errors, one flat pass over the fields. */
+function shredStructOfLeaves(node: WriteNode, value: unknown, rep: number, def: number, writers: readonly ColumnWriter[]): void {
+  const children = node.children;
+  if (value === null || value === undefined) {
+    // The same refusal of a null required struct, or its leaves' nulls at this level.
+    if (node.repetition === Repetition.REQUIRED) shred(node, value, rep, def, writers);
+    else for (let i = 0; i < children.length; i++) (writers[((children[i] as WriteNode).leaf as LeafSpec).index] as ColumnWriter).addNull(def, rep);
+    return;
+  }
+  const d = node.repetition === Repetition.OPTIONAL ? def + 1 : def;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i] as WriteNode;
+    const v = node.child(value, i);
+    const w = writers[(c.leaf as LeafSpec).index] as ColumnWriter;
+    if (v === null || v === undefined) {
+      if (c.repetition === Repetition.REQUIRED) shred(c, v, rep, d, writers);
+      else w.addNull(d, rep);
+    } else w.addValue(v, c.repetition === Repetition.OPTIONAL ? d + 1 : d, rep);
+  }
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
