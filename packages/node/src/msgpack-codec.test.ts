@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { Packr } from 'msgpackr';
 import { MsgpackCodec } from './msgpack-codec.js';
 
 const codec = new MsgpackCodec();
@@ -49,5 +50,98 @@ describe('MsgpackCodec', () => {
       }),
       { seed, numRuns: process.env['CI'] ? 1000 : 200 },
     );
+  });
+
+  describe('large values (the warm arena)', () => {
+    /** A window block as the planner builds it: tag, n, n group JSON texts joined by '\n', n × 2 doubles. */
+    const windowBlock = (n: number, seed: number) => {
+      const keys = Array.from({ length: n }, (_, i) => JSON.stringify(`ST-${String((i * 7 + seed) % 10_000).padStart(4, '0')}`));
+      const states = Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? (i * 0.37 + seed) % 41.5 : 1 + (i % 3)));
+      return ['weir.wb1', n, keys.join('\n'), states] as const;
+    };
+    const partition = (windows: number, n: number) => Array.from({ length: windows }, (_, w) => [`${1_767_225_660_000_000 + w * 60_000_000}|`, windowBlock(n, w)]);
+
+    it('writes the same bytes as a fresh msgpackr Packr of the same options (the wire format is unchanged)', () => {
+      // A reference Packr that never shares our arena: msgpackr's default path.
+      const reference = new Packr({ moreTypes: true, useRecords: true, int64AsType: 'number' });
+      for (const v of [partition(300, 250), windowBlock(200_000, 1), { v: 3, k: ['a', 'b'], x: [windowBlock(10, 2), null], r: [] }, [1, 'x', new Int32Array([1, -2, 3])]]) {
+        const ours = codec.encode(v);
+        const theirs = Uint8Array.prototype.slice.call(reference.pack(v));
+        assert.equal(Buffer.compare(ours, theirs), 0);
+      }
+    });
+
+    it('round-trips multi-megabyte blocks, then small values, then blocks again (arena reuse and growth)', () => {
+      const sizes = [60_000, 10, 1_000, 150_000, 3, 60_000];
+      for (const [i, n] of sizes.entries()) {
+        const v = partition(2, n);
+        const bytes = codec.encode(v);
+        assert.equal(bytes.byteOffset, 0);
+        assert.equal(bytes.buffer.byteLength, bytes.byteLength, 'the result owns its whole ArrayBuffer (transferable)');
+        assert.deepEqual(new MsgpackCodec().decode(bytes), v, `encode #${i} (${n} groups) decodes in another codec instance`);
+      }
+    });
+
+    it('keeps earlier results intact while later encodes reuse the arena', () => {
+      const a = partition(50, 400);
+      const b = partition(80, 300);
+      const ea = codec.encode(a);
+      const snapshot = ea.slice();
+      codec.encode(b);
+      codec.encode(windowBlock(300_000, 9));
+      assert.deepEqual(ea, snapshot);
+      assert.deepEqual(codec.decode(ea), a);
+    });
+
+    it('does not overwrite the views other msgpackr users in the thread hold (msgpackr shares one target buffer)', () => {
+      const other = new Packr();
+      const view = other.pack({ mine: 'kept as a view, as msgpackr allows', n: [1, 2, 3] });
+      const copy = Buffer.from(view);
+      codec.encode(partition(100, 250));
+      const view2 = other.pack({ second: 'x'.repeat(5000) });
+      const copy2 = Buffer.from(view2);
+      codec.encode(windowBlock(100_000, 3));
+      codec.encode({ small: 1 });
+      assert.equal(Buffer.compare(view, copy), 0);
+      assert.equal(Buffer.compare(view2, copy2), 0);
+      assert.deepEqual(other.unpack(view), { mine: 'kept as a view, as msgpackr allows', n: [1, 2, 3] });
+    });
+
+    it('decodes typed arrays from an unaligned view (a block inside a larger buffer at an odd offset)', () => {
+      const v = windowBlock(5_000, 4);
+      const bytes = codec.encode(['pad', v]);
+      const backing = new Uint8Array(bytes.length + 3);
+      backing.set(bytes, 3);
+      const got = codec.decode(backing.subarray(3)) as [string, typeof v];
+      assert.deepEqual(got[1], v);
+      assert.ok(got[1][3] instanceof Float64Array);
+    });
+
+    it('round-trips huge strings, ASCII and not', () => {
+      const ascii = 'ST-0001\n'.repeat(400_000);
+      const mixed = 'é€😀 station "Zürich"\n'.repeat(120_000);
+      const v = { ascii, mixed, both: [ascii.slice(0, 70_000), mixed.slice(0, 70_001)] };
+      assert.deepEqual(codec.decode(codec.encode(v)), v);
+    });
+
+    it('decode(encode(v)) deep-equals v for nested values holding typed arrays of any size and kind', () => {
+      const typed = fc.oneof(
+        fc.float64Array({ maxLength: 3000, noDefaultInfinity: true, noNaN: true }),
+        fc.float64Array({ minLength: 20_000, maxLength: 60_000, noNaN: true }),
+        fc.int32Array({ maxLength: 2000 }),
+        fc.uint8Array({ maxLength: 70_000 }),
+        fc.float32Array({ maxLength: 100, noNaN: true }),
+      );
+      const leaf = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ minLength: 70_000, maxLength: 70_100, unit: 'grapheme' }), fc.double({ noNaN: true }).map((d) => (Object.is(d, -0) ? 0 : d)), fc.constant(null), typed);
+      const value = fc.letrec((tie) => ({
+        v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 6 }), fc.tuple(fc.constant('weir.wb1'), fc.nat(), fc.string(), typed)),
+      })).v;
+      fc.assert(
+        fc.property(value, (v) => {
+          assert.deepEqual(codec.decode(codec.encode(v)), v);
+        }),
+        { seed, numRuns: process.env['CI'] ? 200 : 25 },
+      );
+    });
   });
 });

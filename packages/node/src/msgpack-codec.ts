@@ -2,6 +2,53 @@ import { Packr } from 'msgpackr';
 import type { Codec } from '@weir/core';
 
 /**
+ * The arena every `MsgpackCodec` of this thread packs into, kept between calls. msgpackr's own
+ * arena moves on after each result (results are views it must not overwrite) and grows by
+ * allocating fresh buffers: every byte of a multi-megabyte value (a state partition's window
+ * blocks, a state-store delta) then lands in memory the OS has not mapped yet, and the page faults
+ * cost several times the copying itself. `encode` copies each result out, so the arena can be
+ * rewritten from offset 0 by the next call and its pages stay warm.
+ */
+let arena: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * Arenas msgpackr grew beyond this are used for that one value and dropped, not kept: a thread
+ * holds at most this much address space for encoding (resident only where values were written).
+ */
+const MAX_RETAINED_ARENA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Handed to msgpackr after each encode, so that other msgpackr users in the thread (its target
+ * buffer is module state shared by every `Packr`) never write into {@link arena}: their results
+ * are views they may keep, which the next encode here would overwrite. It is never written to:
+ * msgpackr replaces a target with no room before writing.
+ */
+const HANDBACK: Buffer = Buffer.alloc(0);
+
+/** True while an encode is packing into {@link arena} (a nested encode must not reuse it). */
+let arenaInUse = false;
+
+/**
+ * glibc's malloc serves a request at or above its mmap threshold with a fresh `mmap` (every page
+ * faults when first written, and is unmapped again on free), and raises the threshold to the size
+ * of an mmapped block when one is freed, up to 32 MiB (mallopt(3), "dynamic mmap threshold").
+ * msgpackr's growing arenas used to be such blocks, freed every few encodes; the warm arena here
+ * is never freed, so without help the threshold stays below the size of our results and every
+ * result is a fresh mapping: measured in a worker, the copy-out then cost more than the warm
+ * arena saved. So once per thread and size class, `encode` allocates a block of 4× the result
+ * (below 32 MiB), never touches it (no page is faulted) and drops it: when the garbage collector
+ * frees it, results of this size come from the reusable heap. Other allocators ignore this; it
+ * costs one untouched mapping per size class.
+ */
+const MMAP_THRESHOLD_MAX = 32 * 1024 * 1024;
+let thresholdRaisedTo = 0;
+function raiseMmapThresholdFor(bytes: number): void {
+  if (bytes < 128 * 1024 || bytes * 2 <= thresholdRaisedTo || thresholdRaisedTo >= MMAP_THRESHOLD_MAX / 2) return;
+  thresholdRaisedTo = Math.min(MMAP_THRESHOLD_MAX - 64 * 1024, bytes * 4);
+  Buffer.allocUnsafeSlow(thresholdRaisedTo);
+}
+
+/**
  * {@link Codec} over msgpackr, for state-store files, shuffle blocks and worker messages.
  *
  * `moreTypes` keeps `Map` (decoded as a Map, keys of any type), `Uint8Array` (not Node's
@@ -10,6 +57,9 @@ import type { Codec } from '@weir/core';
  * (no shared structure table, so any `MsgpackCodec` in any thread or process decodes it).
  * Documented exceptions to round-tripping: `-0` decodes as `0`, and an own key named `__proto__`
  * decodes as `__proto_` (msgpackr's guard against prototype pollution).
+ *
+ * `encode` returns a `Uint8Array` that owns its whole `ArrayBuffer` (offset 0, exact length), so
+ * it can be stored, or transferred to another thread, without aliasing later encodes.
  *
  * ```ts
  * const codec = new MsgpackCodec();
@@ -20,10 +70,27 @@ export class MsgpackCodec implements Codec {
   readonly #packr = new Packr({ moreTypes: true, useRecords: true, int64AsType: 'number' });
 
   encode(value: unknown): Uint8Array {
-    const view = this.#packr.pack(value);
-    // msgpackr returns a view into a shared, reused arena: copy into an ArrayBuffer of our own so
-    // the result can be stored, or transferred to another thread, without aliasing later encodes.
-    return Uint8Array.prototype.slice.call(view);
+    const packr = this.#packr;
+    // A value whose own serialization (toJSON, an extension) encodes again: leave the arena to
+    // the outer call and let msgpackr nest as it does on its own.
+    if (arenaInUse) return Uint8Array.prototype.slice.call(packr.pack(value));
+    arenaInUse = true;
+    try {
+      packr.useBuffer(arena);
+      const view = packr.pack(value);
+      // msgpackr grew the arena (a value larger than any before): keep the larger one, up to the cap.
+      if (view.buffer !== arena.buffer && view.buffer.byteLength <= MAX_RETAINED_ARENA_BYTES) {
+        arena = Buffer.from(view.buffer as ArrayBuffer);
+      }
+      // Not `slice` (zero-filled memory, then the copy over it): the copy writes every byte.
+      const out = Buffer.allocUnsafeSlow(view.length);
+      view.copy(out, 0, 0, view.length);
+      raiseMmapThresholdFor(view.length);
+      return out;
+    } finally {
+      packr.useBuffer(HANDBACK);
+      arenaInUse = false;
+    }
   }
 
   decode(data: Uint8Array): unknown {
