@@ -82,6 +82,19 @@ describe('MsgpackCodec', () => {
       }
     });
 
+    it('encodeWithPrefix(v, n) is n zero bytes then encode(v), in a buffer of its own', () => {
+      for (const [v, n] of [[partition(30, 250), 16], [{ a: 1 }, 16], [windowBlock(50_000, 2), 3], ['x', 0]] as const) {
+        const framed = codec.encodeWithPrefix(v, n);
+        assert.equal(framed.byteOffset, 0);
+        assert.equal(framed.buffer.byteLength, framed.byteLength);
+        assert.equal(Buffer.compare(framed, Buffer.concat([Buffer.alloc(n), codec.encode(v)])), 0);
+        assert.deepEqual(codec.decode(framed.subarray(n)), v);
+      }
+      for (const bad of [-1, 1.5, Number.NaN]) {
+        assert.throws(() => codec.encodeWithPrefix({}, bad), (e: unknown) => (e as { code?: string }).code === 'INVALID_ARGUMENT');
+      }
+    });
+
     it('keeps earlier results intact while later encodes reuse the arena', () => {
       const a = partition(50, 400);
       const b = partition(80, 300);

@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import type { Codec } from '@weir/core';
+import { CoreErrors, type Codec } from '@weir/core';
 
 /**
  * The arena every `MsgpackCodec` of this thread packs into, kept between calls. msgpackr's own
@@ -49,6 +49,17 @@ function raiseMmapThresholdFor(bytes: number): void {
 }
 
 /**
+ * A copy of `view` after `prefixBytes` zero bytes, in a buffer of its own. Not `slice` (memory
+ * zero-filled first, then copied over): the copy writes every byte after the prefix.
+ */
+function withPrefix(view: Buffer, prefixBytes: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(prefixBytes + view.length);
+  if (prefixBytes > 0) out.fill(0, 0, prefixBytes);
+  view.copy(out, prefixBytes, 0, view.length);
+  return out;
+}
+
+/**
  * {@link Codec} over msgpackr, for state-store files, shuffle blocks and worker messages.
  *
  * `moreTypes` keeps `Map` (decoded as a Map, keys of any type), `Uint8Array` (not Node's
@@ -70,10 +81,22 @@ export class MsgpackCodec implements Codec {
   readonly #packr = new Packr({ moreTypes: true, useRecords: true, int64AsType: 'number' });
 
   encode(value: unknown): Uint8Array {
+    return this.encodeWithPrefix(value, 0);
+  }
+
+  /**
+   * `encode(value)` written after `prefixBytes` zero bytes, in one buffer the result owns: a
+   * caller that frames the encoding (a state file's header) fills the prefix in place instead of
+   * copying the whole encoding into a second buffer.
+   */
+  encodeWithPrefix(value: unknown, prefixBytes: number): Uint8Array {
+    if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
+      throw CoreErrors.INVALID_ARGUMENT({ option: 'prefixBytes', reason: `must be a non-negative integer, got ${String(prefixBytes)}` });
+    }
     const packr = this.#packr;
     // A value whose own serialization (toJSON, an extension) encodes again: leave the arena to
     // the outer call and let msgpackr nest as it does on its own.
-    if (arenaInUse) return Uint8Array.prototype.slice.call(packr.pack(value));
+    if (arenaInUse) return withPrefix(packr.pack(value), prefixBytes);
     arenaInUse = true;
     try {
       packr.useBuffer(arena);
@@ -82,10 +105,8 @@ export class MsgpackCodec implements Codec {
       if (view.buffer !== arena.buffer && view.buffer.byteLength <= MAX_RETAINED_ARENA_BYTES) {
         arena = Buffer.from(view.buffer as ArrayBuffer);
       }
-      // Not `slice` (zero-filled memory, then the copy over it): the copy writes every byte.
-      const out = Buffer.allocUnsafeSlow(view.length);
-      view.copy(out, 0, 0, view.length);
-      raiseMmapThresholdFor(view.length);
+      const out = withPrefix(view, prefixBytes);
+      raiseMmapThresholdFor(out.length);
       return out;
     } finally {
       packr.useBuffer(HANDBACK);

@@ -28,7 +28,7 @@ export type { StateStoreMetrics } from './state-store.js';
 export { readStateRows, listStatePartitions } from './state-reader.js';
 export type { StateRow, ReadStateRowsOptions } from './state-reader.js';
 export { encodeStateFile, decodeStateFile, STATE_FILE_FORMAT_VERSION } from './state-file.js';
-export type { StateFileContent, DeltaFileContent, SnapshotFileContent } from './state-file.js';
+export type { StateFileContent, DeltaFileContent, SnapshotFileContent, PrefixEncodingCodec } from './state-file.js';
 export { storeDirectory, stateFilePath, parseStateFileName } from './state-paths.js';
 export { crc32 } from './crc32.js';
 export { compareKeys } from './key-order.js';

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WeirError } from '@weir/core';
 import { MsgpackCodec } from '@weir/node';
-import { decodeStateFile, encodeStateFile, type DeltaFileContent } from './state-file.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import type { Codec } from '@weir/core';
+import { decodeStateFile, decodeStateFileParts, encodeStateFile, encodeStateFileParts, type DeltaFileContent } from './state-file.js';
 
 const codec = new MsgpackCodec();
 const runs = { seed: Number(process.env.FC_SEED ?? 42), numRuns: process.env.CI ? 300 : 60 };
@@ -84,5 +86,51 @@ describe('state file format', () => {
     const bytes = encodeStateFile(codec, delta);
     bytes[4] = 2;
     assert.equal(codeOf(() => decodeStateFile(codec, 'p', bytes, { kind: 'delta', version: 7 })), 'STATE_STORE_UNSUPPORTED_FORMAT_VERSION');
+  });
+
+  describe('window-block state (the codec writes after the header)', () => {
+    const block = (n: number, seed: number) =>
+      ['weir.wb1', n, Array.from({ length: n }, (_, i) => JSON.stringify(`ST-${String((i * 3 + seed) % 10_000).padStart(4, '0')}`)).join('\n'), Float64Array.from({ length: 2 * n }, (_, i) => (i * 0.25 + seed) % 17)] as const;
+    const keys = Array.from({ length: 40 }, (_, w) => `${1_767_225_660_000_000 + w * 60_000_000}|`);
+    const values = keys.map((_, w) => block(w === 7 ? 20_000 : 250, w));
+    const removes = ['1767225000000000|', '1767225060000000|'];
+    /** The same codec without `encodeWithPrefix`: the fallback path. */
+    const plain: Codec = { encode: (v) => codec.encode(v), decode: (d) => codec.decode(d) };
+
+    it('lays out header + payload as documented (CRC-32 checked against node:zlib), identically with and without encodeWithPrefix', () => {
+      assert.equal(typeof (codec as { encodeWithPrefix?: unknown }).encodeWithPrefix, 'function', 'MsgpackCodec takes the one-buffer path');
+      for (const kind of ['delta', 'snapshot'] as const) {
+        const fast = encodeStateFileParts(codec, kind, 12, keys, values, removes);
+        const slow = encodeStateFileParts(plain, kind, 12, keys, values, removes);
+        assert.equal(Buffer.compare(fast, slow), 0, kind);
+        const payload = codec.encode(kind === 'delta' ? { v: 12, k: keys, x: values, r: removes } : { v: 12, k: keys, x: values });
+        const header = Buffer.alloc(16);
+        header.write('WSST', 0, 'latin1');
+        header[4] = 1;
+        header[5] = kind === 'delta' ? 0x44 : 0x53;
+        header.writeUInt32BE(payload.length, 8);
+        header.writeUInt32BE(zlibCrc32(payload), 12);
+        assert.equal(Buffer.compare(fast, Buffer.concat([header, payload])), 0, `${kind}: documented layout`);
+      }
+    });
+
+    it('round-trips window blocks (Float64Array states) through a delta and a snapshot', () => {
+      const d = decodeStateFileParts(codec, 'p', encodeStateFileParts(codec, 'delta', 3, keys, values, removes), { kind: 'delta', version: 3 });
+      assert.ok((d.values[7] as unknown[])[3] instanceof Float64Array);
+      assert.deepEqual(d.keys, keys);
+      assert.deepEqual(d.values, values);
+      assert.deepEqual(d.removes, removes);
+      const s = decodeStateFileParts(codec, 'p', encodeStateFileParts(codec, 'snapshot', 4, keys, values, []), { kind: 'snapshot', version: 4 });
+      assert.deepEqual(s.values, values);
+    });
+
+    it('still detects a flipped payload bit in a file written through encodeWithPrefix', () => {
+      const bytes = encodeStateFileParts(codec, 'delta', 3, keys, values, removes);
+      for (const at of [16, 17, bytes.length >> 1, bytes.length - 1]) {
+        const torn = bytes.slice();
+        torn[at] = (torn[at] as number) ^ 0x10;
+        assert.equal(codeOf(() => decodeStateFileParts(codec, 'p', torn, { kind: 'delta', version: 3 })), 'STATE_STORE_CORRUPT', `byte ${at}`);
+      }
+    });
   });
 });

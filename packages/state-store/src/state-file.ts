@@ -71,16 +71,36 @@ export function encodeStateFileParts(
   values: readonly unknown[],
   removes: readonly string[],
 ): Uint8Array {
-  const payload = codec.encode(kind === 'delta' ? { v: version, k: keys, x: values, r: removes } : { v: version, k: keys, x: values });
-  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  const body = kind === 'delta' ? { v: version, k: keys, x: values, r: removes } : { v: version, k: keys, x: values };
+  const prefixing = codec as PrefixEncodingCodec;
+  let out: Uint8Array;
+  if (typeof prefixing.encodeWithPrefix === 'function') {
+    // The codec leaves room for the header: no second multi-megabyte buffer and copy per commit.
+    out = prefixing.encodeWithPrefix(body, HEADER_BYTES);
+  } else {
+    const payload = codec.encode(body);
+    out = new Uint8Array(HEADER_BYTES + payload.length);
+    out.set(payload, HEADER_BYTES);
+  }
   out.set(MAGIC, 0);
   out[4] = STATE_FILE_FORMAT_VERSION;
   out[5] = kind === 'delta' ? 0x44 : 0x53;
+  out[6] = 0;
+  out[7] = 0;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(8, payload.length);
-  view.setUint32(12, crc32(payload));
-  out.set(payload, HEADER_BYTES);
+  view.setUint32(8, out.length - HEADER_BYTES);
+  view.setUint32(12, crc32(out, HEADER_BYTES, out.length));
   return out;
+}
+
+/**
+ * A {@link Codec} that can also write its encoding after a caller's prefix, in one buffer the
+ * result owns: `encodeWithPrefix(v, n)` MUST equal `n` bytes (any content: the caller overwrites
+ * them) followed by `encode(v)`. `@weir/node`'s `MsgpackCodec` has it; a codec without it gets
+ * the same file bytes through a copy.
+ */
+export interface PrefixEncodingCodec extends Codec {
+  encodeWithPrefix?(value: unknown, prefixBytes: number): Uint8Array;
 }
 
 /**
