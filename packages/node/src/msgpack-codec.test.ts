@@ -120,6 +120,20 @@ describe('MsgpackCodec', () => {
       assert.deepEqual(other.unpack(view), { mine: 'kept as a view, as msgpackr allows', n: [1, 2, 3] });
     });
 
+    it('encodes a value whose serialization encodes again (toJSON calling the codec) without corrupting either', () => {
+      class Framed {
+        toJSON() {
+          return { inner: codec.encode(partition(3, 100)), tag: 'framed' };
+        }
+      }
+      const outer = codec.encode([partition(20, 250), new Framed(), 'after']);
+      const got = codec.decode(outer) as [unknown, { inner: Uint8Array; tag: string }, string];
+      assert.deepEqual(got[0], partition(20, 250));
+      assert.equal(got[1].tag, 'framed');
+      assert.deepEqual(codec.decode(got[1].inner), partition(3, 100));
+      assert.equal(got[2], 'after');
+    });
+
     it('decodes typed arrays from an unaligned view (a block inside a larger buffer at an odd offset)', () => {
       const v = windowBlock(5_000, 4);
       const bytes = codec.encode(['pad', v]);

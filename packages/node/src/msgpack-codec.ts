@@ -45,7 +45,11 @@ let thresholdRaisedTo = 0;
 function raiseMmapThresholdFor(bytes: number): void {
   if (bytes < 128 * 1024 || bytes * 2 <= thresholdRaisedTo || thresholdRaisedTo >= MMAP_THRESHOLD_MAX / 2) return;
   thresholdRaisedTo = Math.min(MMAP_THRESHOLD_MAX - 64 * 1024, bytes * 4);
-  Buffer.allocUnsafeSlow(thresholdRaisedTo);
+  try {
+    Buffer.allocUnsafeSlow(thresholdRaisedTo);
+  } catch {
+    // No address space to spare (a tight memory limit): the hint is only an optimization.
+  }
 }
 
 /**
