@@ -331,4 +331,37 @@ describe('StateStoreProvider', () => {
     assert.deepEqual(await readStateRows(engine, dir, 9), []);
     await rejectsWithCode(readStateRows(engine, dir, 0, { partition: 0, version: 7 }), 'CANNOT_READ_DELTA_FILE_NOT_EXISTS');
   });
+
+  it('window blocks (Float64Array states, multi-KB texts) survive commits and a cold reload from deltas and a snapshot', async () => {
+    const block = (n: number, seed: number) =>
+      ['weir.wb1', n, Array.from({ length: n }, (_, i) => JSON.stringify(`ST-${String((i * 3 + seed) % 10_000).padStart(4, '0')}`)).join('\n'), Float64Array.from({ length: 2 * n }, (_, i) => (i * 0.125 + seed) % 23)] as const;
+    const windowKey = (w: number) => `${1_767_225_660_000_000 + w * 60_000_000}|`;
+    const p = provider(0, { minDeltasForSnapshot: 3 });
+    const model = new Map<string, unknown>();
+    for (let v = 0; v < 5; v++) {
+      const s = await p.load(v);
+      // Each batch: 30 new windows (one large), the previous batch's windows evicted.
+      for (let w = 0; w < 30; w++) {
+        const k = windowKey(v * 30 + w);
+        const b = block(w === 4 ? 5_000 : 250, v * 30 + w);
+        s.put(k, b);
+        model.set(k, b);
+      }
+      if (v > 0) for (let w = 0; w < 30; w++) {
+        s.remove(windowKey((v - 1) * 30 + w));
+        model.delete(windowKey((v - 1) * 30 + w));
+      }
+      assert.equal(await s.commit(), v + 1);
+    }
+    assert.ok(fs.readdirSync(`${dir}/state/0/0`).some((f) => f.endsWith('.snapshot')), 'a snapshot was written');
+    for (const version of [3, 5]) {
+      const cold = await provider(0, { minDeltasForSnapshot: 3 }).load(version);
+      const got = new Map(cold.entries());
+      cold.abort();
+      if (version === 5) assert.deepEqual(got, model);
+      assert.equal(got.size, 30);
+      for (const v of got.values()) assert.ok((v as unknown[])[3] instanceof Float64Array);
+    }
+  });
 });
+
