@@ -13,7 +13,7 @@ import { latencyScenario } from './scenarios/latency.js';
 import { recoveryScenario } from './scenarios/recovery.js';
 import { codecBenchmarks } from './micro/codec.bench.js';
 import { engineBenchmarks } from './micro/engine.bench.js';
-import { cpuScaling } from './calibrate.js';
+import { cpuScaling, memoryScaling } from './calibrate.js';
 import { machine, rowsPerSecond, writeResults, markdown, type Measurement, type RunResult } from './report.js';
 import type { MicroResult } from './micro/run-suite.js';
 
@@ -91,6 +91,8 @@ const filesPerBatch = Math.max(1, Math.ceil(files / 4));
 // The machine's own 1→2 thread ceiling (a busy loop), before and after the engine scenarios.
 const calibrationBefore = await cpuScaling();
 figures['machine: busy-loop 2-thread speedup (before)'] = calibrationBefore.speedup;
+const memoryBefore = await memoryScaling();
+figures['machine: memory-scan 2-thread speedup (before)'] = memoryBefore.speedup;
 
 if (wants('ingest')) {
   console.log('ingest: NDJSON → clean/cast/filter → Parquet/Delta');
@@ -148,6 +150,7 @@ const rate = (scenario: string, engine: string) => {
 }
 const calibrationAfter = await cpuScaling();
 figures['machine: busy-loop 2-thread speedup (after)'] = calibrationAfter.speedup;
+figures['machine: memory-scan 2-thread speedup (after)'] = (await memoryScaling()).speedup;
 const ceiling = Math.min(2, (calibrationBefore.speedup + calibrationAfter.speedup) / 2);
 for (const s of ['ingest', 'aggregate']) {
   const w1 = rate(s, 'weir (1 thread)');

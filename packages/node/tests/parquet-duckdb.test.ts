@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StructType, WeirError, rowBatch, type Row } from '@weir/core';
+import { StructType, WeirError, columnChunkFromRows, rowBatch, type Row } from '@weir/core';
 import { NodeParquetHandler } from '@weir/node';
 import { comparableRows, duck, duckRows, duckTypes, sortRows } from './duckdb-oracle.js';
 
@@ -69,6 +69,29 @@ describe('NodeParquetHandler × DuckDB', () => {
     fs.writeFileSync(file, await parquet.write(rowBatch(schema, rows)));
     assert.deepEqual(await duckRows(file), comparableRows(schema, rows));
     assert.deepEqual((await parquet.read(fs.readFileSync(file))).rows, rows);
+  });
+
+  it('struct columns whose rows share one object (closed windows) are written as DuckDB reads them, by rows and by column chunks', async () => {
+    const schema = StructType.fromDDL('w STRUCT<start: TIMESTAMP, end: TIMESTAMP>, o STRUCT<a: INT, b: STRING>, n BIGINT');
+    const windows = Array.from({ length: 7 }, (_, k) => Object.freeze({ start: k * 60_000_000, end: (k + 1) * 60_000_000 }));
+    const others = [{ a: 1, b: null }, { a: null, b: 'x' }, { a: 2, b: 'y' }];
+    const rows: Row[] = Array.from({ length: 5000 }, (_, i) => ({
+      // Runs of one shared object, broken by nulls and by switching back to an earlier object.
+      w: i % 97 === 0 ? null : windows[Math.floor(i / 400) % 7],
+      o: i % 11 === 0 ? null : others[Math.floor(i / 3) % 3],
+      n: i,
+    }));
+    const viaRows = path.join(tmp, 'shared-structs-rows.parquet');
+    fs.writeFileSync(viaRows, await parquet.write(rowBatch(schema, rows), { rowGroupSize: 1500, pageSize: 4096 }));
+    const viaColumns = path.join(tmp, 'shared-structs-columns.parquet');
+    const writer = parquet.openWriter(schema, { rowGroupSize: 1500, pageSize: 4096 });
+    const chunk = columnChunkFromRows(schema, rows);
+    assert.equal((chunk.vectors[0] as { values: unknown[] }).values[1], windows[0], 'the chunk keeps the shared objects');
+    await writer.appendColumns!(chunk);
+    fs.writeFileSync(viaColumns, await writer.finish());
+    const expected = comparableRows(schema, rows);
+    assert.deepEqual(await duckRows(viaRows), expected);
+    assert.deepEqual(await duckRows(viaColumns), expected);
   });
 
   it('writes min/max statistics DuckDB reads, and DuckDB filters over many row groups agree with the data', async () => {

@@ -210,7 +210,11 @@ export class ColumnWriter {
 
   /** Checks and records a present value (the generic path: nested columns and rare types). */
   addValue(value: unknown, def: number, rep: number): void {
-    const converted = this.spec.convert(value);
+    this.addConverted(this.spec.convert(value), def, rep);
+  }
+
+  /** Records a value `spec.convert` already checked and converted (a repeat of the previous one). */
+  addConverted(converted: unknown, def: number, rep: number): void {
     if (this.levels === this.cap) this.grow();
     if (this.spec.maxDef > 0) this.defs[this.levels] = def;
     if (this.spec.maxRep > 0) this.reps[this.levels] = rep;

@@ -242,12 +242,21 @@ export class ParquetStreamWriter implements ParquetFileWriter {
   }
 
   #nestedVector(node: WriteNode, writers: readonly ColumnWriter[], vector: ColumnVector, from: number, to: number): void {
-    const shredRecord = structOfLeaves(node) ? shredStructOfLeaves : shred;
+    if (vector.kind === 'values' && structOfLeaves(node)) {
+      const values = vector.values;
+      const leaves = new StructLeaves(node, this.#writers);
+      for (let r = from; r < to; r++) {
+        for (const w of writers) if (w.pageFull()) w.flushPage();
+        leaves.write(values[r]);
+      }
+      return;
+    }
     for (let r = from; r < to; r++) {
       for (const w of writers) if (w.pageFull()) w.flushPage();
-      shredRecord(node, vectorValue(vector, r), 0, 0, this.#writers);
+      shred(node, vectorValue(vector, r), 0, 0, this.#writers);
     }
   }
+
 
   #flat(w: ColumnWriter, loops: FlatLoops, rows: readonly Row[], from: number, to: number): void {
     const pageSize = this.#config.pageSize;
@@ -272,11 +281,12 @@ export class ParquetStreamWriter implements ParquetFileWriter {
   }
 
   #nested(node: WriteNode, name: string, writers: readonly ColumnWriter[], rows: readonly Row[], from: number, to: number): void {
-    const shredRecord = structOfLeaves(node) ? shredStructOfLeaves : shred;
+    const leaves = structOfLeaves(node) ? new StructLeaves(node, this.#writers) : null;
     for (let r = from; r < to; r++) {
       // Pages end on record boundaries (repetition level 0) so readers can split pages by rows.
       for (const w of writers) if (w.pageFull()) w.flushPage();
-      shredRecord(node, (rows[r] as Row)[name], 0, 0, this.#writers);
+      if (leaves !== null) leaves.write((rows[r] as Row)[name]);
+      else shred(node, (rows[r] as Row)[name], 0, 0, this.#writers);
     }
   }
 
@@ -356,24 +366,66 @@ function structOfLeaves(node: WriteNode): boolean {
   return node.repetition !== Repetition.REPEATED && node.leaf === null && node.children.length > 0 && node.children.every((c) => c.leaf !== null && c.repetition !== Repetition.REPEATED);
 }
 
-/** {@link shred} of a top-level {@link structOfLeaves} record: the same levels, values and errors, one flat pass over the fields. */
-function shredStructOfLeaves(node: WriteNode, value: unknown, rep: number, def: number, writers: readonly ColumnWriter[]): void {
-  const children = node.children;
-  if (value === null || value === undefined) {
-    // The same refusal of a null required struct, or its leaves' nulls at this level.
-    if (node.repetition === Repetition.REQUIRED) shred(node, value, rep, def, writers);
-    else for (let i = 0; i < children.length; i++) (writers[((children[i] as WriteNode).leaf as LeafSpec).index] as ColumnWriter).addNull(def, rep);
-    return;
+/**
+ * {@link shred} of the records of a top-level {@link structOfLeaves} column, in one flat pass over
+ * its fields: the same levels, values and errors. Rows of one closed window share ONE struct
+ * object, so a record that is the previous record's object is not checked and converted again:
+ * its leaves' levels and converted values are recorded as they were.
+ */
+class StructLeaves {
+  readonly #node: WriteNode;
+  readonly #writers: readonly ColumnWriter[];
+  readonly #leaves: ColumnWriter[];
+  /** Per leaf, for the last present record: its definition level, and its converted value (absent when null). */
+  readonly #defs: Int32Array;
+  readonly #converted: unknown[];
+  readonly #isNull: Uint8Array;
+  #last: unknown = null;
+
+  constructor(node: WriteNode, writers: readonly ColumnWriter[]) {
+    this.#node = node;
+    this.#writers = writers;
+    this.#leaves = node.children.map((c) => writers[(c.leaf as LeafSpec).index] as ColumnWriter);
+    this.#defs = new Int32Array(node.children.length);
+    this.#converted = new Array<unknown>(node.children.length).fill(null);
+    this.#isNull = new Uint8Array(node.children.length);
   }
-  const d = node.repetition === Repetition.OPTIONAL ? def + 1 : def;
-  for (let i = 0; i < children.length; i++) {
-    const c = children[i] as WriteNode;
-    const v = node.child(value, i);
-    const w = writers[(c.leaf as LeafSpec).index] as ColumnWriter;
-    if (v === null || v === undefined) {
-      if (c.repetition === Repetition.REQUIRED) shred(c, v, rep, d, writers);
-      else w.addNull(d, rep);
-    } else w.addValue(v, c.repetition === Repetition.OPTIONAL ? d + 1 : d, rep);
+
+  write(value: unknown): void {
+    const leaves = this.#leaves;
+    if (value === null || value === undefined) {
+      // A null struct: refused when required (the recursive shredder's error), else null leaves at level 0.
+      if (this.#node.repetition === Repetition.REQUIRED) shred(this.#node, value, 0, 0, this.#writers);
+      for (const w of leaves) w.addNull(0, 0);
+      return;
+    }
+    if (value !== this.#last) this.#resolve(value);
+    for (let i = 0; i < leaves.length; i++) {
+      const w = leaves[i] as ColumnWriter;
+      if (this.#isNull[i] === 1) w.addNull(this.#defs[i] as number, 0);
+      else w.addConverted(this.#converted[i], this.#defs[i] as number, 0);
+    }
+  }
+
+  /** Checks and converts the fields of a present record (throwing what `shred` throws). */
+  #resolve(value: unknown): void {
+    const node = this.#node;
+    const d = node.repetition === Repetition.OPTIONAL ? 1 : 0;
+    this.#last = null;
+    for (let i = 0; i < node.children.length; i++) {
+      const c = node.children[i] as WriteNode;
+      const v = node.child(value, i);
+      if (v === null || v === undefined) {
+        if (c.repetition === Repetition.REQUIRED) shred(c, v, 0, d, this.#writers);
+        this.#isNull[i] = 1;
+        this.#defs[i] = d;
+      } else {
+        this.#converted[i] = (c.leaf as LeafSpec).convert(v);
+        this.#isNull[i] = 0;
+        this.#defs[i] = c.repetition === Repetition.OPTIONAL ? d + 1 : d;
+      }
+    }
+    this.#last = value;
   }
 }
 
