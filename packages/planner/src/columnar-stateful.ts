@@ -5,8 +5,13 @@ import type { QueryPlan } from './plan-query.js';
 import type { StatefulPartitionContext, StatefulPartitionResult } from './runtime.js';
 import { GroupChunks, runBlockAggregate } from './window-blocks.js';
 
-/** Rows per emitted chunk: large enough that per-chunk work vanishes, small enough to stay out of the old generation for long. */
-const EMIT_CHUNK_ROWS = 16384;
+/**
+ * Rows per emitted chunk, as the file reader's chunks: per-chunk work vanishes, and the chunk's
+ * value arrays stay small JS arrays. At 16,384 the builder's `new Array(n).fill(null)` took ~30×
+ * longer per element (0.74 ms vs 23 µs for 8,192 here): arrays that size are allocated as large
+ * objects, and that cost 0.25 s per 1M emitted groups.
+ */
+const EMIT_CHUNK_ROWS = 8192;
 
 /** {@link runStatefulPartitionColumnar}'s answer: `runStatefulPartition`'s, with the output as column chunks. */
 export interface ColumnarStatefulPartitionResult extends Omit<StatefulPartitionResult, 'rows'> {
