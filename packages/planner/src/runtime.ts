@@ -80,6 +80,10 @@ type Session = [number, number, unknown[]];
  */
 export class AggregateSink implements AggregateSinkState {
   readonly partials = new Map<unknown, unknown>();
+  readonly ids = new Map<unknown, number>();
+  readonly idv: unknown[] = [];
+  lev: unknown = NaN;
+  lw: unknown = null;
   dropped = 0;
   readonly late: Row[] | null;
   readonly wmUs: number;
@@ -300,7 +304,7 @@ export function collectAggregatePartials(sink: AggregateSink, partials: Array<Ar
   const k = sink.kernel;
   const n = partials.length;
   // Ordered (event-time) aggregations shuffle window blocks: one pair per (window, partition).
-  if (k.ordered) k.collectBlocks(sink.partials, new BlockCollector(partials, k.width, k.numeric), new BlockCollector(partials, k.width, k.numeric));
+  if (k.ordered) k.collectBlocks(sink.partials, new BlockCollector(partials, k.width, k.numeric), new BlockCollector(partials, k.width, k.numeric), sink.idv);
   else k.collect(sink.partials, (key, v) => (partials[partitionOf(key, n)] as Array<[string, unknown]>).push([key, v]));
 }
 
