@@ -180,21 +180,26 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
   const stage = plan.mapStages.find((s) => s.sourceIndex === sourceIndex);
   const run = openColumnarRowStage(stage?.code ?? null, plan.outputSchema, ctx.batchTimestampMs);
   if (run === null) return null;
-  let done = false;
-  const check = (): void => {
-    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
-  };
+  const check = usedAfterFinish();
   return {
     push(chunk) {
-      check();
+      check(false);
       return run.push(chunk);
     },
     finish() {
-      check();
-      done = true;
+      check(true);
       const rt = run.rt;
       return { eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: 0 };
     },
+  };
+}
+
+/** The guard of a stage's calls: `check(finishing)` throws once `finish()` has been called. */
+function usedAfterFinish(): (finishing: boolean) => void {
+  let done = false;
+  return (finishing) => {
+    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
+    if (finishing) done = true;
   };
 }
 
@@ -291,13 +296,10 @@ function openColumnarAggregateStage(plan: QueryPlan, sourceIndex: number, ctx: M
   const variants = new Map<string, ColumnarStageFunction>();
   const noOutput = new ColumnChunkBuilder(struct([]), 0);
   const empty = new ColumnChunkBuilder(plan.outputSchema, 0).finish();
-  let done = false;
-  const check = (): void => {
-    if (done) throw PlannerErrors.PLANNER_INTERNAL_ERROR({ reason: 'a map stage was used after finish()' });
-  };
+  const check = usedAfterFinish();
   return {
     push(chunk) {
-      check();
+      check(false);
       const n = chunk.numRows;
       if (n === 0 || loops.length === 0) return empty;
       const pos = positions(chunk.schema);
@@ -316,8 +318,7 @@ function openColumnarAggregateStage(plan: QueryPlan, sourceIndex: number, ctx: M
       return empty;
     },
     finish() {
-      check();
-      done = true;
+      check(true);
       const partials: Array<Array<[string, unknown]>> = Array.from({ length: plan.shufflePartitions }, () => []);
       collectAggregatePartials(sink, partials);
       return { partials, eventTime: rt.evCount === 0 ? null : { min: rt.evMin, max: rt.evMax, sum: rt.evSum, count: rt.evCount }, numRowsDroppedByWatermark: sink.dropped };
