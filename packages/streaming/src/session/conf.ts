@@ -18,7 +18,8 @@ export const ConfKeys = Object.freeze({
   LATE_DATA_PATH: 'weir.lateData.path',
   /**
    * Stateless queries writing to a sink with a columnar writer run column chunks end to end
-   * (reader → compiled stage → Parquet) instead of row objects; `false` forces rows.
+   * (reader → compiled stage → Parquet) instead of row objects; windowed aggregations fold the
+   * reader's chunks and emit closed windows to such a writer as chunks. `false` forces rows.
    */
   COLUMNAR_EXECUTION_ENABLED: 'weir.sql.columnarExecution.enabled',
 } as const);
