@@ -269,7 +269,10 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
   kinds.forEach((k, f) => {
     if (k === Kind.String) line(`const S${f} = caches[${f}];`);
   });
+  // A DataView of the buffer being scanned, remade only when the buffer changes (once per file).
+  line('let LB = null, D = null;');
   line(target === 'values' ? 'return function scanValues(b, p, end, v) {' : 'return function scanColumns(b, p, end, out) {');
+  line('if (b !== LB) { LB = b; D = new DataView(b.buffer, b.byteOffset, b.byteLength); }');
   if (target === 'columns') line('const i = out.numRows; const F = out.float64s, B = out.booleans, V = out.values;');
   line('let c = 0, q = 0, h = 0, t = 0;');
   line(expect(123));
@@ -277,7 +280,15 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
     line(`// field ${f}`);
     if (f > 0) line(expect(44));
     const key = keys[f] as Uint8Array;
-    const cmp = Array.from(key, (byte, k) => `b[p + ${k}] !== ${byte}`).join(' || ');
+    // Four key bytes per comparison (an unaligned little-endian load), the rest one by one.
+    const parts: string[] = [];
+    for (let k = 0; k < key.length; k += 4) {
+      if (k + 4 <= key.length) {
+        const word = ((key[k] as number) | ((key[k + 1] as number) << 8) | ((key[k + 2] as number) << 16) | ((key[k + 3] as number) << 24)) >>> 0;
+        parts.push(`D.getUint32(p + ${k}, true) !== ${word}`);
+      } else for (let j = k; j < key.length; j++) parts.push(`b[p + ${j}] !== ${key[j] as number}`);
+    }
+    const cmp = parts.join(' || ');
     line(`if (b[p] !== 34) p = skip(b, p, end);`);
     line(`if (p + ${key.length} > end || ${cmp}) return -1;`);
     line(`p += ${key.length};`);
