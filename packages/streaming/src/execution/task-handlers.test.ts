@@ -95,6 +95,8 @@ class FaultyStorage implements Storage {
   constructor(
     private readonly inner: Storage,
     private readonly failAtPut: number,
+    /** Also fail every put whose path contains this. */
+    private readonly failPathsWith: string | null = null,
   ) {}
   read(p: string): Promise<Uint8Array> {
     return this.inner.read(p);
@@ -107,7 +109,7 @@ class FaultyStorage implements Storage {
   }
   async put(p: string, data: Uint8Array, options?: PutOptions): Promise<void> {
     this.puts++;
-    if (this.puts === this.failAtPut) throw injected('put', p);
+    if (this.puts === this.failAtPut || (this.failPathsWith !== null && p.includes(this.failPathsWith))) throw injected('put', p);
     return this.inner.put(p, data, options);
   }
   delete(p: string): Promise<void> {
@@ -240,6 +242,24 @@ describe('mapTask aborts the sink writer when the task fails', () => {
     const ok = await statefulTask({ ...input, checkpoint: path.join(tempDir(), 'chk'), writer: { module: SELF, handler: 'filePerWrite', options: { dir: okDir } } }, ctx);
     assert.equal(ok.numOutputRows, 3);
     assert.equal(filesUnder(okDir).length, 1);
+  });
+
+  it('stateful task: a state commit failing while the output is written deletes the output files, the state error surfaces', async () => {
+    const plan = planQuery(frameFromSource({ index: 0, format: 'memory', schema: SCHEMA }).groupBy('p').count().plan, {
+      sourceSchemas: [SCHEMA],
+      outputMode: 'update',
+      shufflePartitions: 1,
+    });
+    const mapped = await mapTask({ ...mapInput(THREE_CHUNKS, null), plan }, contextOver(createNodeEngine().storage));
+    const blocks = (mapped.blocks ?? []).filter((b): b is Uint8Array => b !== null);
+    const checkpoint = path.join(tempDir(), 'chk');
+    const dir = tempDir();
+    const storage = new FaultyStorage(createNodeEngine().storage, 0, `${path.sep}state${path.sep}`);
+    const input = { plan, runId: 'run-2', checkpoint, operatorId: 0, partition: 0, batchId: 0, taskId: 0, blocks, batchTimestampMs: 0, watermarkMs: 0, outputMode: 'update' as const, minBatchesToRetain: 2 };
+    await expectCode(statefulTask({ ...input, writer: { module: SELF, handler: 'filePerWrite', options: { dir } } }, contextOver(storage)), 'STORAGE_IO_ERROR');
+    assert.ok(storage.puts >= 1, 'the state commit was attempted');
+    assert.deepEqual(filesUnder(dir), []);
+    assert.ok(!fs.existsSync(checkpoint) || filesUnder(checkpoint).every((f) => !f.endsWith('.delta')), 'no state version was committed');
   });
 
   it('an abort that throws does not replace the original error', async () => {

@@ -311,25 +311,45 @@ export async function statefulTask(input: StatefulTaskInput, ctx: TaskContext): 
     store.abort();
     throw e;
   }
-  await store.commit();
-  const metrics = store.metrics();
-  const stats = {
-    numOutputRows: 'chunks' in res ? res.numOutputRows : res.rows.length,
-    numRowsUpdated: res.numRowsUpdated,
-    numRowsRemoved: res.numRowsRemoved,
-    // Spark's meaning, state rows: a window-blocked aggregation's store holds one key per window.
-    numRowsTotal: res.numStateRows ?? metrics.numRowsTotal,
-    memoryUsedBytes: metrics.memoryUsedBytes,
-    commitTimeMs: metrics.commitTimeMs,
+  const stats = (): Omit<StatefulTaskOutput, 'rows' | 'commitMessage'> => {
+    const metrics = store.metrics();
+    return {
+      numOutputRows: 'chunks' in res ? res.numOutputRows : res.rows.length,
+      numRowsUpdated: res.numRowsUpdated,
+      numRowsRemoved: res.numRowsRemoved,
+      // Spark's meaning, state rows: a window-blocked aggregation's store holds one key per window.
+      numRowsTotal: res.numStateRows ?? metrics.numRowsTotal,
+      memoryUsedBytes: metrics.memoryUsedBytes,
+      commitTimeMs: metrics.commitTimeMs,
+    };
   };
-  if (input.writer !== null) {
-    const writer = await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx);
-    return withAbortOnFailure(writer, async () => {
+  if (input.writer === null) {
+    await store.commit();
+    return { ...stats(), rows: (res as StatefulResult).rows };
+  }
+  // The state commit (encode, write, fsync, rename) runs while the output is encoded and written:
+  // its disk wait overlaps the writer's CPU. The task succeeds only when both do, as before (the
+  // state version was already committed before the output was written).
+  const committed = store.commit();
+  // Handled here so a failure that lands while the writer works is not an unhandled rejection.
+  committed.catch(() => undefined);
+  let writer: DataWriter;
+  try {
+    writer = await openDataWriter(input.writer, input.batchId, input.taskId, input.plan, ctx);
+  } catch (e) {
+    await committed.catch(() => undefined);
+    throw e;
+  }
+  return withAbortOnFailure(writer, async () => {
+    try {
       if (!('chunks' in res)) await writer.write(res.rows);
       else if (typeof writer.writeColumns === 'function') for (const c of res.chunks) await writer.writeColumns(c);
       else for (const c of res.chunks) await writer.write(columnChunkToRows(c));
-      return { ...stats, commitMessage: await writer.commit() };
-    });
-  }
-  return { ...stats, rows: (res as StatefulResult).rows };
+    } finally {
+      // Never leave the commit running behind a failed task (its retry loads the same version).
+      await committed.catch(() => undefined);
+    }
+    await committed;
+    return { ...stats(), commitMessage: await writer.commit() };
+  });
 }
