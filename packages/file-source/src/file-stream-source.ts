@@ -94,6 +94,8 @@ export class FileStreamSource implements Source {
   #outstanding = { files: 0, bytes: 0 };
   #latestBatch = { files: 0, bytes: 0 };
   #availableNow: Set<string> | null = null;
+  /** The files of {@link #availableNow}, as listed (see `latestOffset`). */
+  #availableNowFiles: readonly DiscoveredFile[] | null = null;
   /** Incremental listing: files listed but not admitted yet, and the greatest path listed so far. */
   #backlog: DiscoveredFile[] = [];
   #listedThrough: string | undefined;
@@ -229,7 +231,9 @@ export class FileStreamSource implements Source {
 
   async prepareForTriggerAvailableNow(): Promise<void> {
     const listed = await this.#lister.list();
-    this.#availableNow = new Set(listed.filter((f) => this.#log.isNew(f, this.#config.allowOverwrites)).map((f) => `${f.path}\u0000${f.modificationTime}`));
+    const available = listed.filter((f) => this.#log.isNew(f, this.#config.allowOverwrites));
+    this.#availableNow = new Set(available.map((f) => `${f.path}\u0000${f.modificationTime}`));
+    this.#availableNowFiles = available;
   }
 
   async latestOffset(start: Offset | null, limit: ReadLimit): Promise<Offset | null> {
@@ -245,8 +249,12 @@ export class FileStreamSource implements Source {
     // A batch admitted before a crash but never logged by the engine: hand it out again as is.
     if (this.#log.latestBatchId > startId) return this.#offset(startId + 1);
 
-    const listed = await this.#discover();
-    if (this.#log.isEmpty && start === null && !this.#config.includeExistingFiles) {
+    const baseline = this.#log.isEmpty && start === null && !this.#config.includeExistingFiles;
+    // Trigger.AvailableNow: the files listed when the run began are all this run reads, so later
+    // batches take them from that listing instead of listing the input again (as Spark's file
+    // source does with `allFilesForTriggerAvailableNow`).
+    const listed = !baseline && this.#availableNowFiles !== null ? this.#availableNowFiles : await this.#discover();
+    if (baseline) {
       await this.#log.recordBaseline(listed.map(({ path, size, modificationTime, partitionValues }) => ({ path, size, modificationTime, partitionValues })));
       this.#outstanding = { files: 0, bytes: 0 };
       return null;

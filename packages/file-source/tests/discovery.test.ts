@@ -264,6 +264,24 @@ describe('discovery and admission', () => {
     assert.deepEqual(await src.latestOffset(e2, src.getDefaultReadLimit()), e2);
   });
 
+  it('availableNow batches take their files from the listing made by prepareForTriggerAvailableNow: the input is listed once per run', async () => {
+    const fs = new MemoryFs();
+    for (let i = 1; i <= 5; i++) land(fs, `f${i}.json`, i);
+    let lists = 0;
+    const list = fs.list.bind(fs);
+    fs.list = (dir, options) => {
+      lists++;
+      return list(dir, options);
+    };
+    const src = await source(fs, { 'cloudFiles.maxFilesPerTrigger': '2' });
+    await src.prepareForTriggerAvailableNow!();
+    const listedAtPrepare = lists;
+    assert.ok(listedAtPrepare > 0);
+    const { batches } = await drain(src);
+    assert.deepEqual(batches, [['f1.json', 'f2.json'], ['f3.json', 'f4.json'], ['f5.json']]);
+    assert.equal(lists, listedAtPrepare, 'no listing after prepare');
+  });
+
   it('cleanSource=archive moves committed files under sourceArchiveDir; delete removes them', async () => {
     const fs = new MemoryFs();
     land(fs, 'f1.json', 1);
