@@ -98,6 +98,16 @@ function readSlot(chunk: ColumnChunk, pos: Map<string, number>, name: string): R
   return { index, kind: v.kind, nullable: v.kind !== 'values' && v.nulls !== null };
 }
 
+/** What a compiled variant depends on in `chunk`: the position, vector kind and null presence of each column the stage reads. */
+function layoutKey(chunk: ColumnChunk, pos: Map<string, number>, needed: readonly string[]): string {
+  let key = '';
+  for (const name of needed) {
+    const s = readSlot(chunk, pos, name);
+    key += `${s.index}${s.kind[0] as string}${s.nullable ? 1 : 0},`;
+  }
+  return key;
+}
+
 /** Copies rows `sel[0..count)` of `v` into a fresh vector of the same kind (one monomorphic loop per array type). */
 function gather(v: ColumnVector, sel: Int32Array, count: number): ColumnVector {
   switch (v.kind) {
@@ -233,11 +243,7 @@ export function openColumnarRowStage(code: string | null, output: StructType, ba
   let empty: ColumnChunk | null = null;
 
   const variantFor = (chunk: ColumnChunk, pos: Map<string, number>): Variant => {
-    let key = '';
-    for (const name of needed) {
-      const s = readSlot(chunk, pos, name);
-      key += `${s.index}${s.kind[0] as string}${s.nullable ? 1 : 0},`;
-    }
+    const key = layoutKey(chunk, pos, needed);
     let v = variants.get(key);
     if (v === undefined) {
       v = buildVariant(parsed.prologue, loops, chunk, pos, outFields, outKinds);
@@ -303,11 +309,7 @@ function openColumnarAggregateStage(plan: QueryPlan, sourceIndex: number, ctx: M
       const n = chunk.numRows;
       if (n === 0 || loops.length === 0) return empty;
       const pos = positions(chunk.schema);
-      let key = '';
-      for (const name of needed) {
-        const s = readSlot(chunk, pos, name);
-        key += `${s.index}${s.kind[0] as string}${s.nullable ? 1 : 0},`;
-      }
+      const key = layoutKey(chunk, pos, needed);
       let fn = variants.get(key);
       if (fn === undefined) {
         const layouts: LoopLayout[] = loops.map((loop) => ({ loop, slots: loop.reads.map((r) => readSlot(chunk, pos, r.name)), writes: [], select: false }));

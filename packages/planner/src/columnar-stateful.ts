@@ -41,8 +41,6 @@ export function runStatefulPartitionColumnar(
 ): ColumnarStatefulPartitionResult | null {
   const op = plan.stateful;
   if (op === null || op.kind !== 'aggregate' || op.window?.kind === 'session' || op.sortBy !== null) return null;
-  // Plans serialised by an earlier build lack the intermediate schema: rows.
-  if (op.intermediateSchema === undefined) return null;
   const k = aggregateKernel(op);
   if (!k.ordered) return null;
   const final = openColumnarRowStage(op.finalCode, plan.outputSchema, ctx.batchTimestampMs);

@@ -355,19 +355,21 @@ interface Emitted {
   readonly columns: GroupChunks | null;
 }
 
+/** Emits one group (see {@link BlockKernel.emitAt}) as a row object, or into `out.columns` when set. */
+function emitGroup(k: BlockKernel, out: Emitted, t: number | null, ev: unknown, text: string, from: number, end: number, st: ArrayLike<unknown>, b: number): void {
+  if (out.columns === null) out.rows.push(k.emitAt(t, ev, text, from, end, st, b));
+  else k.emitInto(t, ev, text, from, end, st, b, out.columns.next());
+}
+
 /** Emits the groups of block text `text` (`n` groups) whose `changed` flag is set (every group when null). */
 function emitGroups(k: BlockKernel, out: Emitted, t: number | null, text: string, st: ArrayLike<unknown>, changed: Uint8Array | null): void {
   const w = k.width;
   const ev = t === null ? null : k.eventKey(t);
-  const { rows, columns } = out;
   let from = 0;
   for (let g = 0; from <= text.length; g++) {
     let end = text.indexOf('\n', from);
     if (end === -1) end = text.length;
-    if (changed === null || changed[g] === 1) {
-      if (columns === null) rows.push(k.emitAt(t, ev, text, from, end, st, g * w));
-      else k.emitInto(t, ev, text, from, end, st, g * w, columns.next());
-    }
+    if (changed === null || changed[g] === 1) emitGroup(k, out, t, ev, text, from, end, st, g * w);
     from = end + 1;
   }
 }
@@ -470,10 +472,7 @@ export function runBlockAggregate(
         const gk = keys[g] as string;
         const t = k.fallbackTime(gk);
         if (t !== null && t <= wmUs) {
-          if (emit) {
-            if (columns === null) rows.push(k.emitAt(null, null, gk, 0, gk.length, st, g * w));
-            else k.emitInto(null, null, gk, 0, gk.length, st, g * w, columns.next());
-          }
+          if (emit) emitGroup(k, out, null, null, gk, 0, gk.length, st, g * w);
           removed++;
         } else {
           keep.push(gk);
