@@ -7,11 +7,10 @@
 // too, so both readers drifting together cannot pass.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { StructType, WeirError, columnChunkToRows, vectorKindOf, type ColumnChunk, type Row, type RowBatch } from '@weir/core';
 import { CHUNK_RECORDS, partitionChunkReaders, partitionColumnReaders, type FilePartitionData } from '@weir/file-source';
 import { MemoryFs, engineOver } from './helpers/harness.js';
-import { MODES, badRecords, csvFile, expectation, ndjsonFile, parseOptions, partitionData, prng, rowOf, values, type Expected } from './helpers/record-files.js';
+import { MODES, badRecords, expectation, generatedFileProperties, ndjsonFile, parseOptions, partitionData, prng, rowOf, values, type Expected } from './helpers/record-files.js';
 
 const runs = { seed: Number(process.env['FC_SEED'] ?? 42), numRuns: process.env['CI'] ? 12 : 1 };
 
@@ -66,37 +65,7 @@ async function check(fs: MemoryFs, data: FilePartitionData, exp: Expected | null
 }
 
 describe('partitionColumnReaders.file (oracle: the row reader, and the generator)', () => {
-  for (const mode of MODES) {
-    it(`NDJSON, ${mode}: rows, rescued data, corrupt records and bad records across windows and chunks`, async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.integer(), async (seed) => {
-          const rnd = prng(seed);
-          const fs = new MemoryFs();
-          const exp = expectation();
-          const sizes = [Math.ceil(CHUNK_RECORDS * 1.4) + Math.floor(rnd() * 500), Math.floor(rnd() * 50), 0];
-          const paths = sizes.map((_, i) => `/in/f${i}.json`);
-          sizes.forEach((n, i) => fs.write(paths[i] as string, ndjsonFile(rnd, paths[i] as string, n, mode, exp)));
-          await check(fs, partitionData('json', paths, mode), exp);
-        }),
-        runs,
-      );
-    });
-
-    it(`CSV, ${mode}: header per file, rescued and malformed records across windows and chunks`, async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.integer(), async (seed) => {
-          const rnd = prng(seed);
-          const fs = new MemoryFs();
-          const exp = expectation();
-          const sizes = [Math.ceil(CHUNK_RECORDS * 1.4) + Math.floor(rnd() * 500), 1 + Math.floor(rnd() * 50)];
-          const paths = sizes.map((_, i) => `/in/f${i}.csv`);
-          sizes.forEach((n, i) => fs.write(paths[i] as string, csvFile(rnd, paths[i] as string, n, mode, exp)));
-          await check(fs, partitionData('csv', paths, mode, { header: true }), exp);
-        }),
-        runs,
-      );
-    });
-  }
+  generatedFileProperties(check, runs);
 
   it('Parquet: rows across the chunk boundary, an incompatible column rescued or malformed, a corrupt file a bad record', async () => {
     const engine = engineOver(new MemoryFs());

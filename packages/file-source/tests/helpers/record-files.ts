@@ -2,11 +2,13 @@
 // truncated, non-objects, blanks, nested values, CRLF, a BOM, multi-byte text) that know what
 // each record MEANS: the row Spark's reader returns, or that it is malformed. Shared by the
 // chunk-reader tests (the generator is the oracle) and the column-reader tests (which also
-// compare against the row reader).
+// compare against the row reader), with the properties both run (`generatedFileProperties`).
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { StructType, type Row } from '@weir/core';
-import type { FilePartitionData, ParseOptions } from '@weir/file-source';
-import type { MemoryFs } from './memory-fs.js';
+import { CHUNK_RECORDS, type FilePartitionData, type ParseOptions } from '@weir/file-source';
+import { MemoryFs } from './memory-fs.js';
 
 export type Mode = 'rescue' | 'permissive' | 'badRecords' | 'dropMalformed';
 export const MODES: readonly Mode[] = ['rescue', 'permissive', 'badRecords', 'dropMalformed'];
@@ -236,4 +238,46 @@ export function badRecords(fs: MemoryFs, data: FilePartitionData): Array<[string
     assert.ok(b.reason.length > 0);
     return [b.path, b.record];
   });
+}
+
+/** One reader's check of a partition's output against the generator's expectation `exp`. */
+export type ReaderCheck = (fs: MemoryFs, data: FilePartitionData, exp: Expected) => Promise<void>;
+
+/**
+ * Registers, per parse mode, the NDJSON and CSV properties both readers' tests run: files
+ * spanning several 64 KiB windows and the chunk boundary (plus a small one, and an empty NDJSON
+ * file), made by the generator and handed to `check`.
+ */
+export function generatedFileProperties(check: ReaderCheck, runs: fc.Parameters<[number]>): void {
+  for (const mode of MODES) {
+    it(`NDJSON, ${mode}: rows, rescued data, corrupt records and bad records across windows and chunks`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), async (seed) => {
+          const rnd = prng(seed);
+          const fs = new MemoryFs();
+          const exp = expectation();
+          const sizes = [Math.ceil(CHUNK_RECORDS * 1.4) + Math.floor(rnd() * 500), Math.floor(rnd() * 50), 0];
+          const paths = sizes.map((_, i) => `/in/f${i}.json`);
+          sizes.forEach((n, i) => fs.write(paths[i] as string, ndjsonFile(rnd, paths[i] as string, n, mode, exp)));
+          await check(fs, partitionData('json', paths, mode), exp);
+        }),
+        runs,
+      );
+    });
+
+    it(`CSV, ${mode}: header per file, rescued and malformed records across windows and chunks`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), async (seed) => {
+          const rnd = prng(seed);
+          const fs = new MemoryFs();
+          const exp = expectation();
+          const sizes = [Math.ceil(CHUNK_RECORDS * 1.4) + Math.floor(rnd() * 500), 1 + Math.floor(rnd() * 50)];
+          const paths = sizes.map((_, i) => `/in/f${i}.csv`);
+          sizes.forEach((n, i) => fs.write(paths[i] as string, csvFile(rnd, paths[i] as string, n, mode, exp)));
+          await check(fs, partitionData('csv', paths, mode, { header: true }), exp);
+        }),
+        runs,
+      );
+    });
+  }
 }
