@@ -11,7 +11,7 @@ for (const w of which) for (const t of threads) {
   const dir = `${work}/probe-${w}-${t}`; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
   const c0 = process.cpuUsage();
   const warmData = process.env.JIT_WARM ? await ensureDataset(work, Number(process.env.WARM_FILES ?? 4), 10000) : undefined;
-  const r = w === 'ingest' ? await weirIngest(data.dir, dir, t, fpb, warmData?.dir) : await weirAggregate(data.dir, dir, t, fpb);
+  const r = w === 'ingest' ? await weirIngest(data.dir, dir, t, fpb, warmData?.dir) : await weirAggregate(data.dir, dir, t, fpb, warmData?.dir);
   console.log(w, 'threads', t, 'rows', r.rowsOut, 's', r.seconds.toFixed(2), 'in rows/s', Math.round(data.rows / r.seconds), 'batches', r.batches, 'start s', r.startSeconds.toFixed(2), 'run cpu s', r.cpuSeconds.toFixed(2));
 }
 process.exit(0);

@@ -86,11 +86,12 @@ export function weirIngest(input: string, work: string, threads: number, filesPe
 }
 
 /** cloudFiles NDJSON → 1-minute tumbling average per station, 10-minute watermark → Delta append. */
-export function weirAggregate(input: string, work: string, threads: number, filesPerBatch: number): Promise<PipelineRun> {
+export function weirAggregate(input: string, work: string, threads: number, filesPerBatch: number, jitWarmInput?: string): Promise<PipelineRun> {
   return runPipeline(input, work, threads, filesPerBatch, (df) =>
     df
       .withWatermark('event_time', '10 minutes')
       .groupBy(F.window(F.col('event_time'), '1 minute'), F.col('station_id'))
       .agg(F.avg('temperature_c').alias('avg_temperature_c')),
+    jitWarmInput,
   );
 }

@@ -132,3 +132,53 @@ describe('FsStorage', () => {
     assert.deepEqual(seen.slice(0, 100), Array.from({ length: 100 }, (_, i) => `${d}/f${String(i).padStart(3, '0')}`));
   });
 });
+
+describe('FsStorage.readInto', () => {
+  it('reads a file that fits into the given buffer, and a larger one into a new array of exactly its size', async () => {
+    const d = dir();
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(`${d}/small`, 'abc');
+    fs.writeFileSync(`${d}/big`, 'x'.repeat(100));
+    const buffer = new Uint8Array(16).fill(7);
+    const small = await storage.readInto(`${d}/small`, buffer);
+    assert.equal(small.buffer, buffer.buffer, 'a file that fits is read into the buffer');
+    assert.equal(small.byteOffset, 0);
+    assert.equal(utf8Decode(small), 'abc');
+    assert.equal(buffer[3], 7, 'bytes past the file are left alone');
+    const big = await storage.readInto(`${d}/big`, buffer);
+    assert.notEqual(big.buffer, buffer.buffer);
+    assert.equal(big.byteLength, 100);
+    assert.equal(utf8Decode(big), 'x'.repeat(100));
+  });
+
+  it('a file exactly the buffer size stays in the buffer, and an empty file reads as no bytes', async () => {
+    const d = dir();
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(`${d}/exact`, '0123456789');
+    fs.writeFileSync(`${d}/empty`, '');
+    const buffer = new Uint8Array(10);
+    const exact = await storage.readInto(`${d}/exact`, buffer);
+    assert.equal(exact.buffer, buffer.buffer);
+    assert.equal(utf8Decode(exact), '0123456789');
+    assert.equal((await storage.readInto(`${d}/empty`, buffer)).byteLength, 0);
+  });
+
+  it('agrees with read on every size around the buffer size', async () => {
+    const d = dir();
+    fs.mkdirSync(d, { recursive: true });
+    const buffer = new Uint8Array(64);
+    for (const size of [0, 1, 63, 64, 65, 200_000]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) & 0xff);
+      fs.writeFileSync(`${d}/f${size}`, bytes);
+      assert.deepEqual(await storage.readInto(`${d}/f${size}`, buffer), await storage.read(`${d}/f${size}`), `size ${size}`);
+    }
+  });
+
+  it('fails as read does: FILE_NOT_FOUND for a missing path or a directory', async () => {
+    const d = dir();
+    fs.mkdirSync(d, { recursive: true });
+    assert.equal(await code(storage.readInto(`${d}/missing`, new Uint8Array(8))), 'FILE_NOT_FOUND');
+    assert.equal(await code(storage.readInto(d, new Uint8Array(8))), 'FILE_NOT_FOUND');
+    assert.equal(await code(storage.read(d)), 'FILE_NOT_FOUND');
+  });
+});

@@ -69,6 +69,37 @@ export class FsStorage implements Storage {
     }
   }
 
+  async readInto(path: string, buffer: Uint8Array): Promise<Uint8Array> {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(path, 'r');
+      const { size } = await fh.stat();
+      let target = size <= buffer.byteLength ? buffer : new Uint8Array(size);
+      let length = 0;
+      for (;;) {
+        if (length === target.byteLength) {
+          // Full: the end of the file, unless it grew since `stat` (readFile reads to the end too).
+          const probe = new Uint8Array(1);
+          if ((await fh.read(probe, 0, 1, length)).bytesRead === 0) break;
+          const grown = new Uint8Array(Math.max(64 * 1024, target.byteLength * 2));
+          grown.set(target.subarray(0, length));
+          grown[length++] = probe[0] as number;
+          target = grown;
+        }
+        const { bytesRead } = await fh.read(target, length, target.byteLength - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      return target.subarray(0, length);
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'EISDIR' || code === 'ENOTDIR') throw CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
+      throw mapFsError(err, 'read', path);
+    } finally {
+      await fh?.close().catch(() => undefined);
+    }
+  }
+
   async head(path: string): Promise<FileInfo | null> {
     try {
       const s = await stat(path);

@@ -41,6 +41,16 @@ export interface PutOptions {
  */
 export interface Storage {
   read(path: string): Promise<Uint8Array>;
+  /**
+   * Optional: `read`, but into `buffer` when the file fits, so a reader of many files reuses one
+   * allocation instead of handing the GC a fresh file-sized array per file (external memory,
+   * which V8 answers with extra scavenges). Returns `buffer.subarray(0, size)` when it fits,
+   * else a new array of exactly the file (callers may keep it as their next buffer).
+   * Same errors as `read`. The bytes are the caller's until it next passes the same buffer, so a
+   * caller MUST NOT keep views of them past that (copy what it keeps). Callers fall back to
+   * `read` when a Storage lacks it.
+   */
+  readInto?(path: string, buffer: Uint8Array): Promise<Uint8Array>;
   head(path: string): Promise<FileInfo | null>;
   list(dir: string, options?: ListOptions): AsyncIterable<FileInfo>;
   put(path: string, data: Uint8Array, options?: PutOptions): Promise<void>;

@@ -17,9 +17,16 @@ export type { BadRecord, FilePartitionData, PartitionFile } from './file-partiti
  * Bad records are written after the last yield, i.e. only when the consumer completes the
  * iteration; an iteration abandoned early (or failed) writes none.
  */
-async function* readInto(data: FilePartitionData, plan: ConformPlan, sink: RowSink, ctx: TaskContext): AsyncGenerator<void, void, void> {
+async function* readFilesInto(data: FilePartitionData, plan: ConformPlan, sink: RowSink, ctx: TaskContext): AsyncGenerator<void, void, void> {
+  const storage = ctx.engine.storage;
+  // Text formats decode everything they keep into strings (the scanner's string cache copies its
+  // keys), so a file's bytes are dead once its rows are emitted and the next file may reuse them.
+  // Parquet values can be views of the file (binary columns), so each Parquet file gets its own.
+  const reuse = data.format !== 'parquet';
+  let buffer: Uint8Array = new Uint8Array(0);
   for (const file of data.files) {
-    const bytes = await ctx.engine.storage.read(file.path);
+    const bytes = reuse && storage.readInto !== undefined ? await storage.readInto(file.path, buffer) : await storage.read(file.path);
+    if (reuse && bytes.byteLength > buffer.byteLength) buffer = bytes;
     let parts: Iterable<void>;
     if (data.format === 'parquet') {
       const batch = await decodeParquet(bytes, file, sink, ctx);
@@ -58,7 +65,7 @@ export async function* readFilePartitionChunks(input: unknown, ctx: TaskContext)
   const data = input as FilePartitionData;
   const plan = compilePlan(data);
   const sink = new RowSink(plan);
-  for await (const _ of readInto(data, plan, sink, ctx)) yield { schema: plan.schema, rows: sink.take() };
+  for await (const _ of readFilesInto(data, plan, sink, ctx)) yield { schema: plan.schema, rows: sink.take() };
 }
 
 /**
@@ -78,7 +85,7 @@ export async function* readFilePartitionColumns(input: unknown, ctx: TaskContext
   const data = input as FilePartitionData;
   const plan = compilePlan(data);
   const sink = new ColumnSink(plan);
-  for await (const _ of readInto(data, plan, sink, ctx)) yield sink.takeChunk();
+  for await (const _ of readFilesInto(data, plan, sink, ctx)) yield sink.takeChunk();
 }
 
 /**

@@ -62,6 +62,20 @@ export class MemoryFs implements Storage {
     return e.data;
   }
 
+  /**
+   * `Storage.readInto`, hostile on purpose: the bytes past the file are overwritten with `{`, so
+   * a reader that looks past a file's end, or keeps views of an earlier file's bytes, reads
+   * garbage (malformed records, wrong values) and the reader tests fail.
+   */
+  async readInto(path: string, buffer: Uint8Array): Promise<Uint8Array> {
+    const data = await this.read(path);
+    // A copy: the caller may keep a larger array as its next buffer and overwrite it.
+    if (data.byteLength > buffer.byteLength) return data.slice();
+    buffer.set(data);
+    buffer.fill(0x7b, data.byteLength);
+    return buffer.subarray(0, data.byteLength);
+  }
+
   async head(path: string): Promise<FileInfo | null> {
     this.#check();
     const e = this.files.get(path);
