@@ -25,6 +25,9 @@ async function* readFilesInto(data: FilePartitionData, plan: ConformPlan, sink: 
   const reuse = data.format !== 'parquet';
   let buffer: Uint8Array = new Uint8Array(0);
   for (const file of data.files) {
+    // Grown ahead from the listed size with room to spare: files of a batch are alike in size, and
+    // growing to each slightly larger file in turn would make a fresh buffer for most of them.
+    if (reuse && file.size > buffer.byteLength) buffer = new Uint8Array(Math.ceil(file.size * 1.25));
     const bytes = reuse && storage.readInto !== undefined ? await storage.readInto(file.path, buffer) : await storage.read(file.path);
     if (reuse && bytes.byteLength > buffer.byteLength) buffer = bytes;
     let parts: Iterable<void>;
