@@ -74,8 +74,8 @@ async function runPipeline(input: string, work: string, threads: number, filesPe
       // Minor page faults and system time: first touches of fresh memory cost ~3 ms per MB here.
       const ru1 = process.resourceUsage();
       console.log('minor page faults', ru1.minorPageFault - ru0.minorPageFault, 'system s', ((ru1.systemCPUTime - ru0.systemCPUTime) / 1e6).toFixed(2), 'user s', ((ru1.userCPUTime - ru0.userCPUTime) / 1e6).toFixed(2));
+      for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     }
-    if (process.env.WEIR_BENCH_DEBUG) for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     // Profiling runs skip reading the table back (-1): it would dominate the main thread's profile.
     const rowsOut = process.env.WEIR_BENCH_SKIP_VERIFY ? -1 : (await readDeltaTable(spark.engine, `${work}/table`)).rows.length;
     return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds };

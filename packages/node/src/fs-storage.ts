@@ -50,6 +50,14 @@ const DEFAULT_FS_STORAGE_OPTIONS: Required<FsStorageOptions> = Object.freeze({ f
  * for await (const f of storage.list('/tmp/t/_delta_log')) console.log(f.path, f.size);
  * ```
  */
+/** The error a failed `read` or `readInto` of `path` throws. */
+function readFailure(err: unknown, path: string): Error {
+  // A directory, or a path through a regular file, is not a file: same answer as an object store.
+  const code = errnoCode(err);
+  if (code === 'EISDIR' || code === 'ENOTDIR') return CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
+  return mapFsError(err, 'read', path);
+}
+
 export class FsStorage implements Storage {
   readonly #options: Required<FsStorageOptions>;
 
@@ -62,10 +70,7 @@ export class FsStorage implements Storage {
       const buf = await readFile(path);
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (err) {
-      // A directory, or a path through a regular file, is not a file: same answer as an object store.
-      const code = errnoCode(err);
-      if (code === 'EISDIR' || code === 'ENOTDIR') throw CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
-      throw mapFsError(err, 'read', path);
+      throw readFailure(err, path);
     }
   }
 
@@ -92,9 +97,7 @@ export class FsStorage implements Storage {
       }
       return target.subarray(0, length);
     } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'EISDIR' || code === 'ENOTDIR') throw CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
-      throw mapFsError(err, 'read', path);
+      throw readFailure(err, path);
     } finally {
       await fh?.close().catch(() => undefined);
     }

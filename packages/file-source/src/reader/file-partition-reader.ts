@@ -22,14 +22,18 @@ async function* readFilesInto(data: FilePartitionData, plan: ConformPlan, sink: 
   // Text formats decode everything they keep into strings (the scanner's string cache copies its
   // keys), so a file's bytes are dead once its rows are emitted and the next file may reuse them.
   // Parquet values can be views of the file (binary columns), so each Parquet file gets its own.
-  const reuse = data.format !== 'parquet';
+  const readInto = data.format === 'parquet' ? undefined : storage.readInto?.bind(storage);
   let buffer: Uint8Array = new Uint8Array(0);
   for (const file of data.files) {
-    // Grown ahead from the listed size with room to spare: files of a batch are alike in size, and
-    // growing to each slightly larger file in turn would make a fresh buffer for most of them.
-    if (reuse && file.size > buffer.byteLength) buffer = new Uint8Array(Math.ceil(file.size * 1.25));
-    const bytes = reuse && storage.readInto !== undefined ? await storage.readInto(file.path, buffer) : await storage.read(file.path);
-    if (reuse && bytes.byteLength > buffer.byteLength) buffer = bytes;
+    let bytes: Uint8Array;
+    if (readInto === undefined) bytes = await storage.read(file.path);
+    else {
+      // Grown ahead from the listed size with room to spare: files of a batch are alike in size,
+      // and growing to each slightly larger file in turn would make a fresh buffer for most of them.
+      if (file.size > buffer.byteLength) buffer = new Uint8Array(Math.ceil(file.size * 1.25));
+      bytes = await readInto(file.path, buffer);
+      if (bytes.byteLength > buffer.byteLength) buffer = bytes;
+    }
     let parts: Iterable<void>;
     if (data.format === 'parquet') {
       const batch = await decodeParquet(bytes, file, sink, ctx);
