@@ -30,7 +30,7 @@ export { FsStorage } from './fs-storage.js';
 export type { FsStorageOptions } from './fs-storage.js';
 export { NodeParquetHandler } from './node-parquet-handler.js';
 export type { NodeParquetHandlerOptions } from './node-parquet-handler.js';
-export { MsgpackCodec } from './msgpack-codec.js';
+export { MsgpackCodec, type EncodedLease } from './msgpack-codec.js';
 export { SystemClock } from './system-clock.js';
 export { InThreadTaskExecutor } from './in-thread-task-executor.js';
 export type { InThreadTaskExecutorOptions, TaskEngine } from './in-thread-task-executor.js';

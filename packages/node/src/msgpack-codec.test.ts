@@ -95,6 +95,31 @@ describe('MsgpackCodec', () => {
       }
     });
 
+    it('encodeLeased(v, n) lends n zero bytes then encode(v) until released, and leases held at once never share memory', () => {
+      const values = [partition(30, 250), windowBlock(200_000, 5), { a: 1 }, partition(90, 300), windowBlock(20_000, 2)];
+      // Grow the lease arenas first, then check leases taken while others are still out.
+      for (const v of values) codec.encodeLeased(v, 16).release();
+      const held = values.map((v, i) => ({ v, n: [16, 0, 3, 16, 300][i] as number, lease: codec.encodeLeased(v, [16, 0, 3, 16, 300][i] as number) }));
+      const copies = held.map(({ lease }) => Buffer.from(lease.bytes));
+      codec.encode(windowBlock(300_000, 9)); // the plain path must not write into a lent arena
+      held.forEach(({ v, n, lease }, i) => {
+        assert.equal(Buffer.compare(lease.bytes, copies[i] as Buffer), 0, `lease ${i} unchanged while held`);
+        assert.equal(Buffer.compare(lease.bytes, Buffer.concat([Buffer.alloc(n), codec.encode(v)])), 0, `lease ${i} is the prefix then encode(v)`);
+      });
+      for (const { lease } of held) {
+        lease.release();
+        lease.release(); // idempotent: one arena is not handed back twice
+      }
+      const a = codec.encodeLeased(partition(5, 100), 16);
+      const b = codec.encodeLeased(partition(6, 100), 16);
+      assert.notEqual(a.bytes.buffer, b.bytes.buffer, 'two leases out at once use two arenas');
+      a.release();
+      b.release();
+      for (const bad of [-1, 1.5, Number.NaN]) {
+        assert.throws(() => codec.encodeLeased({}, bad), (e: unknown) => (e as { code?: string }).code === 'INVALID_ARGUMENT');
+      }
+    });
+
     it('keeps earlier results intact while later encodes reuse the arena', () => {
       const a = partition(50, 400);
       const b = partition(80, 300);

@@ -1,4 +1,4 @@
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { CoreErrors, type Codec } from '@weir/core';
 
 /**
@@ -10,6 +10,17 @@ import { CoreErrors, type Codec } from '@weir/core';
  * rewritten from offset 0 by the next call and its pages stay warm.
  */
 let arena: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * Arenas handed back by released leases (`encodeLeased`), taken by the next lease. A lease keeps
+ * its arena across an `await` (the file write), and another task of the same thread may encode
+ * meanwhile: it takes a free arena here, or makes one, instead of waiting or copying.
+ */
+const freeLeaseArenas: Buffer[] = [];
+const MAX_FREE_LEASE_ARENAS = 4;
+
+/** msgpackr's `RESERVE_START_SPACE` takes the prefix length in its low 8 bits. */
+const MAX_RESERVED_PREFIX_BYTES = 0xff;
 
 /**
  * Arenas msgpackr grew beyond this are used for that one value and dropped, not kept: a thread
@@ -61,6 +72,17 @@ function withPrefix(view: Buffer, prefixBytes: number): Buffer {
   if (prefixBytes > 0) out.fill(0, 0, prefixBytes);
   view.copy(out, prefixBytes, 0, view.length);
   return out;
+}
+
+/** An encoding on loan from the codec's arena: see `MsgpackCodec.encodeLeased`. */
+export interface EncodedLease {
+  readonly bytes: Uint8Array;
+  release(): void;
+}
+
+/** A lease of bytes that own their buffer (nothing to give back). */
+function ownedLease(bytes: Uint8Array): EncodedLease {
+  return { bytes, release: () => {} };
 }
 
 /**
@@ -116,6 +138,48 @@ export class MsgpackCodec implements Codec {
       packr.useBuffer(HANDBACK);
       arenaInUse = false;
     }
+  }
+
+  /**
+   * `encodeWithPrefix(value, prefixBytes)` without the copy-out: `bytes` is a view of a warm arena
+   * of this thread, valid until `release()` (the arena is then reused; a caller MUST NOT touch
+   * `bytes` after that). For a multi-megabyte value written once and dropped (a state file), the
+   * copy into a fresh buffer, and the page faults of that buffer, were most of its commit time.
+   * `release` is idempotent. A value larger than the arena grows it (msgpackr copies what it
+   * wrote so far into a larger buffer, which is then kept for next time).
+   */
+  encodeLeased(value: unknown, prefixBytes: number): EncodedLease {
+    if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
+      throw CoreErrors.INVALID_ARGUMENT({ option: 'prefixBytes', reason: `must be a non-negative integer, got ${String(prefixBytes)}` });
+    }
+    if (arenaInUse || prefixBytes > MAX_RESERVED_PREFIX_BYTES) return ownedLease(this.encodeWithPrefix(value, prefixBytes));
+    let leased = freeLeaseArenas.pop() ?? Buffer.allocUnsafeSlow(64 * 1024);
+    const packr = this.#packr;
+    let bytes: Buffer;
+    arenaInUse = true;
+    try {
+      packr.useBuffer(leased);
+      // msgpackr reserves the prefix itself (and keeps it when it grows the buffer): no copy-out.
+      bytes = packr.pack(value, RESERVE_START_SPACE | prefixBytes);
+      // msgpackr grew the arena (a value larger than this arena): lend its larger one, and keep it.
+      if (bytes.buffer !== leased.buffer) leased = Buffer.from(bytes.buffer as ArrayBuffer);
+      bytes.fill(0, 0, prefixBytes);
+    } catch (err) {
+      freeLeaseArenas.push(leased);
+      throw err;
+    } finally {
+      packr.useBuffer(HANDBACK);
+      arenaInUse = false;
+    }
+    let released = false;
+    return {
+      bytes,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (freeLeaseArenas.length < MAX_FREE_LEASE_ARENAS && leased.length <= MAX_RETAINED_ARENA_BYTES) freeLeaseArenas.push(leased);
+      },
+    };
   }
 
   decode(data: Uint8Array): unknown {

@@ -5,7 +5,7 @@ import { WeirError } from '@weir/core';
 import { MsgpackCodec } from '@weir/node';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { Codec } from '@weir/core';
-import { decodeStateFile, decodeStateFileParts, encodeStateFile, encodeStateFileParts, type DeltaFileContent } from './state-file.js';
+import { decodeStateFile, decodeStateFileParts, encodeStateFile, encodeStateFileParts, withEncodedStateFile, type DeltaFileContent } from './state-file.js';
 
 const codec = new MsgpackCodec();
 const runs = { seed: Number(process.env.FC_SEED ?? 42), numRuns: process.env.CI ? 300 : 60 };
@@ -122,6 +122,35 @@ describe('state file format', () => {
       assert.deepEqual(d.removes, removes);
       const s = decodeStateFileParts(codec, 'p', encodeStateFileParts(codec, 'snapshot', 4, keys, values, []), { kind: 'snapshot', version: 4 });
       assert.deepEqual(s.values, values);
+    });
+
+    it('withEncodedStateFile lends the same bytes as encodeStateFileParts and gives the arena back after use, also when use fails', async () => {
+      assert.equal(typeof (codec as { encodeLeased?: unknown }).encodeLeased, 'function', 'MsgpackCodec lends its arena');
+      // The first lease of this size grows an arena (that one is copied once); later ones are lent.
+      await withEncodedStateFile(codec, 'delta', 11, keys, values, removes, async () => undefined);
+      for (const kind of ['delta', 'snapshot'] as const) {
+        const expected = encodeStateFileParts(plain, kind, 12, keys, values, removes);
+        let lent: Uint8Array | null = null;
+        await withEncodedStateFile(codec, kind, 12, keys, values, removes, async (bytes) => {
+          lent = bytes;
+          assert.equal(Buffer.compare(bytes, expected), 0, `${kind}: lent bytes`);
+        });
+        // Given back: the next lease reuses that arena (and overwrites the old view).
+        await withEncodedStateFile(codec, kind, 13, keys.slice(0, 3), values.slice(0, 3), [], async (bytes) => {
+          assert.equal(bytes.buffer, (lent as unknown as Uint8Array).buffer, `${kind}: arena reused`);
+        });
+        const slow = await withEncodedStateFile(plain, kind, 12, keys, values, removes, async (bytes) => Buffer.from(bytes));
+        assert.equal(Buffer.compare(slow, expected), 0, `${kind}: a codec without encodeLeased`);
+      }
+      let failedWith: ArrayBufferLike | null = null;
+      await assert.rejects(
+        withEncodedStateFile(codec, 'delta', 14, keys, values, removes, async (bytes) => {
+          failedWith = bytes.buffer;
+          throw new Error('disk full');
+        }),
+        /disk full/,
+      );
+      await withEncodedStateFile(codec, 'delta', 15, keys, values, removes, async (bytes) => assert.equal(bytes.buffer, failedWith, 'given back after a failed use'));
     });
 
     it('still detects a flipped payload bit in a file written through encodeWithPrefix', () => {

@@ -71,7 +71,7 @@ export function encodeStateFileParts(
   values: readonly unknown[],
   removes: readonly string[],
 ): Uint8Array {
-  const body = kind === 'delta' ? { v: version, k: keys, x: values, r: removes } : { v: version, k: keys, x: values };
+  const body = stateFileBody(kind, version, keys, values, removes);
   const prefixing = codec as PrefixEncodingCodec;
   let out: Uint8Array;
   if (typeof prefixing.encodeWithPrefix === 'function') {
@@ -82,6 +82,40 @@ export function encodeStateFileParts(
     out = new Uint8Array(HEADER_BYTES + payload.length);
     out.set(payload, HEADER_BYTES);
   }
+  return frameStateFile(out, kind);
+}
+
+/**
+ * {@link encodeStateFileParts}, handed to `use` and then given back: with a codec that lends its
+ * arena (`encodeLeased`), the file is written from that arena, not copied into a fresh buffer
+ * first (a multi-megabyte copy, and its page faults, per partition per batch). `use` MUST NOT
+ * keep the bytes past its promise (a `Storage.put` does not).
+ */
+export async function withEncodedStateFile<T>(
+  codec: Codec,
+  kind: 'delta' | 'snapshot',
+  version: number,
+  keys: readonly string[],
+  values: readonly unknown[],
+  removes: readonly string[],
+  use: (bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
+  const leasing = codec as PrefixEncodingCodec;
+  if (typeof leasing.encodeLeased !== 'function') return use(encodeStateFileParts(codec, kind, version, keys, values, removes));
+  const lease = leasing.encodeLeased(stateFileBody(kind, version, keys, values, removes), HEADER_BYTES);
+  try {
+    return await use(frameStateFile(lease.bytes, kind));
+  } finally {
+    lease.release();
+  }
+}
+
+function stateFileBody(kind: 'delta' | 'snapshot', version: number, keys: readonly string[], values: readonly unknown[], removes: readonly string[]): object {
+  return kind === 'delta' ? { v: version, k: keys, x: values, r: removes } : { v: version, k: keys, x: values };
+}
+
+/** Fills the header of `out` (payload already after it) and returns `out`. */
+function frameStateFile(out: Uint8Array, kind: 'delta' | 'snapshot'): Uint8Array {
   out.set(MAGIC, 0);
   out[4] = STATE_FILE_FORMAT_VERSION;
   out[5] = kind === 'delta' ? 0x44 : 0x53;
@@ -101,6 +135,11 @@ export function encodeStateFileParts(
  */
 export interface PrefixEncodingCodec extends Codec {
   encodeWithPrefix?(value: unknown, prefixBytes: number): Uint8Array;
+  /**
+   * `encodeWithPrefix` on loan: `bytes` is valid until `release()`, after which the codec may
+   * reuse its memory (`@weir/node`'s `MsgpackCodec` lends a warm arena).
+   */
+  encodeLeased?(value: unknown, prefixBytes: number): { readonly bytes: Uint8Array; release(): void };
 }
 
 /**

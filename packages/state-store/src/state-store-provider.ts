@@ -2,7 +2,7 @@ import { CoreErrors, WeirError, type Engine } from '@weir/core';
 import { StateStoreErrors } from './errors.js';
 import { needsFixup, sortKeys } from './key-order.js';
 import { SortedKeyChunks } from './sorted-key-chunks.js';
-import { decodeStateFileParts, encodeStateFileParts } from './state-file.js';
+import { decodeStateFileParts, withEncodedStateFile } from './state-file.js';
 import { baseName, parseStateFileName, stateFilePath, storeDirectory, type StateFileKind } from './state-paths.js';
 import {
   LoadedState,
@@ -208,7 +208,7 @@ export class StateStoreProvider implements StateStoreHost {
     const { keys, values, removes, newKeys, newKeyChars, removedKeyChars } = classifyChanges(changes, map, base.order);
     const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
     const snapshotPath = stateFilePath(this.storeDirectory, newVersion, 'snapshot');
-    await this.#putOnce(deltaPath, encodeStateFileParts(codec, 'delta', newVersion, keys, values, removes), snapshotPath);
+    await withEncodedStateFile(codec, 'delta', newVersion, keys, values, removes, (bytes) => this.#putOnce(deltaPath, bytes, snapshotPath));
 
     // Durable: advance the committed view (the map already holds the new values).
     base.pending = null;
@@ -234,7 +234,7 @@ export class StateStoreProvider implements StateStoreHost {
       // NOTE: the delta already made this version durable and the hot copy is advanced. If the
       // snapshot write fails the commit still fails (the error is not hidden); a retry of the batch
       // loads `version` from files, re-commits an identical delta and writes the snapshot again.
-      await this.#putOnce(snapshotPath, encodeStateFileParts(codec, 'snapshot', newVersion, snapKeys, snapValues, []), null);
+      await withEncodedStateFile(codec, 'snapshot', newVersion, snapKeys, snapValues, [], (bytes) => this.#putOnce(snapshotPath, bytes, null));
     }
     return Object.freeze({
       numRowsTotal: map.size,

@@ -131,6 +131,8 @@ async function drive(initial: MemoryStorage, ops: readonly Op[], minDeltasForSna
           await recover(failure, o);
           break;
         } catch (again) {
+          // Only the injected faults are recovered from: anything else fails the run (retrying it would spin forever).
+          if (!isCode(again, 'SIMULATED_CRASH') && !isCode(again, 'STORAGE_IO_ERROR')) throw again;
           failure = again;
         }
       }

@@ -161,7 +161,9 @@ export class MemoryStorage implements Storage {
   }
 
   async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
-    const copy = data.slice(); // the caller may reuse its buffer: store what it passed now
+    // The caller may reuse its buffer: store a copy of what it passed now (`Uint8Array.prototype.slice`, not
+    // `data.slice()`: on a Node Buffer `slice` is a view, and a later write would change the file).
+    const copy = Uint8Array.prototype.slice.call(data);
     const after = await this.#enter('put', path);
     const files = this.#disk.files;
     let failure: unknown = null;

@@ -34,6 +34,8 @@ export interface PutOptions {
  * - `put(path, data, { ifAbsent: true })` MUST fail with `FILE_ALREADY_EXISTS` if `path` exists,
  *   and of N concurrent callers (threads or processes) exactly one MUST succeed. This is the
  *   Delta commit and checkpoint-log primitive.
+ * - `put` MUST NOT keep `data` (or a view of it) once its promise settles: the caller may reuse
+ *   that memory for its next write (state files are written from a reused encoding arena).
  * - Parent directories are implicit: `put` creates them, and MUST NOT require them to exist.
  * - `delete` of a missing path MUST succeed (deletes are idempotent, as on object stores).
  * - Foreign errors are mapped at the edge: not-found → `FILE_NOT_FOUND`, exists →
