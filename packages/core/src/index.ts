@@ -68,7 +68,7 @@ export type { OptionSpec, OptionKind, OptionValueTypes, ParsedOptions } from './
 
 export { READ_ALL_AVAILABLE, isReadAllAvailable, offsetEquals, canonicalJSON } from './plugin/offset.js';
 export type { Offset, ReadLimit } from './plugin/offset.js';
-export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader, PartitionChunkReader, PartitionColumnReader } from './plugin/source.js';
+export type { Source, SourcePlugin, SourceContext, InputPartition, PartitionReader, PartitionChunkReader, PartitionColumnReader, ColumnReadOptions } from './plugin/source.js';
 export type { Sink, SinkPlugin, SinkContext, BatchInfo, OutputMode, WriterFactory, WriterTaskInput, DataWriter, DataWriterInput } from './plugin/sink.js';
 export { createRegistry } from './plugin/registry.js';
 export type { PluginRegistry } from './plugin/registry.js';

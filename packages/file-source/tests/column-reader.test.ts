@@ -20,10 +20,24 @@ async function rowChunks(data: FilePartitionData, fs: MemoryFs): Promise<RowBatc
   return chunks;
 }
 
-async function columnChunks(data: FilePartitionData, fs: MemoryFs): Promise<ColumnChunk[]> {
+async function columnChunks(data: FilePartitionData, fs: MemoryFs, columns?: readonly string[]): Promise<ColumnChunk[]> {
   const chunks: ColumnChunk[] = [];
-  for await (const c of partitionColumnReaders.file(data, { engine: engineOver(fs) })) chunks.push(c);
+  for await (const c of partitionColumnReaders.file(data, { engine: engineOver(fs) }, columns === undefined ? undefined : { columns })) chunks.push(c);
   return chunks;
+}
+
+/**
+ * A read asking for `columns` only (core `ColumnReadOptions`): the same chunks and bad records,
+ * the listed columns equal to the full read's, every other column all-null.
+ */
+async function checkPruned(fs: MemoryFs, data: FilePartitionData, full: readonly ColumnChunk[], fullBad: unknown, columns: readonly string[]): Promise<void> {
+  fs.files.delete(data.badRecordsFile ?? '');
+  const pruned = await columnChunks(data, fs, columns);
+  assert.deepEqual(badRecords(fs, data), fullBad, `reading ${columns.join(',')}: the same bad records`);
+  assert.deepEqual(pruned.map((c) => c.numRows), full.map((c) => c.numRows), `reading ${columns.join(',')}: the same chunks`);
+  const read = new Set(columns);
+  const expected = full.flatMap(columnChunkToRows).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, read.has(k) ? v : null])));
+  deepEqualRows(pruned.flatMap(columnChunkToRows), expected, `reading ${columns.join(',')}`);
 }
 
 function deepEqualRows(actual: readonly Row[], expected: readonly Row[], what: string): void {
@@ -58,6 +72,9 @@ async function check(fs: MemoryFs, data: FilePartitionData, exp: Expected | null
   const rows = byRows.flatMap((b) => b.rows);
   deepEqualRows(byColumns.flatMap(columnChunkToRows), rows, 'column reader vs row reader');
   assert.deepEqual(columnBad, rowBad, 'the same bad records');
+  // Alternate columns, then the other half: each column is both converted and pruned somewhere.
+  const names = schema.fields.map((f) => f.name);
+  for (const parity of [0, 1]) await checkPruned(fs, data, byColumns, columnBad, names.filter((_, i) => i % 2 === parity));
   if (exp !== null) {
     deepEqualRows(rows, exp.rows, 'row reader vs generator');
     assert.deepEqual(rowBad, exp.bad);

@@ -37,6 +37,12 @@ export interface ColumnarMapStageRun {
   push(chunk: ColumnChunk): ColumnChunk;
   /** Ends the stage: event-time statistics over every chunk, the watermark drop count (0 when stateless) and an aggregation's partials. */
   finish(): MapStageResult;
+  /**
+   * The input columns `push` reads, by name: its results depend on no other column, so a reader
+   * may leave the rest all-null (core `ColumnReadOptions`). An aggregation over 3 of 8 columns
+   * then converts only those 3.
+   */
+  readonly columns: readonly string[];
 }
 
 /** The columnar stage function: `(vectors, numRows, rt, builder, sel) → output rows`. */
@@ -192,6 +198,7 @@ export function openColumnarMapStage(plan: QueryPlan, sourceIndex: number, ctx: 
   if (run === null) return null;
   const check = usedAfterFinish();
   return {
+    columns: run.columns,
     push(chunk) {
       check(false);
       return run.push(chunk);
@@ -219,6 +226,8 @@ export interface ColumnarRowStage {
   push(chunk: ColumnChunk): ColumnChunk;
   /** Event-time statistics gathered by the stage's code (a map stage over a watermarked source). */
   readonly rt: StageRuntime;
+  /** The input columns `push` reads (see {@link ColumnarMapStageRun.columns}). */
+  readonly columns: readonly string[];
 }
 
 /**
@@ -254,6 +263,7 @@ export function openColumnarRowStage(code: string | null, output: StructType, ba
 
   return {
     rt,
+    columns: needed,
     push(chunk) {
       const n = chunk.numRows;
       if (n === 0 || loops.length === 0) return (empty ??= new ColumnChunkBuilder(output, 0).finish());
@@ -304,6 +314,7 @@ function openColumnarAggregateStage(plan: QueryPlan, sourceIndex: number, ctx: M
   const empty = new ColumnChunkBuilder(plan.outputSchema, 0).finish();
   const check = usedAfterFinish();
   return {
+    columns: needed,
     push(chunk) {
       check(false);
       const n = chunk.numRows;

@@ -70,6 +70,33 @@ describe('ColumnChunk', () => {
     assert.equal(second.vectors[0]?.kind === 'float64' ? second.vectors[0].nulls : 'n/a', null);
   });
 
+  it('a builder told which columns are read carries all-null vectors elsewhere, whatever was written there, and keeps the read ones exact', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.option(fc.double(), { nil: null }), fc.option(fc.string(), { nil: null }), fc.option(fc.boolean(), { nil: null })), { maxLength: 12 }),
+        fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+        fc.integer({ min: 1, max: 5 }),
+        (tuples, used, capacity) => {
+          const field = (name: string, type: DataType) => ({ name, type, nullable: true, metadata: {} });
+          const schema: StructType = { type: 'struct', fields: [field('x', 'double'), field('s', 'string'), field('b', 'boolean')] };
+          const rows: Row[] = tuples.map(([x, s, b]) => ({ x, s, b }));
+          const b = new ColumnChunkBuilder(schema, capacity, used);
+          const chunks = [];
+          for (const r of rows) {
+            if (b.full) chunks.push(b.finish());
+            b.appendRow(r);
+          }
+          if (b.numRows > 0) chunks.push(b.finish());
+          const names = ['x', 's', 'b'];
+          const expected = rows.map((r) => Object.fromEntries(names.map((n, f) => [n, used[f] ? r[n] : null])));
+          assert.deepStrictEqual(chunks.flatMap(columnChunkToRows), expected);
+          for (const c of chunks) c.vectors.forEach((v, f) => assert.equal(v.kind, vectorKindOf((schema.fields[f] as { type: DataType }).type)));
+        },
+      ),
+      runs,
+    );
+  });
+
   it('keeps nulls a hot producer flagged by writing the arrays directly', () => {
     const schema: StructType = { type: 'struct', fields: [{ name: 'x', type: 'double', nullable: true, metadata: {} }, { name: 'b', type: 'boolean', nullable: true, metadata: {} }] };
     const b = new ColumnChunkBuilder(schema, 4);

@@ -98,27 +98,56 @@ export class ColumnChunkBuilder {
   numRows = 0;
   readonly #names: readonly string[];
   readonly #ownOnly: readonly boolean[];
+  /** Per field: false when no consumer reads it (see the constructor); null: every field is read. */
+  readonly #used: readonly boolean[] | null;
+  /** Per unread field: the all-null vector its chunks carry (read-only, shared by every chunk). */
+  readonly #unread: (ColumnVector | null)[];
 
-  constructor(schema: StructType, capacity: number) {
+  /**
+   * `used` (optional, per schema field): false marks a column its consumer does not read. Writes
+   * to it still succeed (producers need not know) but go to scratch arrays allocated once, and
+   * every chunk carries an all-null vector there: a pruned column costs no fresh arrays per chunk.
+   */
+  constructor(schema: StructType, capacity: number, used?: readonly boolean[]) {
     this.schema = schema;
     this.capacity = capacity;
     this.kinds = schema.fields.map((f) => vectorKindOf(f.type));
     this.#names = schema.fields.map((f) => f.name);
     this.#ownOnly = this.#names.map((n) => n in Object.prototype);
-    this.#allocate();
+    this.#used = used === undefined || used.every((u) => u) ? null : schema.fields.map((_, f) => used[f] !== false);
+    this.#unread = this.kinds.map(() => null);
+    this.#allocate(true);
   }
 
   get full(): boolean {
     return this.numRows >= this.capacity;
   }
 
-  #allocate(): void {
+  #allocate(first: boolean): void {
     const n = this.capacity;
     const none = new Float64Array(0);
-    this.float64s = this.kinds.map((k) => (k === 'float64' ? new Float64Array(n) : none));
-    this.booleans = this.kinds.map((k) => (k === 'boolean' ? new Uint8Array(n) : new Uint8Array(0)));
-    this.nulls = this.kinds.map((k) => (k === 'values' ? new Uint8Array(0) : new Uint8Array(n)));
-    this.values = this.kinds.map((k) => (k === 'values' ? new Array<unknown>(n).fill(null) : []));
+    // An unread field keeps its scratch arrays: their content is never handed over.
+    const keep = first || this.#used === null ? null : this.#used;
+    this.float64s = this.kinds.map((k, f) => (keep?.[f] === false ? (this.float64s[f] as Float64Array) : k === 'float64' ? new Float64Array(n) : none));
+    this.booleans = this.kinds.map((k, f) => (keep?.[f] === false ? (this.booleans[f] as Uint8Array) : k === 'boolean' ? new Uint8Array(n) : new Uint8Array(0)));
+    this.nulls = this.kinds.map((k, f) => (keep?.[f] === false ? (this.nulls[f] as Uint8Array) : k === 'values' ? new Uint8Array(0) : new Uint8Array(n)));
+    this.values = this.kinds.map((k, f) => (keep?.[f] === false ? (this.values[f] as unknown[]) : k === 'values' ? new Array<unknown>(n).fill(null) : []));
+  }
+
+  /** The all-null vector of unread field `f` for a chunk of `n` rows (views of one shared array). */
+  #unreadVector(f: number, n: number): ColumnVector {
+    let v = this.#unread[f] ?? null;
+    if (v === null) {
+      const c = this.capacity;
+      const kind = this.kinds[f] as ColumnVectorKind;
+      v = kind === 'values' ? { kind, values: new Array<unknown>(c).fill(null) } : { kind, values: kind === 'float64' ? new Float64Array(c) : new Uint8Array(c), nulls: new Uint8Array(c).fill(1) } as ColumnVector;
+      this.#unread[f] = v;
+    }
+    // Values vectors may be longer than the chunk (at least numRows values); typed ones are cut to it.
+    if (v.kind === 'values' || n === this.capacity) return v;
+    return v.kind === 'float64'
+      ? { kind: 'float64', values: v.values.subarray(0, n), nulls: (v.nulls as Uint8Array).subarray(0, n) }
+      : { kind: 'boolean', values: v.values.subarray(0, n), nulls: (v.nulls as Uint8Array).subarray(0, n) };
   }
 
   /** Sets field `f` of the current row to `v` (row form; null/undefined for null). */
@@ -164,7 +193,9 @@ export class ColumnChunkBuilder {
   /** The chunk of the rows so far; the builder continues with fresh arrays and 0 rows. */
   finish(): ColumnChunk {
     const n = this.numRows;
+    const used = this.#used;
     const vectors: ColumnVector[] = this.kinds.map((k, f) => {
+      if (used !== null && used[f] === false) return this.#unreadVector(f, n);
       if (k === 'values') {
         const vs = this.values[f] as unknown[];
         if (vs.length > n) vs.length = n;
@@ -180,7 +211,7 @@ export class ColumnChunkBuilder {
     });
     const chunk: ColumnChunk = { schema: this.schema, numRows: n, vectors };
     this.numRows = 0;
-    this.#allocate();
+    this.#allocate(false);
     return chunk;
   }
 }

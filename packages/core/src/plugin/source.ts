@@ -37,7 +37,19 @@ export type PartitionChunkReader = (data: unknown, ctx: TaskContext) => AsyncIte
  * (`columnChunkToRows`) and concatenated MUST equal the rows of the `PartitionReader` of the same
  * name, in the same order, with the same side effects once the iteration completes.
  */
-export type PartitionColumnReader = (data: unknown, ctx: TaskContext) => AsyncIterable<ColumnChunk>;
+export type PartitionColumnReader = (data: unknown, ctx: TaskContext, options?: ColumnReadOptions) => AsyncIterable<ColumnChunk>;
+
+/**
+ * What the consumer of a {@link PartitionColumnReader} tells it. `columns`: the names of the
+ * chunk schema's columns it reads (absent: all). A reader MAY then carry an all-null vector in
+ * every other column (same schema, same vector kinds), and spend nothing converting them; all
+ * else MUST stay as without the option: the rows, their order, the listed columns' values, and
+ * every decision that depends on the unlisted ones (a malformed value still declines, rescues or
+ * fails its record exactly as before), and the side effects.
+ */
+export interface ColumnReadOptions {
+  readonly columns?: readonly string[];
+}
 
 /** What a source instance is given: the engine and its private checkpoint directory. */
 export interface SourceContext {

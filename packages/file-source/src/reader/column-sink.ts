@@ -22,9 +22,13 @@ export class ColumnSink extends RowSink {
   /** Per partition column (`plan.partition` order): its index in the batch schema. */
   readonly #partitionColumns: Int32Array;
 
-  constructor(plan: ConformPlan) {
+  /** Per `plan.schema` field: whether the consumer reads it (core `ColumnReadOptions`); undefined: all. */
+  readonly used: readonly boolean[] | undefined;
+
+  constructor(plan: ConformPlan, used?: readonly boolean[]) {
     super(plan);
-    this.builder = new ColumnChunkBuilder(plan.schema, CHUNK_RECORDS);
+    this.used = used;
+    this.builder = new ColumnChunkBuilder(plan.schema, CHUNK_RECORDS, used);
     const position = new Map(plan.schema.fields.map((f, i) => [f.name, i]));
     this.#partitionColumns = Int32Array.from(plan.partition, ([name]) => position.get(name) as number);
   }

@@ -1,4 +1,4 @@
-import { StructType, joinPath, utf8Encode, type ColumnChunk, type Row, type RowBatch, type TaskContext } from '@weir/core';
+import { StructType, joinPath, utf8Encode, type ColumnChunk, type ColumnReadOptions, type Row, type RowBatch, type TaskContext } from '@weir/core';
 import { ColumnSink } from './column-sink.js';
 import { compilePlan, type ConformPlan } from './conform-plan.js';
 import { readCsv } from './csv-reader.js';
@@ -87,11 +87,14 @@ export async function* readFilePartitionChunks(input: unknown, ctx: TaskContext)
  *   chunks break where its batches break (each file's end, every `CHUNK_RECORDS` rows).
  * - Same side effects: bad records written once, after the last chunk, only when the iteration
  *   completes. Chunks are never empty.
+ * - With `options.columns`, the other columns are all-null and the NDJSON scanner only validates
+ *   their values (core `ColumnReadOptions`): the same lines are accepted, declined and rescued.
  */
-export async function* readFilePartitionColumns(input: unknown, ctx: TaskContext): AsyncGenerator<ColumnChunk, void, void> {
+export async function* readFilePartitionColumns(input: unknown, ctx: TaskContext, options?: ColumnReadOptions): AsyncGenerator<ColumnChunk, void, void> {
   const data = input as FilePartitionData;
   const plan = compilePlan(data);
-  const sink = new ColumnSink(plan);
+  const read = options?.columns === undefined ? null : new Set(options.columns);
+  const sink = new ColumnSink(plan, read === null ? undefined : plan.schema.fields.map((f) => read.has(f.name)));
   for await (const _ of readFilesInto(data, plan, sink, ctx)) yield sink.takeChunk();
 }
 

@@ -170,18 +170,27 @@ function skipBlanks(b: Uint8Array, p: number, end: number): number {
   return p;
 }
 
-const columnScanners = new WeakMap<ConformPlan, ColumnLineScanner | null>();
+const columnScanners = new WeakMap<ConformPlan, Map<string, ColumnLineScanner | null>>();
 const rowScanners = new WeakMap<ConformPlan, LineScanner | null>();
 
 /**
  * The scanning core for `plan`'s schema, or null when a data column has a type it does not
- * convert (decimals, dates, binary, nested types: those lines take the general path). One per plan.
+ * convert (decimals, dates, binary, nested types: those lines take the general path). One per
+ * plan and `used` (per `plan.schema` field; absent: all): a data column marked false is still
+ * scanned and validated exactly as a stored one (so the same lines are accepted and declined),
+ * but not converted or stored: no string lookup, no array write.
  */
-export function columnLineScanner(plan: ConformPlan): ColumnLineScanner | null {
-  let s = columnScanners.get(plan);
+export function columnLineScanner(plan: ConformPlan, used?: readonly boolean[]): ColumnLineScanner | null {
+  let byMask = columnScanners.get(plan);
+  if (byMask === undefined) {
+    byMask = new Map();
+    columnScanners.set(plan, byMask);
+  }
+  const key = used === undefined ? '' : used.map((u) => (u ? '1' : '0')).join('');
+  let s = byMask.get(key);
   if (s === undefined) {
-    s = compileColumnScanner(plan);
-    columnScanners.set(plan, s);
+    s = compileColumnScanner(plan, used);
+    byMask.set(key, s);
   }
   return s;
 }
@@ -255,19 +264,19 @@ const scanners = createGeneratedCodeCache<ScanValues | ScanColumns>(64);
  * `values[c][i]`, `setNull(c)`). One generator, so the two forms cannot drift apart. Only
  * numbers (bytes, indexes) are spliced into the source, never a name.
  */
-function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols: Int32Array, target: 'values' | 'columns'): string {
+function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols: Int32Array, target: 'values' | 'columns', stored: readonly boolean[]): string {
   const out: string[] = [];
   const line = (s: string) => out.push(s);
   const store = (f: number, vector: 'F' | 'B' | 'V', expr: string) =>
-    target === 'values' ? `v[${f}] = ${expr};` : `${vector}[${cols[f] as number}][i] = ${target === 'columns' && vector === 'B' ? `(${expr}) ? 1 : 0` : expr};`;
-  const storeNull = (f: number) => (target === 'values' ? `v[${f}] = null;` : `out.setNull(${cols[f] as number});`);
+    stored[f] === false ? '' : target === 'values' ? `v[${f}] = ${expr};` : `${vector}[${cols[f] as number}][i] = ${target === 'columns' && vector === 'B' ? `(${expr}) ? 1 : 0` : expr};`;
+  const storeNull = (f: number) => (stored[f] === false ? '' : target === 'values' ? `v[${f}] = null;` : `out.setNull(${cols[f] as number});`);
   // Blanks are allowed around every structural character but rare: test for the character first
   // and skip blanks only when it is not there (equivalent to skipping first: a blank is not it).
   const blanks = 'if (b[p] === 32 || b[p] === 9) p = skip(b, p, end);';
   const expect = (x: number) => `if (b[p] !== ${x}) { p = skip(b, p, end); if (b[p] !== ${x}) return -1; } p++;`;
   line('const { skip, num, N, iso, caches } = h;');
   kinds.forEach((k, f) => {
-    if (k === Kind.String) line(`const S${f} = caches[${f}];`);
+    if (k === Kind.String && stored[f] !== false) line(`const S${f} = caches[${f}];`);
   });
   // A DataView of the buffer being scanned, remade only when the buffer changes (once per file).
   line('let LB = null, D = null;');
@@ -301,7 +310,7 @@ function scannerSource(kinds: readonly Kind[], keys: readonly Uint8Array[], cols
         line('else {');
         line('if (c !== 34) return -1;');
         line('q = p + 1; h = 0;');
-        line('for (;;) { if (q >= end) return -1; c = b[q]; if (c === 34) break; if (c === 92 || c < 32) return -1;' + (kind === Kind.String ? ' h = (Math.imul(h, 31) + c) | 0;' : '') + ' q++; }');
+        line('for (;;) { if (q >= end) return -1; c = b[q]; if (c === 34) break; if (c === 92 || c < 32) return -1;' + (kind === Kind.String && stored[f] !== false ? ' h = (Math.imul(h, 31) + c) | 0;' : '') + ' q++; }');
         if (kind === Kind.String) line(store(f, 'V', `S${f}.get(b, p + 1, q, h)`));
         else line(`if (!iso(b, p + 1, q - p - 1)) return -1; ${store(f, 'F', 'N[0]')}`);
         line('p = q + 1; }');
@@ -404,7 +413,7 @@ function isoMicros(b: Uint8Array, at: number, n: number): boolean {
 function compileRowScanner(plan: ConformPlan): LineScanner | null {
   const shape = scannerShape(plan);
   if (shape === null) return null;
-  const scan = instantiate<ScanValues>(scannerSource(shape.kinds, shape.keys, new Int32Array(0), 'values'), shape, (s) => {
+  const scan = instantiate<ScanValues>(scannerSource(shape.kinds, shape.keys, new Int32Array(0), 'values', []), shape, (s) => {
     const lines = warmUpLines(plan, shape.kinds);
     const scratch = new Array<unknown>(shape.kinds.length).fill(null);
     for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const l of lines) s(l, 0, l.length, scratch);
@@ -421,13 +430,14 @@ function compileRowScanner(plan: ConformPlan): LineScanner | null {
   };
 }
 
-function compileColumnScanner(plan: ConformPlan): ColumnLineScanner | null {
+function compileColumnScanner(plan: ConformPlan, used: readonly boolean[] | undefined): ColumnLineScanner | null {
   const shape = scannerShape(plan);
   if (shape === null) return null;
   const { cols, vkinds } = dataColumns(plan);
-  const scan = instantiate<ScanColumns>(scannerSource(shape.kinds, shape.keys, cols, 'columns'), shape, (s) => {
+  const stored = Array.from(cols, (c) => used?.[c] !== false);
+  const scan = instantiate<ScanColumns>(scannerSource(shape.kinds, shape.keys, cols, 'columns', stored), shape, (s) => {
     const lines = warmUpLines(plan, shape.kinds);
-    const scratch = new ColumnChunkBuilder(plan.schema, 1);
+    const scratch = new ColumnChunkBuilder(plan.schema, 1, used);
     for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const l of lines) s(l, 0, l.length, scratch);
   });
   return function scanColumns(b, start, limit, out) {

@@ -126,7 +126,7 @@ type ScannedLineTaker = (bytes: Uint8Array, start: number, limit: number) => num
  */
 function scannedLineTaker(plan: ConformPlan, file: PartitionFile, sink: RowSink): ScannedLineTaker | null {
   if (sink instanceof ColumnSink) {
-    const scan = columnLineScanner(plan);
+    const scan = columnLineScanner(plan, sink.used);
     if (scan === null) return null;
     const builder = sink.builder;
     return (bytes, start, limit) => {

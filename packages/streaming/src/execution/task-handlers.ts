@@ -264,7 +264,8 @@ function columnarMapTask(input: MapTaskInput, ctx: TaskContext, reader: Partitio
   return withAbortOnFailure(writer, async () => {
     let numInputRows = 0;
     let numOutputRows = 0;
-    for await (const chunk of reader(input.partition.data, ctx)) {
+    // The reader converts only the columns the stage reads (the rest come back all-null).
+    for await (const chunk of reader(input.partition.data, ctx, { columns: stage.columns })) {
       numInputRows += chunk.numRows;
       const out = stage.push(chunk);
       numOutputRows += out.numRows;
