@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { stat as statCallback, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, stat as statCallback, type Stats } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { CoreErrors, joinPath, type FileInfo, type ListOptions, type PutOptions, type Storage } from '@weir/core';
@@ -74,32 +74,41 @@ export class FsStorage implements Storage {
     }
   }
 
+  /**
+   * Synchronous inside: it blocks the calling thread for the read itself (~0.3 ms per MB from the
+   * page cache). Awaited, the same read was three round trips through libuv's thread pool (open,
+   * read, close), each waiting for the thread's event loop: 2.5 ms per 1.8 MB file on a busy
+   * machine, a sixth of a map task's time, against 0.6 ms blocking. Its callers are tasks reading
+   * their partition's files one after another, with nothing to run in the meantime. No `stat`
+   * when the buffer has room: a regular file reads short only at its end.
+   */
   async readInto(path: string, buffer: Uint8Array): Promise<Uint8Array> {
-    let fh: FileHandle | undefined;
+    let fd = -1;
     try {
-      fh = await open(path, 'r');
-      const { size } = await fh.stat();
-      let target = size <= buffer.byteLength ? buffer : new Uint8Array(size);
+      fd = openSync(path, 'r');
+      let target = buffer.byteLength > 0 ? buffer : new Uint8Array(fstatSync(fd).size);
       let length = 0;
       for (;;) {
         if (length === target.byteLength) {
-          // Full: the end of the file, unless it grew since `stat` (readFile reads to the end too).
+          // Full: the end of the file, unless there is more (a larger file, or one that grew since
+          // it was listed: readFile reads to the end too). Then room for all of it as it is now.
           const probe = new Uint8Array(1);
-          if ((await fh.read(probe, 0, 1, length)).bytesRead === 0) break;
-          const grown = new Uint8Array(Math.max(64 * 1024, target.byteLength * 2));
+          if (readSync(fd, probe, 0, 1, length) === 0) break;
+          const grown = new Uint8Array(Math.max(fstatSync(fd).size, length + 1));
           grown.set(target.subarray(0, length));
           grown[length++] = probe[0] as number;
           target = grown;
         }
-        const { bytesRead } = await fh.read(target, length, target.byteLength - length, length);
-        if (bytesRead === 0) break;
+        const wanted = target.byteLength - length;
+        const bytesRead = readSync(fd, target, length, wanted, length);
         length += bytesRead;
+        if (bytesRead < wanted) break;
       }
       return target.subarray(0, length);
     } catch (err) {
       throw readFailure(err, path);
     } finally {
-      await fh?.close().catch(() => undefined);
+      if (fd >= 0) closeSync(fd);
     }
   }
 
