@@ -37,38 +37,43 @@ let lastYmd = -1;
 let lastDays = 0;
 
 /**
- * The epoch microseconds of `YYYY-MM-DDTHH:MM:SS` given as its 14 digit values (each the
- * character code minus 48, so anything outside 0-9 is not a digit) plus the fraction's
- * microseconds, or NaN when a digit is missing or a field is out of range. Shared by the string
- * and byte fast paths below, which differ only in how they read characters.
+ * Writes to `out[0]` the epoch microseconds of `YYYY-MM-DDTHH:MM:SS` given as its 14 digit
+ * values (each the character code minus 48, so anything outside 0-9 is not a digit) plus the
+ * fraction's microseconds, and returns true; false when a digit is missing or a field is out of
+ * range. Shared by the string and byte fast paths below, which differ only in how they read
+ * characters.
  */
 function isoFieldsMicros(
   y0: number, y1: number, y2: number, y3: number, mo0: number, mo1: number, da0: number, da1: number,
-  h0: number, h1: number, mi0: number, mi1: number, s0: number, s1: number, micros: number,
-): number {
+  h0: number, h1: number, mi0: number, mi1: number, s0: number, s1: number, micros: number, out: Float64Array,
+): boolean {
   // `x >>> 0 > 9` is false exactly for the digits 0-9 (a negative difference wraps to a huge number).
   if (
     (y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 ||
     (da0 >>> 0) > 9 || (da1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 ||
     (s0 >>> 0) > 9 || (s1 >>> 0) > 9
   ) {
-    return NaN;
+    return false;
   }
   const hour = h0 * 10 + h1;
   const minute = mi0 * 10 + mi1;
   const second = s0 * 10 + s1;
-  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  if (hour > 23 || minute > 59 || second > 59) return false;
   const ymd = ((y0 * 10 + y1) * 10 + y2) * 10 + y3;
   const key = ymd * 10_000 + (mo0 * 10 + mo1) * 100 + (da0 * 10 + da1);
   if (key !== lastYmd) {
     const month = mo0 * 10 + mo1;
     const day = da0 * 10 + da1;
-    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return NaN;
+    if (month < 1 || month > 12 || !validDay(ymd, month, day)) return false;
     lastDays = daysFromCivil(ymd, month, day);
     lastYmd = key;
   }
-  return (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  out[0] = (lastDays * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  return true;
 }
+
+/** Where the string path takes {@link isoFieldsMicros}' value from. */
+const fieldsOut = new Float64Array(1);
 
 /**
  * The shape nearly every machine writes, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (JavaScript's
@@ -89,8 +94,8 @@ function isoUtcMicros(s: string, n: number): number | undefined {
     }
     micros = Math.floor(micros);
   }
-  const v = isoFieldsMicros(d(s, 0), d(s, 1), d(s, 2), d(s, 3), d(s, 5), d(s, 6), d(s, 8), d(s, 9), d(s, 11), d(s, 12), d(s, 14), d(s, 15), d(s, 17), d(s, 18), micros);
-  return v === v ? v : undefined;
+  const ok = isoFieldsMicros(d(s, 0), d(s, 1), d(s, 2), d(s, 3), d(s, 5), d(s, 6), d(s, 8), d(s, 9), d(s, 11), d(s, 12), d(s, 14), d(s, 15), d(s, 17), d(s, 18), micros, fieldsOut);
+  return ok ? fieldsOut[0] : undefined;
 }
 
 /** One digit's value at `b[i]`, or a number outside 0-9 when the byte is not a digit (bytes twin of `d`). */
@@ -128,13 +133,12 @@ export function isoUtcMicrosBytesInto(b: Uint8Array, at: number, n: number, out:
     }
     micros = Math.floor(micros);
   }
-  const v = isoFieldsMicros(
+  // Written straight into `out`: a returned value above 2^31 (every timestamp) is a heap number
+  // unless inlined, 16 bytes of garbage per value.
+  return isoFieldsMicros(
     db(b, at), db(b, at + 1), db(b, at + 2), db(b, at + 3), db(b, at + 5), db(b, at + 6), db(b, at + 8), db(b, at + 9),
-    db(b, at + 11), db(b, at + 12), db(b, at + 14), db(b, at + 15), db(b, at + 17), db(b, at + 18), micros,
+    db(b, at + 11), db(b, at + 12), db(b, at + 14), db(b, at + 15), db(b, at + 17), db(b, at + 18), micros, out,
   );
-  if (v !== v) return false;
-  out[0] = v;
-  return true;
 }
 
 /**
