@@ -127,30 +127,30 @@ describe('state file format', () => {
     it('withEncodedStateFile lends the same bytes as encodeStateFileParts and gives the arena back after use, also when use fails', async () => {
       assert.equal(typeof (codec as { encodeLeased?: unknown }).encodeLeased, 'function', 'MsgpackCodec lends its arena');
       // The first lease of this size grows an arena (that one is copied once); later ones are lent.
-      await withEncodedStateFile(codec, 'delta', 11, keys, values, removes, async () => undefined);
+      await withEncodedStateFile(codec, { kind: 'delta', version: 11, keys, values, removes }, async () => undefined);
       for (const kind of ['delta', 'snapshot'] as const) {
         const expected = encodeStateFileParts(plain, kind, 12, keys, values, removes);
         let lent: Uint8Array | null = null;
-        await withEncodedStateFile(codec, kind, 12, keys, values, removes, async (bytes) => {
+        await withEncodedStateFile(codec, { kind, version: 12, keys, values, removes }, async (bytes) => {
           lent = bytes;
           assert.equal(Buffer.compare(bytes, expected), 0, `${kind}: lent bytes`);
         });
         // Given back: the next lease reuses that arena (and overwrites the old view).
-        await withEncodedStateFile(codec, kind, 13, keys.slice(0, 3), values.slice(0, 3), [], async (bytes) => {
+        await withEncodedStateFile(codec, { kind, version: 13, keys: keys.slice(0, 3), values: values.slice(0, 3), removes: [] }, async (bytes) => {
           assert.equal(bytes.buffer, (lent as unknown as Uint8Array).buffer, `${kind}: arena reused`);
         });
-        const slow = await withEncodedStateFile(plain, kind, 12, keys, values, removes, async (bytes) => Buffer.from(bytes));
+        const slow = await withEncodedStateFile(plain, { kind, version: 12, keys, values, removes }, async (bytes) => Buffer.from(bytes));
         assert.equal(Buffer.compare(slow, expected), 0, `${kind}: a codec without encodeLeased`);
       }
       let failedWith: ArrayBufferLike | null = null;
       await assert.rejects(
-        withEncodedStateFile(codec, 'delta', 14, keys, values, removes, async (bytes) => {
+        withEncodedStateFile(codec, { kind: 'delta', version: 14, keys, values, removes }, async (bytes) => {
           failedWith = bytes.buffer;
           throw new Error('disk full');
         }),
         /disk full/,
       );
-      await withEncodedStateFile(codec, 'delta', 15, keys, values, removes, async (bytes) => assert.equal(bytes.buffer, failedWith, 'given back after a failed use'));
+      await withEncodedStateFile(codec, { kind: 'delta', version: 15, keys, values, removes }, async (bytes) => assert.equal(bytes.buffer, failedWith, 'given back after a failed use'));
     });
 
     it('still detects a flipped payload bit in a file written through encodeWithPrefix', () => {

@@ -91,15 +91,8 @@ export function encodeStateFileParts(
  * first (a multi-megabyte copy, and its page faults, per partition per batch). `use` MUST NOT
  * keep the bytes past its promise (a `Storage.put` does not).
  */
-export async function withEncodedStateFile<T>(
-  codec: Codec,
-  kind: 'delta' | 'snapshot',
-  version: number,
-  keys: readonly string[],
-  values: readonly unknown[],
-  removes: readonly string[],
-  use: (bytes: Uint8Array) => Promise<T>,
-): Promise<T> {
+export async function withEncodedStateFile<T>(codec: Codec, file: StateFileParts, use: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+  const { kind, version, keys, values, removes } = file;
   const leasing = codec as PrefixEncodingCodec;
   if (typeof leasing.encodeLeased !== 'function') return use(encodeStateFileParts(codec, kind, version, keys, values, removes));
   const lease = leasing.encodeLeased(stateFileBody(kind, version, keys, values, removes), HEADER_BYTES);

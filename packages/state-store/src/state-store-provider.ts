@@ -208,7 +208,7 @@ export class StateStoreProvider implements StateStoreHost {
     const { keys, values, removes, newKeys, newKeyChars, removedKeyChars } = classifyChanges(changes, map, base.order);
     const deltaPath = stateFilePath(this.storeDirectory, newVersion, 'delta');
     const snapshotPath = stateFilePath(this.storeDirectory, newVersion, 'snapshot');
-    await withEncodedStateFile(codec, 'delta', newVersion, keys, values, removes, (bytes) => this.#putOnce(deltaPath, bytes, snapshotPath));
+    await withEncodedStateFile(codec, { kind: 'delta', version: newVersion, keys, values, removes }, (bytes) => this.#putOnce(deltaPath, bytes, snapshotPath));
 
     // Durable: advance the committed view (the map already holds the new values).
     base.pending = null;
@@ -234,7 +234,7 @@ export class StateStoreProvider implements StateStoreHost {
       // NOTE: the delta already made this version durable and the hot copy is advanced. If the
       // snapshot write fails the commit still fails (the error is not hidden); a retry of the batch
       // loads `version` from files, re-commits an identical delta and writes the snapshot again.
-      await withEncodedStateFile(codec, 'snapshot', newVersion, snapKeys, snapValues, [], (bytes) => this.#putOnce(snapshotPath, bytes, null));
+      await withEncodedStateFile(codec, { kind: 'snapshot', version: newVersion, keys: snapKeys, values: snapValues, removes: [] }, (bytes) => this.#putOnce(snapshotPath, bytes, null));
     }
     return Object.freeze({
       numRowsTotal: map.size,
