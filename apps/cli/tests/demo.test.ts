@@ -47,4 +47,24 @@ describe('weir demo', () => {
     // append mode emits each window once
     assert.equal(new Set(emitted.map((w) => `${w['station_id']}@${w['ws']}`)).size, emitted.length);
   });
+
+  it('a second run in the same directory continues: new files after the old ones, each reading in the table once, each window emitted once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weir-cli-demo-again-'));
+    const args = ['demo', '--dir', dir, '--files', '2', '--rows-per-file', '200', '--stations', '5', '--threads', '0'];
+    const first = await weir(args);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await weir(args);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /continuing after the files already there/);
+    assert.match(second.stdout, /done: 800 rows in .*readings \(simulator wrote 400\)/);
+    const records = landedRecords(path.join(dir, 'landing'));
+    assert.equal(records.length, 800);
+    const key = (s: unknown, t: number) => `${String(s)}@${t}`;
+    const landed = records.map((r) => key(r['station_id'], Date.parse(String(r['event_time']))));
+    assert.equal(new Set(landed).size, 800, 'the second run simulated new readings, not the first run again');
+    const rows = await duck((t) => `SELECT station_id, epoch_ms(event_time)::DOUBLE AS t FROM ${t}`, path.join(dir, 'tables', 'readings'));
+    assert.deepEqual(rows.map((r) => key(r['station_id'], Number(r['t']))).sort(), landed.sort());
+    const emitted = await duck((t) => `SELECT station_id, epoch_ms("window".start)::DOUBLE AS ws FROM ${t}`, path.join(dir, 'tables', 'station_windows'));
+    assert.equal(new Set(emitted.map((w) => key(w['station_id'], Number(w['ws'])))).size, emitted.length);
+  });
 });

@@ -101,6 +101,24 @@ function progressPrinter(log: (l: string) => void) {
   };
 }
 
+/**
+ * The simulated time the newest file in `landing` landed at (epoch ms, from its name,
+ * `<prefix>-YYYYMMDDTHHMMSSmmm-<seq>.<ext>`), or null when there is none.
+ */
+export function lastLandingTime(landing: string, prefix: string): number | null {
+  let last: number | null = null;
+  const names = fs.existsSync(landing) ? fs.readdirSync(landing) : [];
+  for (const name of names) {
+    if (!name.startsWith(`${prefix}-`)) continue;
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})-\d+\./.exec(name.slice(prefix.length + 1));
+    if (m === null) continue;
+    const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+    const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+    if (last === null || t > last) last = t;
+  }
+  return last;
+}
+
 async function countRows(engine: any, table: string): Promise<number> {
   try {
     return (await readDeltaTable(engine, table)).rows.length;
@@ -137,8 +155,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const windowDirs = { readings, checkpoint: path.join(dir, 'checkpoints', 'station_windows'), table: windows };
     let manifest: SimulationManifest | null = null;
     if (!options.continuous) {
-      log(`1/3 simulating ${options.files ?? 6} files of weather readings into ${landing}`);
-      manifest = await simulate({ ...sim, files: options.files ?? 6 });
+      // A second run in the same directory continues the simulated clock after the files already
+      // landed (the simulator never overwrites one), and the queries resume from their checkpoints
+      // and take only the new files, as Auto Loader would.
+      const resumeAt = lastLandingTime(landing, sim.filePrefix);
+      log(`1/3 simulating ${options.files ?? 6} files of weather readings into ${landing}` + (resumeAt === null ? '' : `, continuing after the files already there (${new Date(resumeAt).toISOString()})`));
+      manifest = await simulate({ ...sim, files: options.files ?? 6, ...(resumeAt === null ? {} : { startTime: resumeAt }) });
       log('2/3 ingesting (Auto Loader → clean/cast → Delta), trigger availableNow');
       const ingest = await buildIngestWriter(session, ingestDirs).trigger({ availableNow: true }).start();
       await ingest.awaitTermination();
