@@ -47,7 +47,7 @@ suite
       `read ${(await cpuRowsPerSecond(() => parquet.read(snappy))).toLocaleString('en-US')} rows/s (snappy)`);
   })
   .on('cycle', (e: Benchmark.Event) => {
-    const b = e.target as Benchmark;
+    const b = e.target as unknown as Benchmark;
     console.log(`${String(b)}  →  ${Math.round((b.hz ?? 0) * ROWS).toLocaleString('en-US')} rows/s`);
   })
   .run({ async: true });

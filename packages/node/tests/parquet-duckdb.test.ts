@@ -82,11 +82,13 @@ describe('NodeParquetHandler × DuckDB', () => {
       n: i,
     }));
     const viaRows = path.join(tmp, 'shared-structs-rows.parquet');
-    fs.writeFileSync(viaRows, await parquet.write(rowBatch(schema, rows), { rowGroupSize: 1500, pageSize: 4096 }));
+    // Small pages (a handler option, not a per-write one) so values cross page boundaries.
+    const smallPages = new NodeParquetHandler({ pageSize: 4096 });
+    fs.writeFileSync(viaRows, await smallPages.write(rowBatch(schema, rows), { rowGroupSize: 1500 }));
     const viaColumns = path.join(tmp, 'shared-structs-columns.parquet');
-    const writer = parquet.openWriter(schema, { rowGroupSize: 1500, pageSize: 4096 });
+    const writer = smallPages.openWriter(schema, { rowGroupSize: 1500 });
     const chunk = columnChunkFromRows(schema, rows);
-    assert.equal((chunk.vectors[0] as { values: unknown[] }).values[1], windows[0], 'the chunk keeps the shared objects');
+    assert.equal((chunk.vectors[0] as unknown as { values: unknown[] }).values[1], windows[0], 'the chunk keeps the shared objects');
     await writer.appendColumns!(chunk);
     fs.writeFileSync(viaColumns, await writer.finish());
     const expected = comparableRows(schema, rows);

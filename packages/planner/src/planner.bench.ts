@@ -76,9 +76,9 @@ suite
   .add('partial aggregation, 1-min windows x 1,000 stations', () => runMapStage(aggPlan, 0, tsRows, ctx))
   .add('partial aggregation, 1,000 station keys', () => runMapStage(keyOnlyPlan, 0, tsRows, ctx))
   .on('cycle', (e: Benchmark.Event) => {
-    const b = e.target as Benchmark;
+    const b = e.target as unknown as Benchmark;
     const hz = b.hz ?? 0;
     console.log(`${String(b.name).padEnd(60)} ${((hz * N) / 1e6).toFixed(2).padStart(7)} M rows/s  (±${(b.stats?.rme ?? 0).toFixed(1)}%, ${b.stats?.sample.length ?? 0} runs)`);
   })
-  .on('error', (e: Benchmark.Event) => console.error('benchmark failed:', (e.target as Benchmark & { error?: unknown }).error))
+  .on('error', (e: Benchmark.Event) => console.error('benchmark failed:', (e.target as unknown as Benchmark & { error?: unknown }).error))
   .run({ async: false });

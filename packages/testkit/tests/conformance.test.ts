@@ -121,7 +121,7 @@ describe('the conformance suites can fail', () => {
             getDefaultReadLimit: () => stream.getDefaultReadLimit(),
             latestOffset: (start) => stream.latestOffset(start, {}), // ignores the limit
             planInputPartitions: (start, end) => stream.planInputPartitions(start, end),
-            commit: (end) => stream.commit(end),
+            commit: () => stream.commit(),
             close: () => stream.close(),
           };
           let n = 0;

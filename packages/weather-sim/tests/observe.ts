@@ -26,7 +26,7 @@ export interface RunParams {
 function micros(iso: string): number {
   const m = /^(.*\.)(\d{3})(\d{3})?Z$/.exec(iso);
   if (m === null) throw new Error(`unexpected timestamp ${iso}`);
-  return Date.parse(m[1] + m[2] + 'Z') * 1000 + Number(m[3] ?? '0');
+  return Date.parse(`${m[1] ?? ''}${m[2] ?? ''}Z`) * 1000 + Number(m[3] ?? '0');
 }
 
 /** `ST-0003#17`: station and that station's reading number, from the run's clock. */

@@ -162,7 +162,7 @@ describe('string stats in UTF-8 byte order (as Delta/Spark compare strings)', ()
   /** The outside oracle: min/max of the non-null values by Buffer.compare of their UTF-8 bytes. */
   function oracle(values: ReadonlyArray<string | null>): { min?: string; max?: string } {
     const vs = values.filter((v): v is string => v !== null).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return vs.length === 0 ? {} : { min: vs[0], max: vs[vs.length - 1] };
+    return vs.length === 0 ? {} : { min: vs[0] as string, max: vs[vs.length - 1] as string };
   }
 
   it('rows (computeFileStats, add) and column chunks (addColumns) give the UTF-8 min/max, any chunking', () => {
