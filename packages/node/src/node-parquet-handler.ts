@@ -1,7 +1,17 @@
 import type { ParquetFileMetadata, ParquetFileWriter, ParquetHandler, ParquetReadOptions, ParquetWriteOptions, RowBatch, StructType } from '@weir/core';
 import { CoreErrors } from '@weir/core';
-import { readParquet, readParquetMetadata } from './parquet/parquet-reader.js';
 import { ParquetStreamWriter, writeParquet, type ParquetWriterConfig } from './parquet/parquet-writer.js';
+
+/**
+ * The reader, loaded on first use: it imports @dsnp/parquetjs, whose entry point loads its whole
+ * dependency tree (an object-store SDK among it), 230–450 ms per thread on this machine. Every
+ * worker, the CLI and every test process paid that at start, though most never read Parquet.
+ */
+let reader: Promise<typeof import('./parquet/parquet-reader.js')> | null = null;
+function parquetReader(): Promise<typeof import('./parquet/parquet-reader.js')> {
+  reader ??= import('./parquet/parquet-reader.js');
+  return reader;
+}
 
 export interface NodeParquetHandlerOptions {
   /** Default compression for `write`. Defaults to `snappy` (Spark's `spark.sql.parquet.compression.codec`). */
@@ -105,11 +115,11 @@ export class NodeParquetHandler implements ParquetHandler {
   }
 
   read(data: Uint8Array, options: ParquetReadOptions = {}): Promise<RowBatch> {
-    return readParquet(data, options.columns);
+    return parquetReader().then((r) => r.readParquet(data, options.columns));
   }
 
   readMetadata(data: Uint8Array): Promise<ParquetFileMetadata> {
-    return readParquetMetadata(data);
+    return parquetReader().then((r) => r.readParquetMetadata(data));
   }
 }
 
