@@ -29,6 +29,14 @@ function statOutcome(path: string): Promise<StatOutcome> {
 
 const DEFAULT_FS_STORAGE_OPTIONS: Required<FsStorageOptions> = Object.freeze({ fsync: true });
 
+/** The error a failed `read` or `readInto` of `path` throws. */
+function readFailure(err: unknown, path: string): Error {
+  // A directory, or a path through a regular file, is not a file: same answer as an object store.
+  const code = errnoCode(err);
+  if (code === 'EISDIR' || code === 'ENOTDIR') return CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
+  return mapFsError(err, 'read', path);
+}
+
 /**
  * {@link Storage} over the local file system. Paths are ordinary absolute or cwd-relative paths
  * with `/` separators; listings report paths as `joinPath(dir, relative)`.
@@ -50,14 +58,6 @@ const DEFAULT_FS_STORAGE_OPTIONS: Required<FsStorageOptions> = Object.freeze({ f
  * for await (const f of storage.list('/tmp/t/_delta_log')) console.log(f.path, f.size);
  * ```
  */
-/** The error a failed `read` or `readInto` of `path` throws. */
-function readFailure(err: unknown, path: string): Error {
-  // A directory, or a path through a regular file, is not a file: same answer as an object store.
-  const code = errnoCode(err);
-  if (code === 'EISDIR' || code === 'ENOTDIR') return CoreErrors.FILE_NOT_FOUND({ path }, { cause: err });
-  return mapFsError(err, 'read', path);
-}
-
 export class FsStorage implements Storage {
   readonly #options: Required<FsStorageOptions>;
 

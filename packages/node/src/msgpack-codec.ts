@@ -74,6 +74,13 @@ function withPrefix(view: Buffer, prefixBytes: number): Buffer {
   return out;
 }
 
+/** @throws INVALID_ARGUMENT unless `prefixBytes` is a non-negative integer. */
+function checkPrefixBytes(prefixBytes: number): void {
+  if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
+    throw CoreErrors.INVALID_ARGUMENT({ option: 'prefixBytes', reason: `must be a non-negative integer, got ${String(prefixBytes)}` });
+  }
+}
+
 /** An encoding on loan from the codec's arena: see `MsgpackCodec.encodeLeased`. */
 export interface EncodedLease {
   readonly bytes: Uint8Array;
@@ -116,24 +123,31 @@ export class MsgpackCodec implements Codec {
    * copying the whole encoding into a second buffer.
    */
   encodeWithPrefix(value: unknown, prefixBytes: number): Uint8Array {
-    if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
-      throw CoreErrors.INVALID_ARGUMENT({ option: 'prefixBytes', reason: `must be a non-negative integer, got ${String(prefixBytes)}` });
-    }
-    const packr = this.#packr;
+    checkPrefixBytes(prefixBytes);
     // A value whose own serialization (toJSON, an extension) encodes again: leave the arena to
     // the outer call and let msgpackr nest as it does on its own.
-    if (arenaInUse) return withPrefix(packr.pack(value), prefixBytes);
+    if (arenaInUse) return withPrefix(this.#packr.pack(value), prefixBytes);
+    const view = this.#packInto(arena, value, 0);
+    // msgpackr grew the arena (a value larger than any before): keep the larger one, up to the cap.
+    if (view.buffer !== arena.buffer && view.buffer.byteLength <= MAX_RETAINED_ARENA_BYTES) {
+      arena = Buffer.from(view.buffer as ArrayBuffer);
+    }
+    const out = withPrefix(view, prefixBytes);
+    raiseMmapThresholdFor(out.length);
+    return out;
+  }
+
+  /**
+   * `packr.pack(value, options)` into `target` (msgpackr grows it when too small: the result is
+   * then in a larger buffer), with {@link arenaInUse} set meanwhile, and msgpackr's target handed
+   * back after, so no other msgpackr user in the thread writes into `target`.
+   */
+  #packInto(target: Buffer, value: unknown, options: number): Buffer {
+    const packr = this.#packr;
     arenaInUse = true;
     try {
-      packr.useBuffer(arena);
-      const view = packr.pack(value);
-      // msgpackr grew the arena (a value larger than any before): keep the larger one, up to the cap.
-      if (view.buffer !== arena.buffer && view.buffer.byteLength <= MAX_RETAINED_ARENA_BYTES) {
-        arena = Buffer.from(view.buffer as ArrayBuffer);
-      }
-      const out = withPrefix(view, prefixBytes);
-      raiseMmapThresholdFor(out.length);
-      return out;
+      packr.useBuffer(target);
+      return packr.pack(value, options);
     } finally {
       packr.useBuffer(HANDBACK);
       arenaInUse = false;
@@ -149,28 +163,20 @@ export class MsgpackCodec implements Codec {
    * wrote so far into a larger buffer, which is then kept for next time).
    */
   encodeLeased(value: unknown, prefixBytes: number): EncodedLease {
-    if (!Number.isSafeInteger(prefixBytes) || prefixBytes < 0) {
-      throw CoreErrors.INVALID_ARGUMENT({ option: 'prefixBytes', reason: `must be a non-negative integer, got ${String(prefixBytes)}` });
-    }
+    checkPrefixBytes(prefixBytes);
     if (arenaInUse || prefixBytes > MAX_RESERVED_PREFIX_BYTES) return ownedLease(this.encodeWithPrefix(value, prefixBytes));
     let leased = freeLeaseArenas.pop() ?? Buffer.allocUnsafeSlow(64 * 1024);
-    const packr = this.#packr;
     let bytes: Buffer;
-    arenaInUse = true;
     try {
-      packr.useBuffer(leased);
       // msgpackr reserves the prefix itself (and keeps it when it grows the buffer): no copy-out.
-      bytes = packr.pack(value, RESERVE_START_SPACE | prefixBytes);
-      // msgpackr grew the arena (a value larger than this arena): lend its larger one, and keep it.
-      if (bytes.buffer !== leased.buffer) leased = Buffer.from(bytes.buffer as ArrayBuffer);
-      bytes.fill(0, 0, prefixBytes);
+      bytes = this.#packInto(leased, value, RESERVE_START_SPACE | prefixBytes);
     } catch (err) {
       freeLeaseArenas.push(leased);
       throw err;
-    } finally {
-      packr.useBuffer(HANDBACK);
-      arenaInUse = false;
     }
+    // msgpackr grew the arena (a value larger than this arena): lend its larger one, and keep it.
+    if (bytes.buffer !== leased.buffer) leased = Buffer.from(bytes.buffer as ArrayBuffer);
+    bytes.fill(0, 0, prefixBytes);
     let released = false;
     return {
       bytes,
