@@ -31,7 +31,7 @@
  * console.log(manifest.counts.rows, manifest.ids.late.length); // exact, for use as a test oracle
  * ```
  */
-export { simulate } from './simulate.js';
+export { simulate, landingTimeOf } from './simulate.js';
 export { DEFAULT_BOUNDED_START_MS } from './simulate-options.js';
 export type { SimulateOptions, SimulationProgress } from './simulate-options.js';
 export { recordIdOf } from './manifest.js';

@@ -146,6 +146,19 @@ function aborted(signal: AbortSignal | undefined): boolean {
 
 const EXTENSIONS = { json: 'json', csv: 'csv', parquet: 'parquet' } as const;
 
+/**
+ * The simulated time (epoch ms) a file named by `simulate` with `filePrefix` landed at, read back
+ * from its name (`<prefix>-yyyyMMddTHHmmssSSS-<index>.<ext>`, see `filePath`), or null for any
+ * other name. A caller continuing a run into the same directory starts after the newest one.
+ */
+export function landingTimeOf(fileName: string, filePrefix: string): number | null {
+  if (!fileName.startsWith(`${filePrefix}-`)) return null;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})-\d+\.[a-z]+$/.exec(fileName.slice(filePrefix.length + 1));
+  if (m === null) return null;
+  const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
 function filePath(cfg: ResolvedSimulation, index: number, landingMs: number): string {
   const seq = String(index);
   const name = `${cfg.filePrefix}-${compactTimestamp(landingMs)}-${seq.length >= 6 ? seq : '000000'.slice(seq.length) + seq}.${EXTENSIONS[cfg.format]}`;

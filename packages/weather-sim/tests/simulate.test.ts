@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeEngine } from '@weir/node';
-import { recordIdOf, simulate, weatherRecords, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
+import { landingTimeOf, recordIdOf, simulate, weatherRecords, WEATHER_CONDITIONS, type SimulateOptions } from '@weir/weather-sim';
 import { observe } from './observe.js';
 
 const engine = createNodeEngine();
@@ -66,6 +66,10 @@ describe('simulate: records', () => {
     const names = files.map((f) => f.split('/').pop() as string);
     assert.deepEqual([...names].sort(), names);
     for (const n of names) assert.match(n, /^weather-\d{8}T\d{9}-\d{6}\.json$/);
+    // Read back from the names: 4 files of 60 rows over 12 stations, 5 readings (minutes) per station each.
+    assert.deepEqual(names.map((n) => landingTimeOf(n, 'weather')), [1, 2, 3, 4].map((k) => Date.parse('2026-03-01T10:00:00Z') + k * 5 * 60_000));
+    assert.equal(landingTimeOf(names[0] as string, 'other'), null);
+    assert.equal(landingTimeOf('weather-2026-x.json', 'weather'), null);
     assert.deepEqual(m.files.map((f) => f.path), files);
     const recs = files.flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
     assert.equal(recs.length, 240);

@@ -13,7 +13,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createNodeEngine } from '@weir/node';
 import { functions as F } from '@weir/planner';
 import { WeirSession, readDeltaTable } from '@weir/streaming';
-import { simulate, type SimulationManifest } from '@weir/weather-sim';
+import { landingTimeOf, simulate, type SimulationManifest } from '@weir/weather-sim';
 
 export interface DemoOptions {
   /** Defaults to `./weir-demo`. */
@@ -101,20 +101,12 @@ function progressPrinter(log: (l: string) => void) {
   };
 }
 
-/**
- * The simulated time the newest file in `landing` landed at (epoch ms, from its name,
- * `<prefix>-YYYYMMDDTHHMMSSmmm-<seq>.<ext>`), or null when there is none.
- */
-export function lastLandingTime(landing: string, prefix: string): number | null {
+/** The simulated time the newest simulator file in `landing` landed at (epoch ms), or null when there is none. */
+function lastLandingTime(landing: string, prefix: string): number | null {
   let last: number | null = null;
-  const names = fs.existsSync(landing) ? fs.readdirSync(landing) : [];
-  for (const name of names) {
-    if (!name.startsWith(`${prefix}-`)) continue;
-    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})-\d+\./.exec(name.slice(prefix.length + 1));
-    if (m === null) continue;
-    const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
-    const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-    if (last === null || t > last) last = t;
+  for (const name of fs.existsSync(landing) ? fs.readdirSync(landing) : []) {
+    const t = landingTimeOf(name, prefix);
+    if (t !== null && (last === null || t > last)) last = t;
   }
   return last;
 }
