@@ -8,7 +8,7 @@ const which = (process.env.WHICH ?? 'ingest').split(',');
 const threads = (process.env.T ?? '1,2').split(',').map(Number);
 const fpb = Number(process.env.FPB ?? Math.ceil(files! / 4));
 for (const w of which) for (const t of threads) {
-  const dir = `${work}/probe-${w}-${t}`; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
+  const dir = `${work}/probe-${w}-${t}${process.env.TAG ?? ""}`; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
   const c0 = process.cpuUsage();
   const warmData = process.env.JIT_WARM ? await ensureDataset(work, Number(process.env.WARM_FILES ?? 4), 10000) : undefined;
   const r = w === 'ingest' ? await weirIngest(data.dir, dir, t, fpb, warmData?.dir) : await weirAggregate(data.dir, dir, t, fpb, warmData?.dir);

@@ -2,6 +2,7 @@
 // 1-minute tumbling average as the baselines, as streaming queries with trigger availableNow.
 import { functions as F, type DataFrame } from '@weir/planner';
 import { createSession, readDeltaTable } from '@weir/streaming';
+import { threadTimes, threadTimesSince } from '../thread-times.js';
 
 export const WEATHER_DDL =
   'station_id STRING, event_time TIMESTAMP, temperature_c DOUBLE, humidity DOUBLE, pressure_hpa DOUBLE, wind_speed_ms DOUBLE, wind_dir_deg INT, condition STRING';
@@ -66,6 +67,9 @@ async function runPipeline(input: string, work: string, threads: number, filesPe
     const started = performance.now();
     const cpu0 = process.cpuUsage();
     const ru0 = process.resourceUsage();
+    const threads0 = process.env.WEIR_BENCH_DEBUG ? threadTimes() : undefined;
+    const window0 = process.hrtime.bigint() / 1000n;
+    if (process.env.WEIR_BENCH_DEBUG) console.log('=== measured window starts');
     const query = await startQuery(spark, input, work, filesPerBatch, transform);
     await query.awaitTermination();
     const seconds = (performance.now() - started) / 1000;
@@ -74,6 +78,8 @@ async function runPipeline(input: string, work: string, threads: number, filesPe
       // Minor page faults and system time: first touches of fresh memory cost ~3 ms per MB here.
       const ru1 = process.resourceUsage();
       console.log('minor page faults', ru1.minorPageFault - ru0.minorPageFault, 'system s', ((ru1.systemCPUTime - ru0.systemCPUTime) / 1e6).toFixed(2), 'user s', ((ru1.userCPUTime - ru0.userCPUTime) / 1e6).toFixed(2));
+      console.log('measured window (monotonic µs)', String(window0), String(process.hrtime.bigint() / 1000n));
+      if (threads0 !== undefined) for (const line of threadTimesSince(threads0)) console.log(line);
       for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     }
     // Profiling runs skip reading the table back (-1): it would dominate the main thread's profile.
