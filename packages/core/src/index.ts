@@ -45,7 +45,7 @@ export type { DataType, PrimitiveTypeName, DecimalTypeName, OpaqueTypeName, Stru
 export { StructType, field, struct, arrayOf, mapOf } from './schema/struct-type.js';
 export { parseDDL, parseDDLType } from './schema/ddl-parser.js';
 
-export { rowBatch, batchSize, concatBatches } from './batch/row-batch.js';
+export { rowBatch, batchSize, concatBatches, setRowField } from './batch/row-batch.js';
 export type { Row, RowBatch } from './batch/row-batch.js';
 export { ColumnChunkBuilder, columnChunkFromRows, columnChunkToRows, vectorKindOf, vectorValue } from './batch/column-chunk.js';
 export type { ColumnChunk, ColumnVector, ColumnVectorKind, Float64Vector, BooleanVector, ValuesVector } from './batch/column-chunk.js';

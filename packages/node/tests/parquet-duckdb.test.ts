@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StructType, WeirError, columnChunkFromRows, rowBatch, type Row } from '@weir/core';
+import { StructType, WeirError, columnChunkFromRows, rowBatch, setRowField, type Row } from '@weir/core';
 import { NodeParquetHandler } from '@weir/node';
 import { comparableRows, duck, duckRows, duckTypes, sortRows } from './duckdb-oracle.js';
 
@@ -249,5 +249,49 @@ describe('NodeParquetHandler on golden Delta files written by Spark', () => {
     const zstd = sampleGoldenParquet(1).filter((f) => f.endsWith('.zstd.parquet'));
     assert.ok(zstd.length > 0);
     for (const f of zstd) await assert.rejects(parquet.read(fs.readFileSync(f)), (e) => WeirError.hasCode(e, 'PARQUET_CODEC_NOT_SUPPORTED'));
+  });
+});
+
+describe('NodeParquetHandler with column names Object.prototype also has', () => {
+  // `__proto__` set by plain assignment would become a row's prototype and the column would vanish.
+  const SCHEMA = StructType.fromDDL(
+    '`__proto__` BIGINT, `constructor` STRING, `toString` DECIMAL(30,4), s STRUCT<`__proto__`: INT, `valueOf`: STRING>, ' +
+      'a ARRAY<STRUCT<`__proto__`: BIGINT>>, m MAP<STRING, INT>',
+  );
+  // Computed keys: a literal `__proto__: v` key would set the literal's prototype, not a field.
+  const row = (fields: Record<string, unknown>): Row => {
+    const r: Row = {};
+    for (const [k, v] of Object.entries(fields)) setRowField(r, k, v);
+    return r;
+  };
+  const ROWS: Row[] = [
+    row({ ['__proto__']: 7, constructor: 'c', toString: '1.5000', s: row({ ['__proto__']: 3, valueOf: 'v' }), a: [row({ ['__proto__']: 2 ** 40 }), null], m: new Map([['__proto__', 1]]) }),
+    row({ ['__proto__']: null, constructor: null, toString: null, s: null, a: null, m: null }),
+    row({ ['__proto__']: -1, constructor: '', toString: '-0.0001', s: row({ ['__proto__']: null, valueOf: null }), a: [], m: new Map() }),
+  ];
+  const own = (r: Row, k: string): unknown => (Object.prototype.hasOwnProperty.call(r, k) ? r[k] : 'MISSING');
+
+  it('reads them back as own fields, top level and nested, whole and projected, as DuckDB reads the file', async () => {
+    const bytes = await parquet.write(rowBatch(SCHEMA, ROWS), { rowGroupSize: 2 });
+    const back = await parquet.read(bytes);
+    assert.deepEqual(back.schema, SCHEMA);
+    for (const r of back.rows) assert.equal(Object.getPrototypeOf(r), Object.prototype);
+    assert.deepEqual(back.rows.map((r) => own(r, '__proto__')), [7, null, -1]);
+    assert.deepEqual(back.rows.map((r) => (r['s'] === null ? null : own(r['s'] as Row, '__proto__'))), [3, null, null]);
+    assert.deepEqual(back.rows, ROWS);
+    const projected = await parquet.read(bytes, { columns: ['toString', '__proto__'] });
+    assert.deepEqual(projected.rows.map((r) => Object.keys(r)), [['toString', '__proto__'], ['toString', '__proto__'], ['toString', '__proto__']]);
+    assert.deepEqual(projected.rows.map((r) => own(r, '__proto__')), [7, null, -1]);
+
+    const file = path.join(tmp, 'proto-names.parquet');
+    fs.writeFileSync(file, bytes);
+    const c = await duck();
+    const got = await c.runAndReadAll(
+      `SELECT CAST("__proto__" AS DOUBLE), "constructor", CAST("toString" AS VARCHAR), to_json(s)::VARCHAR FROM read_parquet('${file}')`,
+    );
+    assert.deepEqual(
+      got.getRowsJson(),
+      back.rows.map((r) => [own(r, '__proto__'), r['constructor'], r['toString'], r['s'] === null ? null : JSON.stringify(r['s'])]),
+    );
   });
 });

@@ -9,6 +9,16 @@ import type { StructType } from '../schema/data-type.js';
  */
 export type Row = Record<string, unknown>;
 
+/**
+ * Sets `row[name] = value` as an own field. Plain assignment would do the same for every name but
+ * `__proto__`, where it sets the prototype instead (and the column vanishes): that one name goes
+ * through `defineProperty`.
+ */
+export function setRowField(row: Row, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+  else row[name] = value;
+}
+
 /** A batch of rows with their schema. Kept behind the helpers below so a columnar form can replace it. */
 export interface RowBatch {
   readonly schema: StructType;

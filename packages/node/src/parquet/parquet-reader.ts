@@ -11,6 +11,7 @@ import {
   type Row,
   type RowBatch,
   type StructField,
+  setRowField,
 } from '@weir/core';
 import { NodeErrors } from '../errors.js';
 import { bytesToBigInt, formatDecimal } from './decimal.js';
@@ -23,6 +24,13 @@ import { Codec, ConvertedType, PHYSICAL_TYPE_NAMES, PhysicalType, Repetition, SP
 interface ReadNode {
   readonly name: string;
   readonly path: readonly string[];
+  /**
+   * The node's name on parquetjs's side (`f<sibling index>`) and the path of such keys: parquetjs
+   * builds its records and field lists with plain assignment, so a column named `__proto__` would
+   * set a prototype there instead of a field. Only weir's own code sees the real names.
+   */
+  readonly key: string;
+  readonly keyPath: readonly string[];
   readonly repetition: number;
   readonly physical: number | null; // null for groups
   readonly typeLength: number;
@@ -76,17 +84,20 @@ const has = (u: unknown): boolean => u !== null && u !== undefined;
 
 function buildTree(elements: readonly ThriftSchemaElement[]): ReadNode[] {
   let i = 1;
-  const take = (parentPath: readonly string[]): ReadNode => {
+  const take = (parentPath: readonly string[], parentKeyPath: readonly string[], key: string): ReadNode => {
     const e = elements[i++];
     if (e === undefined) throw new Error('schema element list ends early');
     const path = [...parentPath, e.name];
+    const keyPath = [...parentKeyPath, key];
     const n = e.num_children ?? 0;
     const children: ReadNode[] = [];
-    for (let k = 0; k < n; k++) children.push(take(path));
+    for (let k = 0; k < n; k++) children.push(take(path, keyPath, `f${k}`));
     const isGroup = n > 0 || !has(e.type);
     return {
       name: e.name,
       path,
+      key,
+      keyPath,
       repetition: e.repetition_type ?? Repetition.REQUIRED,
       physical: isGroup ? null : (e.type as number),
       typeLength: e.type_length ?? 0,
@@ -100,7 +111,7 @@ function buildTree(elements: readonly ThriftSchemaElement[]): ReadNode[] {
   const root = elements[0];
   if (root === undefined) throw new Error('empty schema');
   const out: ReadNode[] = [];
-  for (let k = 0; k < (root.num_children ?? 0); k++) out.push(take([]));
+  for (let k = 0; k < (root.num_children ?? 0); k++) out.push(take([], [], `f${k}`));
   if (i !== elements.length) throw new Error('schema element count does not match the tree');
   return out;
 }
@@ -266,23 +277,23 @@ function assemble(n: ReadNode, v: unknown): unknown {
   if (n.physical !== null) return v; // leaf values arrive already converted
   if (isList(n) && n.children.length === 1) {
     const rep = n.children[0] as ReadNode;
-    const items = (v as Record<string, unknown>)[rep.name];
+    const items = (v as Record<string, unknown>)[rep.key];
     if (!Array.isArray(items)) return [];
     const shape = listShape(n, rep);
     if (shape === 'primitive') return items.map((x) => assemble(rep, x));
     if (shape === 'struct') return items.map((x) => assembleStruct(rep.children, x));
     const el = rep.children[0] as ReadNode;
-    return items.map((x) => assembleField(el, x === null || x === undefined ? null : (x as Record<string, unknown>)[el.name]));
+    return items.map((x) => assembleField(el, x === null || x === undefined ? null : (x as Record<string, unknown>)[el.key]));
   }
   if (isMap(n) && n.children.length === 1) {
     const kv = n.children[0] as ReadNode;
-    const entries = (v as Record<string, unknown>)[kv.name];
+    const entries = (v as Record<string, unknown>)[kv.key];
     const out = new Map<unknown, unknown>();
     if (!Array.isArray(entries)) return out;
     const [key, value] = kv.children as [ReadNode, ReadNode | undefined];
     for (const e of entries) {
       const rec = e as Record<string, unknown>;
-      out.set(assembleField(key, rec[key.name]), value === undefined ? null : assembleField(value, rec[value.name]));
+      out.set(assembleField(key, rec[key.key]), value === undefined ? null : assembleField(value, rec[value.key]));
     }
     return out;
   }
@@ -298,7 +309,7 @@ function assembleStruct(children: readonly ReadNode[], v: unknown): Row | null {
   if (v === null || v === undefined) return null;
   const rec = v as Record<string, unknown>;
   const out: Row = {};
-  for (const c of children) out[c.name] = assembleField(c, rec[c.name]);
+  for (const c of children) setRowField(out, c.name, assembleField(c, rec[c.key]));
   return out;
 }
 
@@ -316,14 +327,14 @@ interface FieldDef {
 function rawSchema(nodes: readonly ReadNode[]): ParquetSchema {
   const def = (n: ReadNode): FieldDef => {
     const base: FieldDef = { optional: n.repetition === Repetition.OPTIONAL, repeated: n.repetition === Repetition.REPEATED };
-    if (n.physical === null) return { ...base, fields: Object.fromEntries(n.children.map((c) => [c.name, def(c)])) };
+    if (n.physical === null) return { ...base, fields: Object.fromEntries(n.children.map((c) => [c.key, def(c)])) };
     // INT96 is read as 12 raw bytes: parquetjs's INT96 decoding drops the day or the microseconds.
     if (n.physical === PhysicalType.INT96) return { ...base, type: 'FIXED_LEN_BYTE_ARRAY', typeLength: 12 };
     const name = PHYSICAL_TYPE_NAMES[n.physical];
     if (name === undefined) throw notSupported(n, `physical type ${n.physical}`);
     return n.physical === PhysicalType.FIXED_LEN_BYTE_ARRAY ? { ...base, type: name, typeLength: n.typeLength } : { ...base, type: name };
   };
-  return new ParquetSchema(Object.fromEntries(nodes.map((n) => [n.name, def(n)])) as never);
+  return new ParquetSchema(Object.fromEntries(nodes.map((n) => [n.key, def(n)])) as never);
 }
 
 interface ColumnData {
@@ -426,7 +437,8 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         if (!SUPPORTED_CODECS.has(cc.meta_data.codec)) {
           throw NodeErrors.PARQUET_CODEC_NOT_SUPPORTED({ codec: CODEC_NAMES[cc.meta_data.codec] ?? String(cc.meta_data.codec), column: leaf.path.join('.') });
         }
-        const patched = cc.meta_data.type === PhysicalType.INT96 ? { ...cc, meta_data: { ...cc.meta_data, type: PhysicalType.FIXED_LEN_BYTE_ARRAY } } : cc;
+        const type = cc.meta_data.type === PhysicalType.INT96 ? PhysicalType.FIXED_LEN_BYTE_ARRAY : cc.meta_data.type;
+        const patched = { ...cc, meta_data: { ...cc.meta_data, type, path_in_schema: leaf.keyPath } };
         return (await f.envelope.readColumnChunk(pqSchema, patched as never, { rawStatistics: true } as never)) as unknown as ColumnData;
       };
       /** The fast path for a top-level primitive column; false when only parquetjs can decode it. */
@@ -462,7 +474,12 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         if (col.defs !== null ? col.defs.length !== n : col.values.length !== n) throw new Error(`column ${node.name} has the wrong number of values for ${n} rows`);
         const { defs, values } = col;
         const name = node.name;
-        if (defs === null) for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = values[r];
+        if (name === '__proto__') {
+          // Rare and slow: plain assignment would set each row's prototype.
+          let vi = 0;
+          for (let r = 0; r < n; r++) setRowField(out[at + r] as Row, name, defs === null ? values[r] : defs[r] === 1 ? values[vi++] : null);
+          if (defs !== null && vi !== values.length) throw new Error(`column ${name}: ${values.length} values for ${vi} defined slots`);
+        } else if (defs === null) for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = values[r];
         else {
           let vi = 0;
           for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = defs[r] === 1 ? values[vi++] : null;
@@ -523,13 +540,11 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
           const conv = converterFor(node);
           const values = data.values;
           let vi = 0;
-          for (let r = 0; r < numRows; r++) {
-            (rows[base + r] as Row)[node.name] = data.dlevels[r] === maxDef ? conv(values[vi++]) : null;
-          }
+          for (let r = 0; r < numRows; r++) setRowField(rows[base + r] as Row, node.name, data.dlevels[r] === maxDef ? conv(values[vi++]) : null);
           if (vi !== values.length) throw new Error(`column ${node.name}: ${values.length} values for ${vi} defined slots`);
         } else {
           const data: Record<string, ColumnData> = {};
-          for (const [leaf, ancestors] of leafPaths(node)) data[leaf.path.join(',')] = await readLeafConverted(leaf, ancestors);
+          for (const [leaf, ancestors] of leafPaths(node)) data[leaf.keyPath.join(',')] = await readLeafConverted(leaf, ancestors);
           nested.push({ node, data });
         }
       }
@@ -539,7 +554,7 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         if (records.length > numRows) throw new Error(`nested columns hold ${records.length} records for ${numRows} rows`);
         for (let r = 0; r < numRows; r++) {
           const rec = records[r];
-          for (const { node } of nested) (rows[base + r] as Row)[node.name] = assembleField(node, rec === undefined ? undefined : rec[node.name]);
+          for (const { node } of nested) setRowField(rows[base + r] as Row, node.name, assembleField(node, rec === undefined ? undefined : rec[node.key]));
         }
       }
       // Restore the requested column order when it differs from the file's.
@@ -547,7 +562,10 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         for (let r = base; r < rows.length; r++) {
           const row = rows[r] as Row;
           const ordered: Row = {};
-          for (const i of selected) ordered[(f.nodes[i] as ReadNode).name] = row[(f.nodes[i] as ReadNode).name];
+          for (const i of selected) {
+            const name = (f.nodes[i] as ReadNode).name;
+            setRowField(ordered, name, Object.prototype.hasOwnProperty.call(row, name) ? row[name] : null);
+          }
           rows[r] = ordered;
         }
       }
