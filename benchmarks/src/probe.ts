@@ -12,6 +12,6 @@ for (const w of which) for (const t of threads) {
   const c0 = process.cpuUsage();
   const warmData = process.env.JIT_WARM ? await ensureDataset(work, Number(process.env.WARM_FILES ?? 4), 10000) : undefined;
   const r = w === 'ingest' ? await weirIngest(data.dir, dir, t, fpb, warmData?.dir) : await weirAggregate(data.dir, dir, t, fpb, warmData?.dir);
-  console.log(w, 'threads', t, 'rows', r.rowsOut, 's', r.seconds.toFixed(2), 'in rows/s', Math.round(data.rows / r.seconds), 'batches', r.batches, 'start s', r.startSeconds.toFixed(2), 'run cpu s', r.cpuSeconds.toFixed(2));
+  console.log(w, 'threads', t, 'rows', r.rowsOut, 's', r.seconds.toFixed(2), 'in rows/s', Math.round(data.rows / r.seconds), 'batches', r.batches, 'start s', r.startSeconds.toFixed(2), 'run cpu s', r.cpuSeconds.toFixed(2), 'batch s', r.batchSeconds.map((x) => x.toFixed(2)).join(' '));
 }
 process.exit(0);

@@ -44,3 +44,13 @@ export async function duckdbAggregate(inputDir: string, threads: number): Promis
     return Number(r.getRowObjects()[0]?.['n']);
   });
 }
+
+/** Rows DuckDB reads from `files` (Parquet): the outside count of what a weir table holds. */
+export async function duckdbCountRows(files: readonly string[]): Promise<number> {
+  if (files.length === 0) return 0;
+  return withConnection(1, async (c) => {
+    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+    const r = await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet([${list}])`);
+    return Number(r.getRowObjects()[0]?.['n']);
+  });
+}

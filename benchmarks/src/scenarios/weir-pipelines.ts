@@ -1,7 +1,9 @@
 // weir's side of the end-to-end scenarios: the same clean/cast/filter ingest and the same
 // 1-minute tumbling average as the baselines, as streaming queries with trigger availableNow.
 import { functions as F, type DataFrame } from '@weir/planner';
-import { createSession, readDeltaTable } from '@weir/streaming';
+import { DeltaTable } from '@weir/delta-log';
+import { createSession } from '@weir/streaming';
+import { duckdbCountRows } from '../baselines/duckdb.js';
 import { threadTimes, threadTimesSince } from '../thread-times.js';
 
 export const WEATHER_DDL =
@@ -15,6 +17,10 @@ export interface PipelineRun {
   readonly startSeconds: number;
   /** Process CPU time (all threads) over `seconds`: comparable on a loaded machine, unlike wall time. */
   readonly cpuSeconds: number;
+  /** Each micro-batch's `durationMs.triggerExecution`, in seconds, in batch order. */
+  readonly batchSeconds: readonly number[];
+  /** Process CPU seconds from each batch's start (the previous batch's progress event) to its progress event. */
+  readonly batchCpuSeconds: readonly number[];
 }
 
 /** CPU seconds (user + system, every thread of the process) since `from`. */
@@ -66,6 +72,14 @@ async function runPipeline(input: string, work: string, threads: number, filesPe
     const startSeconds = (performance.now() - warm) / 1000;
     const started = performance.now();
     const cpu0 = process.cpuUsage();
+    const batchCpuSeconds: number[] = [];
+    let batchCpu = cpu0;
+    spark.streams.addListener({
+      onQueryProgress() {
+        batchCpuSeconds.push(cpuSince(batchCpu));
+        batchCpu = process.cpuUsage();
+      },
+    });
     const ru0 = process.resourceUsage();
     const threads0 = process.env.WEIR_BENCH_DEBUG ? threadTimes() : undefined;
     const window0 = process.hrtime.bigint() / 1000n;
@@ -82,12 +96,19 @@ async function runPipeline(input: string, work: string, threads: number, filesPe
       if (threads0 !== undefined) for (const line of threadTimesSince(threads0)) console.log(line);
       for (const p of query.recentProgress) console.log(p.batchId, p.numInputRows, JSON.stringify(p.durationMs));
     }
-    // Profiling runs skip reading the table back (-1): it would dominate the main thread's profile.
-    const rowsOut = process.env.WEIR_BENCH_SKIP_VERIFY ? -1 : (await readDeltaTable(spark.engine, `${work}/table`)).rows.length;
-    return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds };
+    // The table's rows as DuckDB counts them in the files its snapshot lists (-1 when skipped).
+    const rowsOut = process.env.WEIR_BENCH_SKIP_VERIFY ? -1 : await tableRows(spark.engine, `${work}/table`);
+    const batchSeconds = query.recentProgress.map((p) => (p.durationMs['triggerExecution'] ?? NaN) / 1000);
+    return { rowsOut, seconds, batches: query.recentProgress.length, startSeconds, cpuSeconds, batchSeconds, batchCpuSeconds };
   } finally {
     await spark.close();
   }
+}
+
+/** Rows in the Delta table at `tablePath`, counted by DuckDB over the files of its latest snapshot. */
+async function tableRows(engine: ReturnType<typeof session>['engine'], tablePath: string): Promise<number> {
+  const snapshot = await DeltaTable.forPath(engine, tablePath).snapshot();
+  return duckdbCountRows(snapshot.files.map((f) => `${tablePath}/${decodeURIComponent(f.path)}`));
 }
 
 /** cloudFiles NDJSON → clean/cast/filter → Delta append. */
