@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { registeredCatalogues } from '@weir/core';
 
-const PACKAGES = ['@weir/node', '@weir/testkit', '@weir/executor', '@weir/state-store', '@weir/planner', '@weir/delta-log', '@weir/file-source', '@weir/weather-sim', '@weir/streaming'];
+const PACKAGES = ['@weir/node', '@weir/testkit', '@weir/executor', '@weir/state-store', '@weir/planner', '@weir/delta-log', '@weir/file-source', '@weir/weather-sim', '@weir/streaming', '@weir/dashboard'];
 
 describe('error catalogues across the repository', async () => {
   for (const p of PACKAGES) await import(p);

@@ -14,6 +14,7 @@ import { createNodeEngine } from '@weir/node';
 import { functions as F } from '@weir/planner';
 import { WeirSession, readDeltaTable } from '@weir/streaming';
 import { landingTimeOf, simulate, type SimulationManifest } from '@weir/weather-sim';
+import { dashboardOption, dashboardPort, openDashboard } from './dashboard-option.js';
 
 export interface DemoOptions {
   /** Defaults to `./weir-demo`. */
@@ -32,6 +33,8 @@ export interface DemoOptions {
   readonly conf?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** Serves the query dashboard on this port while the demo runs (0 = any free port). */
+  readonly dashboardPort?: number;
 }
 
 export interface DemoResult {
@@ -133,7 +136,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   for (const [k, v] of Object.entries(options.conf ?? {})) builder = builder.config(k, v);
   const session: any = builder.getOrCreate();
   session.streams?.addListener?.(progressPrinter(log));
+  let closeDashboard = async (): Promise<void> => {};
   try {
+    closeDashboard = await openDashboard(session.streams, options.dashboardPort, log);
     const sim = {
       engine,
       out: landing,
@@ -188,6 +193,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`inspect: weir delta describe ${readings}   |   weir checkpoint inspect ${ingestDirs.checkpoint}`);
     return { dir, manifest, readingsRows, windowRows };
   } finally {
+    await closeDashboard();
     await session.close?.();
     await engine.tasks.close();
   }
@@ -206,7 +212,7 @@ function nonNegativeInt(v: string): string {
 }
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('Simulator + weather pipeline (Auto Loader ingest → Delta, windowed aggregation → Delta) in a local directory')
     .option('--dir <dir>', 'where landing files, tables and checkpoints go', './weir-demo')
@@ -215,8 +221,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--stations <n>', 'weather stations', positiveInt, 10)
     .option('--seed <n>', 'simulator seed', positiveInt, 1)
     .option('--continuous', 'keep simulating and processing until Ctrl-C')
-    .option('--threads <n>', 'worker threads (weir.executor.threads; 0 = in-thread)', nonNegativeInt)
-    .action(async (opts: { dir: string; files: number; rowsPerFile: number; stations: number; seed: number; continuous?: boolean; threads?: string }) => {
+    .option('--threads <n>', 'worker threads (weir.executor.threads; 0 = in-thread)', nonNegativeInt);
+  dashboardOption(command).action(
+    async (opts: { dir: string; files: number; rowsPerFile: number; stations: number; seed: number; continuous?: boolean; threads?: string; dashboard?: number | boolean }) => {
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -231,10 +238,12 @@ export function registerDemoCommand(program: Command): void {
           continuous: opts.continuous === true,
           signal: controller.signal,
           ...(opts.threads ? { conf: { 'weir.executor.threads': opts.threads } } : {}),
+          ...(dashboardPort(opts.dashboard) === undefined ? {} : { dashboardPort: dashboardPort(opts.dashboard) as number }),
         });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
-    });
+    },
+  );
 }

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { tsImport } from 'tsx/esm/api';
 import { WeirSession } from '@weir/streaming';
+import { dashboardOption, dashboardPort, openDashboard } from './dashboard-option.js';
 
 /** The parameters a pipeline receives: `--set key=value` pairs. */
 export type PipelineParams = Readonly<Record<string, string>>;
@@ -63,6 +64,8 @@ export interface RunPipelineOptions {
   readonly log?: (line: string) => void;
   /** Stops the query when aborted (SIGINT/SIGTERM in the CLI). */
   readonly signal?: AbortSignal;
+  /** Serves the query dashboard on this port while the pipeline runs (0 = any free port). */
+  readonly dashboardPort?: number;
 }
 
 /** Loads a pipeline file, starts it and waits for its end. Returns the query's row count. */
@@ -83,7 +86,9 @@ export async function runPipelineFile(file: string, options: RunPipelineOptions 
     onQueryIdle: () => {},
     onQueryTerminated: () => {},
   });
+  let closeDashboard = async (): Promise<void> => {};
   try {
+    closeDashboard = await openDashboard(session.streams, options.dashboardPort, (l) => log(`weir run: ${l}`));
     let result = await pipeline(session, options.params ?? {});
     if (isWriter(result)) {
       const writer = options.trigger ? result.trigger(options.trigger) : result;
@@ -106,19 +111,21 @@ export async function runPipelineFile(file: string, options: RunPipelineOptions 
     log(`weir run: query ended (last batch ${query.lastProgress?.batchId ?? '-'}, ${numInputRows} input rows in recent batches)`);
     return { numInputRows };
   } finally {
+    await closeDashboard();
     await (session as { close?: () => Promise<void> }).close?.();
   }
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run a pipeline module (TS or JS, no build step): its default export (session, params) => writer | query')
     .argument('<pipeline-file>', 'e.g. apps/examples/src/02-auto-loader-ingest.ts')
     .option('--set <key=value>', 'a pipeline parameter (repeatable): input, output, checkpoint, …', collectSet, {})
     .option('--trigger <trigger>', 'availableNow | once | processingTime=<duration>', parseTrigger)
-    .option('--conf <key=value>', 'a session configuration value (repeatable), e.g. weir.executor.threads=2', collectSet, {})
-    .action(async (file: string, opts: { set: Record<string, string>; trigger?: TriggerArg; conf: Record<string, string> }) => {
+    .option('--conf <key=value>', 'a session configuration value (repeatable), e.g. weir.executor.threads=2', collectSet, {});
+  dashboardOption(command).action(
+    async (file: string, opts: { set: Record<string, string>; trigger?: TriggerArg; conf: Record<string, string>; dashboard?: number | boolean }) => {
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -129,10 +136,12 @@ export function registerRunCommand(program: Command): void {
           conf: opts.conf,
           signal: controller.signal,
           ...(opts.trigger ? { trigger: opts.trigger } : {}),
+          ...(dashboardPort(opts.dashboard) === undefined ? {} : { dashboardPort: dashboardPort(opts.dashboard) as number }),
         });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
-    });
+    },
+  );
 }
