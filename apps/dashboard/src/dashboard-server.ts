@@ -4,7 +4,7 @@ import { CoreErrors } from '@weir/core';
 import type { StreamingQueryManager } from '@weir/streaming';
 import { DashboardErrors } from './errors.js';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT } from './dashboard-page.js';
-import { DEFAULT_HISTORY_SIZE, QueryHistory } from './query-history.js';
+import { DEFAULT_HISTORY_SIZE, DEFAULT_RETAINED_QUERIES, QueryHistory } from './query-history.js';
 
 /** Spark's UI port. */
 export const DEFAULT_DASHBOARD_PORT = 4040;
@@ -16,6 +16,8 @@ export interface DashboardOptions {
   readonly host?: string;
   /** Progress updates kept per query run (Spark's `numRecentProgressUpdates`). Default 100. */
   readonly historySize?: number;
+  /** Ended runs kept for display, oldest dropped first (Spark's `ui.retainedQueries`). Default 100. */
+  readonly retainedQueries?: number;
 }
 
 export interface Dashboard {
@@ -43,10 +45,12 @@ export async function startDashboard(streams: WatchedQueries, options: Dashboard
   const port = options.port ?? DEFAULT_DASHBOARD_PORT;
   const host = options.host ?? '127.0.0.1';
   const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
+  const retainedQueries = options.retainedQueries ?? DEFAULT_RETAINED_QUERIES;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw CoreErrors.INVALID_ARGUMENT({ option: 'port', reason: 'must be an integer from 0 to 65535' });
   if (!Number.isInteger(historySize) || historySize < 1) throw CoreErrors.INVALID_ARGUMENT({ option: 'historySize', reason: 'must be a positive integer' });
+  if (!Number.isInteger(retainedQueries) || retainedQueries < 0) throw CoreErrors.INVALID_ARGUMENT({ option: 'retainedQueries', reason: 'must be a non-negative integer' });
 
-  const history = new QueryHistory(historySize);
+  const history = new QueryHistory(historySize, retainedQueries);
   history.seed(streams.active);
   streams.addListener(history);
   const server = createServer((req, res) => {

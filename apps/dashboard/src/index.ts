@@ -14,6 +14,6 @@
  */
 export { startDashboard, DEFAULT_DASHBOARD_PORT } from './dashboard-server.js';
 export type { Dashboard, DashboardOptions, WatchedQueries } from './dashboard-server.js';
-export { QueryHistory, DEFAULT_HISTORY_SIZE } from './query-history.js';
+export { QueryHistory, DEFAULT_HISTORY_SIZE, DEFAULT_RETAINED_QUERIES } from './query-history.js';
 export type { QueryDetail, QueryState, QuerySummary } from './query-history.js';
 export { DashboardErrors } from './errors.js';

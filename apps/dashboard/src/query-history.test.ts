@@ -55,6 +55,27 @@ describe('QueryHistory', () => {
     );
   });
 
+  it('keeps every active run and only the newest retainedQueries ended runs', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 5 }), (ends, retained) => {
+        const h = new QueryHistory(10, retained);
+        const ended: string[] = [];
+        const active: string[] = [];
+        ends.forEach((end, i) => {
+          const runId = `run-${i}`;
+          h.onQueryStarted({ id: `q${i}`, runId, name: null, timestamp: 'x' });
+          if (end) {
+            h.onQueryTerminated({ id: `q${i}`, runId, exception: null, errorClassOnException: null });
+            ended.push(runId);
+          } else active.push(runId);
+        });
+        const listed = new Set(h.summaries().map((s) => s.runId));
+        for (const r of active) assert.ok(listed.has(r), `active ${r} dropped`);
+        assert.deepEqual(ended.filter((r) => listed.has(r)), ended.slice(Math.max(0, ended.length - retained)));
+      }),
+    );
+  });
+
   it('seeds from queries already running without duplicating what the listener later repeats', () => {
     const h = new QueryHistory(10);
     const p0 = progress('r0', 0);

@@ -10,6 +10,9 @@ import type {
 /** Spark's default `spark.sql.streaming.numRecentProgressUpdates`. */
 export const DEFAULT_HISTORY_SIZE = 100;
 
+/** Spark's default `spark.sql.streaming.ui.retainedQueries`: ended runs kept for display. */
+export const DEFAULT_RETAINED_QUERIES = 100;
+
 export type QueryState = 'active' | 'terminated' | 'failed';
 
 /** One query as the dashboard lists it. */
@@ -49,9 +52,11 @@ interface Entry {
 export class QueryHistory implements StreamingQueryListener {
   readonly #runs = new Map<string, Entry>();
   readonly #size: number;
+  readonly #retained: number;
 
-  constructor(historySize: number = DEFAULT_HISTORY_SIZE) {
+  constructor(historySize: number = DEFAULT_HISTORY_SIZE, retainedQueries: number = DEFAULT_RETAINED_QUERIES) {
     this.#size = Math.max(1, Math.floor(historySize));
+    this.#retained = Math.max(0, Math.floor(retainedQueries));
   }
 
   /** Records queries already running when the dashboard joined, with the progress they kept. */
@@ -79,6 +84,7 @@ export class QueryHistory implements StreamingQueryListener {
     e.state = event.exception === null ? 'terminated' : 'failed';
     e.exception = event.exception;
     e.errorClassOnException = event.errorClassOnException;
+    this.#forgetOldEndedRuns();
   }
 
   /** Every run, the active ones first, then by start (newest first). */
@@ -105,6 +111,18 @@ export class QueryHistory implements StreamingQueryListener {
     }
     if (name !== null) e.name = name;
     return e;
+  }
+
+  /** Keeps at most the retained number of ended runs, dropping the oldest (Map order is insertion order). */
+  #forgetOldEndedRuns(): void {
+    let ended = 0;
+    for (const e of this.#runs.values()) if (e.state !== 'active') ended++;
+    for (const [runId, e] of this.#runs) {
+      if (ended <= this.#retained) break;
+      if (e.state === 'active') continue;
+      this.#runs.delete(runId);
+      ended--;
+    }
   }
 
   #push(e: Entry, p: StreamingQueryProgress): void {
