@@ -49,9 +49,11 @@ describe('weir run', () => {
   it('08 streams the bronze Delta table into silver; a second run with no new commits adds nothing', async () => {
     const silver = path.join(dir, 'silver');
     const args = ['run', path.join(EXAMPLES, '08-delta-stream-to-stream.ts'), '--set', `input=${bronze}`, '--set', `output=${silver}`, '--set', `checkpoint=${path.join(dir, 'chk', 'silver')}`, '--trigger', 'availableNow', ...IN_THREAD];
-    const first = await weir(args);
+    const first = await weir([...args, '--dashboard', '0']);
     assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /^weir run: dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m, 'with --dashboard the run serves and names the dashboard');
     const again = await weir(args);
+    assert.doesNotMatch(again.stderr, /dashboard/);
     assert.equal(again.code, 0, again.stderr);
     const [count] = await duck((t) => `SELECT count(*)::INTEGER AS n, count(DISTINCT (station_id, event_time))::INTEGER AS d FROM ${t}`, silver);
     const expected = landedRecords(landing).filter((r) => r['temperature_c'] !== null && r['temperature_c'] !== undefined).length;

@@ -224,6 +224,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--threads <n>', 'worker threads (weir.executor.threads; 0 = in-thread)', nonNegativeInt);
   dashboardOption(command).action(
     async (opts: { dir: string; files: number; rowsPerFile: number; stations: number; seed: number; continuous?: boolean; threads?: string; dashboard?: number | boolean }) => {
+      const port = dashboardPort(opts.dashboard);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -238,7 +239,7 @@ export function registerDemoCommand(program: Command): void {
           continuous: opts.continuous === true,
           signal: controller.signal,
           ...(opts.threads ? { conf: { 'weir.executor.threads': opts.threads } } : {}),
-          ...(dashboardPort(opts.dashboard) === undefined ? {} : { dashboardPort: dashboardPort(opts.dashboard) as number }),
+          ...(port === undefined ? {} : { dashboardPort: port }),
         });
       } finally {
         process.off('SIGINT', stop);

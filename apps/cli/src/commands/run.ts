@@ -126,6 +126,7 @@ export function registerRunCommand(program: Command): void {
     .option('--conf <key=value>', 'a session configuration value (repeatable), e.g. weir.executor.threads=2', collectSet, {});
   dashboardOption(command).action(
     async (file: string, opts: { set: Record<string, string>; trigger?: TriggerArg; conf: Record<string, string>; dashboard?: number | boolean }) => {
+      const port = dashboardPort(opts.dashboard);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -136,7 +137,7 @@ export function registerRunCommand(program: Command): void {
           conf: opts.conf,
           signal: controller.signal,
           ...(opts.trigger ? { trigger: opts.trigger } : {}),
-          ...(dashboardPort(opts.dashboard) === undefined ? {} : { dashboardPort: dashboardPort(opts.dashboard) as number }),
+          ...(port === undefined ? {} : { dashboardPort: port }),
         });
       } finally {
         process.off('SIGINT', stop);
