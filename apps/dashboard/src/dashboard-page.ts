@@ -22,6 +22,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
   .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; }
   .chart { border: 1px solid #dde3ea; border-radius: 6px; padding: .5rem .75rem; }
   .chart .label { font-weight: 600; } .chart .value { float: right; font-variant-numeric: tabular-nums; }
+  .chart .legend { display: flex; flex-wrap: wrap; gap: .2rem .8rem; font-size: 12px; }
   pre { background: #f6f8fa; padding: .75rem; overflow: auto; max-height: 28rem; }
   #error { color: #c62828; } .muted { color: #57606a; }
 </style>
@@ -86,29 +87,47 @@ export const DASHBOARD_SCRIPT = `'use strict';
   }
 
   const SVG = 'http://www.w3.org/2000/svg';
-  function chart(label, values, unit) {
+  const COLOURS = ['#2f6fde', '#e07b00', '#1a7f37', '#8250df', '#c62828', '#57606a'];
+  // One chart: a line per series over the recent batches, all on the chart's own scale.
+  function chart(label, series, unit) {
     const box = el('div', undefined, 'chart');
-    const last = values.length ? values[values.length - 1] : null;
-    box.append(el('span', label, 'label'), el('span', last === null ? '–' : fmt(last, 1) + unit, 'value'));
+    const last = (xs) => (xs.length ? xs[xs.length - 1] : null);
+    box.append(el('span', label, 'label'));
+    if (series.length === 1) box.append(el('span', last(series[0].values) === null ? '–' : fmt(last(series[0].values), 1) + unit, 'value'));
     const w = 280, h = 70;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
     svg.setAttribute('width', '100%');
-    const finite = values.filter((v) => Number.isFinite(v));
-    if (finite.length > 0) {
-      const max = Math.max(...finite, 1e-9);
-      const step = values.length > 1 ? w / (values.length - 1) : 0;
-      const points = values.map((v, i) => (i * step).toFixed(1) + ',' + (h - 4 - ((Number.isFinite(v) ? v : 0) / max) * (h - 8)).toFixed(1)).join(' ');
+    const finite = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v));
+    const max = Math.max(...finite, 1e-9);
+    series.forEach((s, k) => {
+      if (!s.values.some((v) => Number.isFinite(v))) return;
+      const step = s.values.length > 1 ? w / (s.values.length - 1) : 0;
+      const points = s.values.map((v, i) => (i * step).toFixed(1) + ',' + (h - 4 - ((Number.isFinite(v) ? v : 0) / max) * (h - 8)).toFixed(1)).join(' ');
       const line = document.createElementNS(SVG, 'polyline');
       line.setAttribute('points', points);
       line.setAttribute('fill', 'none');
-      line.setAttribute('stroke', '#2f6fde');
+      line.setAttribute('stroke', COLOURS[k % COLOURS.length]);
       line.setAttribute('stroke-width', '2');
       svg.append(line);
-    }
+    });
     box.append(svg);
+    if (series.length > 1) {
+      const legend = el('div', undefined, 'legend');
+      series.forEach((s, k) => {
+        const item = el('span', s.name + ' ' + (last(s.values) === null || !Number.isFinite(last(s.values)) ? '–' : fmt(last(s.values)) + unit));
+        item.style.color = COLOURS[k % COLOURS.length];
+        legend.append(item);
+      });
+      box.append(legend);
+    }
     return box;
   }
+  const one = (values) => [{ name: '', values }];
+  // Spark UI's operation breakdown: the parts of durationMs other than the whole trigger.
+  const OPERATIONS = ['addBatch', 'getBatch', 'latestOffset', 'queryPlanning', 'walCommit', 'commitOffsets'];
+  // Spark UI's global watermark gap: how far the watermark trails the batch, in seconds.
+  const watermarkGap = (p) => (p.eventTime.watermark ? (Date.parse(p.timestamp) - Date.parse(p.eventTime.watermark)) / 1000 : NaN);
 
   function renderDetail(d) {
     $('detail').hidden = false;
@@ -116,12 +135,14 @@ export const DASHBOARD_SCRIPT = `'use strict';
     $('detail-error').textContent = d.exception ? d.errorClassOnException + ': ' + d.exception : '';
     const ps = d.recentProgress;
     $('charts').replaceChildren(
-      chart('Input rate', ps.map((p) => p.inputRowsPerSecond), ' rows/s'),
-      chart('Process rate', ps.map((p) => p.processedRowsPerSecond), ' rows/s'),
-      chart('Input rows', ps.map((p) => p.numInputRows), ''),
-      chart('Batch duration', ps.map((p) => duration(p) ?? NaN), ' ms'),
-      chart('State rows', ps.map((p) => stateRows(p) ?? NaN), ''),
-      chart('Files outstanding', ps.map((p) => outstanding(p) ?? NaN), ''),
+      chart('Input rate', one(ps.map((p) => p.inputRowsPerSecond)), ' rows/s'),
+      chart('Process rate', one(ps.map((p) => p.processedRowsPerSecond)), ' rows/s'),
+      chart('Input rows', one(ps.map((p) => p.numInputRows)), ''),
+      chart('Batch duration', one(ps.map((p) => duration(p) ?? NaN)), ' ms'),
+      chart('Operation duration', OPERATIONS.map((op) => ({ name: op, values: ps.map((p) => p.durationMs[op] ?? NaN) })), ' ms'),
+      chart('Global watermark gap', one(ps.map(watermarkGap)), ' s'),
+      chart('State rows', one(ps.map((p) => stateRows(p) ?? NaN)), ''),
+      chart('Files outstanding', one(ps.map((p) => outstanding(p) ?? NaN)), ''),
     );
     $('progress').textContent = d.lastProgress ? JSON.stringify(d.lastProgress, null, 2) : 'no progress yet';
   }
