@@ -441,10 +441,14 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         const patched = { ...cc, meta_data: { ...cc.meta_data, type, path_in_schema: leaf.keyPath } };
         return (await f.envelope.readColumnChunk(pqSchema, patched as never, { rawStatistics: true } as never)) as unknown as ColumnData;
       };
-      /** The fast path for a top-level primitive column; false when only parquetjs can decode it. */
+      /**
+       * The fast path for a top-level primitive column; false when only parquetjs can decode it, and
+       * for a column named `__proto__`, whose row writes must go through `setRowField` (the general
+       * path does) rather than this path's plain assignments.
+       */
       const readFast = async (node: ReadNode, out: Row[], at: number, n: number): Promise<boolean> => {
         const cc = chunks.get(node.path.join('\u0000'));
-        if (cc === undefined || has(cc.file_path)) return false;
+        if (cc === undefined || has(cc.file_path) || node.name === '__proto__') return false;
         const m = cc.meta_data as Record<string, unknown>;
         const leaf: FlatLeaf = {
           physical: node.physical as number,
@@ -474,12 +478,7 @@ export async function readParquet(data: Uint8Array, columns?: readonly string[])
         if (col.defs !== null ? col.defs.length !== n : col.values.length !== n) throw new Error(`column ${node.name} has the wrong number of values for ${n} rows`);
         const { defs, values } = col;
         const name = node.name;
-        if (name === '__proto__') {
-          // Rare and slow: plain assignment would set each row's prototype.
-          let vi = 0;
-          for (let r = 0; r < n; r++) setRowField(out[at + r] as Row, name, defs === null ? values[r] : defs[r] === 1 ? values[vi++] : null);
-          if (defs !== null && vi !== values.length) throw new Error(`column ${name}: ${values.length} values for ${vi} defined slots`);
-        } else if (defs === null) for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = values[r];
+        if (defs === null) for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = values[r];
         else {
           let vi = 0;
           for (let r = 0; r < n; r++) (out[at + r] as Row)[name] = defs[r] === 1 ? values[vi++] : null;
