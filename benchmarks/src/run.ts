@@ -43,9 +43,8 @@ async function time<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numbe
 async function repeated<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number; range: string }> {
   const runs: Array<{ value: T; seconds: number; cpuSeconds: number }> = [];
   for (let i = 0; i < repeats; i++) runs.push(await time(fn));
-  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  const range = sorted.length > 1 ? `median of ${sorted.length} (${sorted.map((x) => x.seconds.toFixed(2)).join(' / ')} s)` : '1 run';
-  return { ...(sorted[Math.floor(sorted.length / 2)] as (typeof runs)[number]), range };
+  const { r, range } = median(runs);
+  return { ...r, range };
 }
 
 // weir runs repeat (full mode) with thread counts interleaved (1,2,1,2,…), so a burst of load from
@@ -62,9 +61,10 @@ async function interleaved(run: (threads: number) => Promise<PipelineRun>): Prom
   }
   return out;
 }
-function median(runs: readonly PipelineRun[]): { r: PipelineRun; range: string } {
+/** The median run by wall time, and the runs' times as a note. */
+function median<R extends { readonly seconds: number }>(runs: readonly R[]): { r: R; range: string } {
   const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  const r = sorted[Math.floor(sorted.length / 2)] as PipelineRun;
+  const r = sorted[Math.floor(sorted.length / 2)] as R;
   const range = sorted.length > 1 ? `median of ${sorted.length} (${sorted.map((x) => x.seconds.toFixed(2)).join(' / ')} s)` : '1 run';
   return { r, range };
 }

@@ -103,9 +103,10 @@ function respond(history: QueryHistory, req: IncomingMessage, res: ServerRespons
   if (path === '/api/queries') return send(res, 200, 'application/json', JSON.stringify({ queries: history.summaries() }));
   const one = /^\/api\/queries\/([^/]+)$/.exec(path);
   if (one !== null) {
-    const detail = history.detail(decodeURIComponent(one[1] as string));
+    const key = decodeURIComponent(one[1] as string);
+    const detail = history.detail(key);
     return detail === undefined
-      ? send(res, 404, 'application/json', JSON.stringify({ error: `no query ${decodeURIComponent(one[1] as string)}` }))
+      ? send(res, 404, 'application/json', JSON.stringify({ error: `no query ${key}` }))
       : send(res, 200, 'application/json', JSON.stringify(detail));
   }
   send(res, 404, 'application/json', JSON.stringify({ error: `no page ${path}` }));
