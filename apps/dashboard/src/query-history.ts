@@ -89,11 +89,9 @@ export class QueryHistory implements StreamingQueryListener {
 
   /** Every run, the active ones first, then by start (newest first). */
   summaries(): QuerySummary[] {
+    // Newest first is the map's insertion order reversed; the stable sort keeps it within each group.
     const order = (e: Entry) => (e.state === 'active' ? 0 : 1);
-    return [...this.#runs.values()]
-      .map((e, i) => ({ e, i }))
-      .sort((a, b) => order(a.e) - order(b.e) || b.i - a.i)
-      .map(({ e }) => summary(e));
+    return [...this.#runs.values()].reverse().sort((a, b) => order(a) - order(b)).map(summary);
   }
 
   /** One run by its `runId`, or the latest run of query `id`; undefined when unknown. */
